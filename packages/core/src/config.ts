@@ -1,0 +1,130 @@
+import { z } from "zod";
+import { ConfigError } from "./errors.js";
+
+/**
+ * Tandem's one configuration object. Every field has a documented default; any leaf can be overridden
+ * from the environment as TANDEM_<SECTION>_<FIELD> in upper snake case (e.g. TANDEM_EVAL_SEED=7,
+ * TANDEM_DATA_MIN_USER_INTERACTIONS=10, TANDEM_EVAL_KS=10,20). Load it once at startup with `loadConfig`.
+ */
+export const configSchema = z.object({
+  data: z
+    .object({
+      dir: z.string().default("data/ml-latest-small").describe("Dataset directory."),
+      format: z
+        .enum(["auto", "ml-latest", "ml-100k", "ml-1m", "generic"])
+        .default("auto")
+        .describe("Input format; `auto` detects it from the files present."),
+      minUserInteractions: z
+        .number()
+        .int()
+        .min(0)
+        .default(5)
+        .describe("k-core: minimum interactions per user."),
+      minItemInteractions: z
+        .number()
+        .int()
+        .min(0)
+        .default(5)
+        .describe("k-core: minimum interactions per item."),
+      ratingThreshold: z
+        .number()
+        .nullable()
+        .default(null)
+        .describe("Implicit feedback: keep interactions with value >= threshold; null keeps all."),
+      skipMalformed: z
+        .boolean()
+        .default(false)
+        .describe("Skip malformed rows (counted and reported) instead of failing on the first one."),
+    })
+    .prefault({}),
+  eval: z
+    .object({
+      protocol: z.enum(["loo", "ratio", "temporal"]).default("loo").describe("Split protocol."),
+      ks: z.array(z.number().int().positive()).default([10, 20]).describe("Cut-offs for every metric."),
+      seed: z.number().int().default(42).describe("Seed for random splits and stochastic models."),
+      ratio: z
+        .array(z.number().positive())
+        .default([0.8, 0.1, 0.1])
+        .describe("Per-user train/validation/test fractions for the ratio protocol."),
+      temporalCut: z
+        .array(z.number().positive())
+        .default([0.8, 0.1, 0.1])
+        .describe("Global time quantiles for train/validation/test in the temporal protocol."),
+    })
+    .prefault({}),
+});
+
+export type TandemConfig = z.infer<typeof configSchema>;
+/** What callers may pass: any subset, deeply. */
+export type TandemConfigInput = z.input<typeof configSchema>;
+
+const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
+
+/** The environment variable that overrides the leaf at `path`. */
+export const envName = (path: readonly string[]) => `TANDEM_${path.map(snake).join("_")}`;
+
+function parseEnvValue(raw: string, example: unknown): unknown {
+  if (Array.isArray(example)) return raw.split(",").map((s) => (s.trim() === "" ? s : Number(s)));
+  if (typeof example === "number" || example === null) {
+    if (raw === "null") return null;
+    return Number(raw);
+  }
+  if (typeof example === "boolean") return raw === "true" || raw === "1";
+  return raw;
+}
+
+function envOverrides(defaults: Record<string, unknown>, env: NodeJS.ProcessEnv, path: string[] = []) {
+  const out: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(defaults)) {
+    const here = [...path, key];
+    if (value !== null && typeof value === "object" && !Array.isArray(value)) {
+      const nested = envOverrides(value as Record<string, unknown>, env, here);
+      if (Object.keys(nested).length > 0) out[key] = nested;
+      continue;
+    }
+    const raw = env[envName(here)];
+    if (raw !== undefined) out[key] = parseEnvValue(raw, value);
+  }
+  return out;
+}
+
+function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [key, value] of Object.entries(top)) {
+    const prev = out[key];
+    const bothObjects =
+      value !== null &&
+      typeof value === "object" &&
+      !Array.isArray(value) &&
+      prev &&
+      typeof prev === "object";
+    out[key] = bothObjects
+      ? deepMerge(prev as Record<string, unknown>, value as Record<string, unknown>)
+      : value;
+  }
+  return out;
+}
+
+/** The defaults, fully populated. */
+export const defaultConfig = (): TandemConfig => configSchema.parse({});
+
+/**
+ * Builds the validated config: defaults < `overrides` (e.g. CLI flags) < environment.
+ * Throws ConfigError listing every invalid field.
+ */
+export function loadConfig(
+  overrides: TandemConfigInput = {},
+  env: NodeJS.ProcessEnv = process.env,
+): TandemConfig {
+  const fromEnv = envOverrides(defaultConfig() as unknown as Record<string, unknown>, env);
+  const merged = deepMerge(overrides as Record<string, unknown>, fromEnv);
+  const result = configSchema.safeParse(merged);
+  if (!result.success) {
+    const issues = result.error.issues.map((i) => {
+      const path = i.path.map(String);
+      return `${path.join(".")} (${envName(path)}): ${i.message}`;
+    });
+    throw new ConfigError(`invalid configuration: ${issues.join("; ")}`, issues);
+  }
+  return result.data;
+}

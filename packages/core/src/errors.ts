@@ -1,0 +1,86 @@
+/**
+ * The closed set of errors Tandem raises on purpose. Each has a stable `code` that callers, logs and
+ * HTTP responses can rely on; the message says what was rejected and why.
+ */
+export type ErrorCode =
+  | "CONFIG_INVALID"
+  | "DATA_FORMAT"
+  | "DATA_EMPTY"
+  | "NOT_FOUND"
+  | "INVALID_ARGUMENT"
+  | "ARTIFACT_INVALID"
+  | "UNAVAILABLE"
+  | "NON_RETRYABLE";
+
+export class TandemError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.code = code;
+    this.name = new.target.name;
+  }
+}
+
+/** The configuration object failed validation; `issues` lists each offending path. */
+export class ConfigError extends TandemError {
+  constructor(
+    message: string,
+    readonly issues: readonly string[] = [],
+  ) {
+    super("CONFIG_INVALID", message);
+  }
+}
+
+/** A row of an input file could not be parsed. Always names the file and the 1-based line. */
+export class DataFormatError extends TandemError {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly reason: string,
+  ) {
+    super("DATA_FORMAT", `${file}:${line}: ${reason}`);
+  }
+}
+
+/** Input that parsed but leaves nothing to work with (e.g. every user removed by k-core filtering). */
+export class EmptyDataError extends TandemError {
+  constructor(message: string) {
+    super("DATA_EMPTY", message);
+  }
+}
+
+export class NotFoundError extends TandemError {
+  constructor(
+    readonly kind: "user" | "item" | "model" | "dataset" | "file",
+    readonly id: string,
+  ) {
+    super("NOT_FOUND", `unknown ${kind}: ${id}`);
+  }
+}
+
+export class InvalidArgumentError extends TandemError {
+  constructor(message: string) {
+    super("INVALID_ARGUMENT", message);
+  }
+}
+
+/** A saved model or index is corrupt, truncated or was made for other data. */
+export class ArtifactError extends TandemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("ARTIFACT_INVALID", message, options);
+  }
+}
+
+/** A dependency (Redis, an HTTP encoder) cannot be reached; the operation may succeed later. */
+export class UnavailableError extends TandemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("UNAVAILABLE", message, options);
+  }
+}
+
+/** Work that will fail the same way every time (bad job payload): queues must not retry it. */
+export class NonRetryableError extends TandemError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super("NON_RETRYABLE", message, options);
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./config.js";
+export * from "./errors.js";
+export * from "./id-map.js";
+export * from "./progress.js";
+export * from "./rng.js";
+export * from "./types.js";

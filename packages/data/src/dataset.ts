@@ -1,0 +1,155 @@
+import { existsSync } from "node:fs";
+import { basename, resolve } from "node:path";
+import {
+  compareIds,
+  EmptyDataError,
+  IdMap,
+  InvalidArgumentError,
+  type Item,
+  NotFoundError,
+} from "@tandem/core";
+import { countMask, dedupeMask, kCoreMask } from "./filters.js";
+import type { DatasetReader, RawData } from "./raw-data.js";
+import { genericReader } from "./readers/generic.js";
+import { movieLens1mReader } from "./readers/movielens-1m.js";
+import { movieLens100kReader } from "./readers/movielens-100k.js";
+import { movieLensLatestReader } from "./readers/movielens-latest.js";
+import type { SkipReport } from "./row-errors.js";
+import { type UserItemRow, type UserItems, userItemsFromRows } from "./user-items.js";
+
+export const readers: readonly DatasetReader[] = [
+  movieLensLatestReader,
+  movieLens100kReader,
+  movieLens1mReader,
+  genericReader,
+];
+
+export interface LoadOptions {
+  /** Reader format, or "auto" to detect from the files. Default "auto". */
+  format?: string;
+  /** k-core thresholds; 0 disables. Default 5 and 5 (the reference protocol). */
+  minUserInteractions?: number;
+  minItemInteractions?: number;
+  /** Implicit feedback: keep rows with value >= threshold; null/undefined keeps all. */
+  ratingThreshold?: number | null;
+  /** Skip malformed rows (reported) instead of throwing. Default false. */
+  skipMalformed?: boolean;
+}
+
+/** One step of the filtering pipeline and what was left after it. */
+export interface FilterStep {
+  step: string;
+  users: number;
+  items: number;
+  interactions: number;
+}
+
+export interface Dataset {
+  name: string;
+  format: string;
+  users: IdMap;
+  /** Items that survived filtering; model indexes are indexes of this map. */
+  items: IdMap;
+  /** Catalogue aligned with `items` (index i describes items.id(i)). */
+  itemInfo: Item[];
+  /** The whole catalogue as read, including items with no interactions (cold items). */
+  catalogue: Map<string, Item>;
+  /** All kept interactions, per user in time order. */
+  interactions: UserItems;
+  steps: FilterStep[];
+  skipped: SkipReport;
+}
+
+export function detectReader(dir: string, format = "auto"): DatasetReader {
+  if (!existsSync(dir)) throw new NotFoundError("dataset", dir);
+  if (format !== "auto") {
+    const reader = readers.find((r) => r.format === format);
+    if (!reader)
+      throw new InvalidArgumentError(`unknown format ${format}; known: ${readers.map((r) => r.format)}`);
+    return reader;
+  }
+  const reader = readers.find((r) => r.detect(dir));
+  if (!reader) {
+    throw new InvalidArgumentError(
+      `no known dataset files in ${dir} (expected movies.csv+ratings.csv, u.data+u.item, ratings.dat+movies.dat, or interactions.csv/jsonl)`,
+    );
+  }
+  return reader;
+}
+
+/** Reads, cleans and filters a dataset directory. Every dropped row is counted in `steps` or `skipped`. */
+export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<Dataset> {
+  const reader = detectReader(dir, options.format);
+  const raw = await reader.read(dir, { skipMalformed: options.skipMalformed ?? false });
+  return prepareDataset(raw, basename(resolve(dir)), options);
+}
+
+/** The filtering pipeline on data already read: catalogue join, threshold, dedupe, k-core, re-index. */
+export function prepareDataset(raw: RawData, name: string, options: LoadOptions = {}): Dataset {
+  const { log, items: catalogue } = raw;
+  const steps: FilterStep[] = [];
+  const record = (step: string, mask: Uint8Array) => {
+    const users = new Set<number>();
+    const items = new Set<number>();
+    for (let i = 0; i < log.length; i++) {
+      if (!mask[i]) continue;
+      users.add(log.user[i]!);
+      items.add(log.item[i]!);
+    }
+    steps.push({ step, users: users.size, items: items.size, interactions: countMask(mask) });
+  };
+
+  let mask: Uint8Array = new Uint8Array(log.length).fill(1);
+  record("read", mask);
+  const known = log.items.ids().map((id) => catalogue.has(id));
+  mask = mask.map((v, i) => (v && known[log.item[i]!] ? 1 : 0));
+  record("item in catalogue", mask);
+  const threshold = options.ratingThreshold;
+  if (threshold !== null && threshold !== undefined) {
+    mask = mask.map((v, i) => (v && log.value[i]! >= threshold ? 1 : 0));
+    record(`value >= ${threshold}`, mask);
+  }
+  mask = dedupeMask(log, mask);
+  record("one per user-item", mask);
+  const minUser = options.minUserInteractions ?? 5;
+  const minItem = options.minItemInteractions ?? 5;
+  if (minUser > 0 || minItem > 0) {
+    mask = kCoreMask(log, minUser, minItem, mask);
+    record(`${minUser}-core users, ${minItem}-core items`, mask);
+  }
+  if (countMask(mask) === 0) {
+    throw new EmptyDataError(`no interactions left after filtering ${name}: ${JSON.stringify(steps)}`);
+  }
+
+  // Dense indexes in external-id order, so "sort by (time, item id)" is "sort by (time, index)".
+  const keptUsers = new Set<string>();
+  const keptItems = new Set<string>();
+  for (let i = 0; i < log.length; i++) {
+    if (!mask[i]) continue;
+    keptUsers.add(log.users.id(log.user[i]!));
+    keptItems.add(log.items.id(log.item[i]!));
+  }
+  const users = new IdMap("user", [...keptUsers].sort(compareIds));
+  const items = new IdMap("item", [...keptItems].sort(compareIds));
+  const rows: UserItemRow[] = [];
+  for (let i = 0; i < log.length; i++) {
+    if (!mask[i]) continue;
+    rows.push({
+      user: users.index(log.users.id(log.user[i]!)),
+      item: items.index(log.items.id(log.item[i]!)),
+      time: log.timestamp[i]!,
+      value: log.value[i]!,
+    });
+  }
+  return {
+    name,
+    format: raw.format,
+    users,
+    items,
+    itemInfo: items.ids().map((id) => catalogue.get(id)!),
+    catalogue,
+    interactions: userItemsFromRows(users.size, items.size, rows),
+    steps,
+    skipped: raw.skipped,
+  };
+}

@@ -1,0 +1,59 @@
+import type { InteractionLog } from "./interaction-log.js";
+
+/**
+ * Iterative k-core: drops users with fewer than `minUser` and items with fewer than `minItem`
+ * interactions, repeating until both hold for everything left. Returns a keep-mask over the log rows.
+ */
+export function kCoreMask(
+  log: InteractionLog,
+  minUser: number,
+  minItem: number,
+  keep?: Uint8Array,
+): Uint8Array {
+  const mask = keep ? keep.slice() : new Uint8Array(log.length).fill(1);
+  const userCount = new Int32Array(log.users.size);
+  const itemCount = new Int32Array(log.items.size);
+  for (let i = 0; i < log.length; i++) {
+    if (!mask[i]) continue;
+    userCount[log.user[i]!]!++;
+    itemCount[log.item[i]!]!++;
+  }
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (let i = 0; i < log.length; i++) {
+      if (!mask[i]) continue;
+      const u = log.user[i]!;
+      const it = log.item[i]!;
+      if (userCount[u]! < minUser || itemCount[it]! < minItem) {
+        mask[i] = 0;
+        userCount[u]!--;
+        itemCount[it]!--;
+        changed = true;
+      }
+    }
+  }
+  return mask;
+}
+
+/**
+ * Keeps one row per (user, item): the latest (ties: the later row). Returns a keep-mask;
+ * rows already masked out are ignored.
+ */
+export function dedupeMask(log: InteractionLog, keep: Uint8Array): Uint8Array {
+  const mask = keep.slice();
+  const latest = new Map<number, number>();
+  const key = (i: number) => log.user[i]! * log.items.size + log.item[i]!;
+  for (let i = 0; i < log.length; i++) {
+    if (!mask[i]) continue;
+    const k = key(i);
+    const prev = latest.get(k);
+    if (prev === undefined) latest.set(k, i);
+    else if (log.timestamp[i]! >= log.timestamp[prev]!) {
+      mask[prev] = 0;
+      latest.set(k, i);
+    } else mask[i] = 0;
+  }
+  return mask;
+}
+
+export const countMask = (mask: Uint8Array) => mask.reduce((n, v) => n + v, 0);

@@ -1,0 +1,24 @@
+import type { Item } from "@tandem/core";
+import type { InteractionLog } from "./interaction-log.js";
+import type { SkipReport } from "./row-errors.js";
+
+/** What a reader returns: the catalogue and the interactions as they were in the files. */
+export interface RawData {
+  format: string;
+  /** Catalogue by external item id. Items may have no interactions; interactions may name unknown items. */
+  items: Map<string, Item>;
+  log: InteractionLog;
+  skipped: SkipReport;
+}
+
+export interface ReadOptions {
+  /** Skip malformed rows (reported in `skipped`) instead of throwing DataFormatError. Default false. */
+  skipMalformed?: boolean;
+}
+
+/** One file format family. `detect` looks at the files present; `read` streams them. */
+export interface DatasetReader {
+  readonly format: string;
+  detect(dir: string): boolean;
+  read(dir: string, options?: ReadOptions): Promise<RawData>;
+}

@@ -1,0 +1,71 @@
+import { itemCounts, type UserItems } from "@tandem/data";
+import { METRICS, userMetrics } from "./metrics.js";
+import type { Recommender } from "./recommender.js";
+import { topK } from "./top-k.js";
+
+export interface EvalResult {
+  /** Users with at least one target item (the ones averaged over). */
+  users: number;
+  ks: number[];
+  /** Mean per-user metrics keyed "recall@10", "ndcg@20", ...; plus "coverage@K" and "avgpop@K". */
+  metrics: Record<string, number>;
+}
+
+export interface EvaluateOptions {
+  ks: readonly number[];
+  /** Users scored per scoreBatch call. Default 64. */
+  batchSize?: number;
+}
+
+/**
+ * Full-ranking evaluation: for each user with targets, every item is scored, the user's `history` is
+ * masked, and the top max(K) is compared with `targets`. Coverage is the share of the catalogue that
+ * appears in any top-K; avgpop is the mean history interaction count of recommended items.
+ */
+export function evaluate(
+  model: Recommender,
+  history: UserItems,
+  targets: UserItems,
+  options: EvaluateOptions,
+): EvalResult {
+  const ks = [...options.ks].sort((a, b) => a - b);
+  const maxK = ks[ks.length - 1]!;
+  const numItems = history.numItems;
+  const popularity = itemCounts(history);
+  const users: number[] = [];
+  for (let u = 0; u < targets.numUsers; u++) if (targets.indptr[u + 1]! > targets.indptr[u]!) users.push(u);
+
+  const sums: Record<string, number> = {};
+  const recommended = ks.map(() => new Uint8Array(numItems));
+  const batchSize = options.batchSize ?? 64;
+  const scores = new Float32Array(batchSize * numItems);
+  for (let start = 0; start < users.length; start += batchSize) {
+    const batch = Int32Array.from(users.slice(start, start + batchSize));
+    const out = scores.subarray(0, batch.length * numItems);
+    model.scoreBatch(batch, out);
+    batch.forEach((u, b) => {
+      const row = out.subarray(b * numItems, (b + 1) * numItems);
+      for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
+        row[history.items[p]!] = Number.NEGATIVE_INFINITY;
+      const ranked = topK(row, maxK, (i) => row[i] === Number.NEGATIVE_INFINITY);
+      const relevant = new Set(targets.items.subarray(targets.indptr[u]!, targets.indptr[u + 1]!));
+      ks.forEach((k, ki) => {
+        const m = userMetrics(ranked, relevant, k);
+        for (const name of METRICS) sums[`${name}@${k}`] = (sums[`${name}@${k}`] ?? 0) + m[name];
+        let pop = 0;
+        const n = Math.min(k, ranked.length);
+        for (let r = 0; r < n; r++) {
+          recommended[ki]![ranked[r]!] = 1;
+          pop += popularity[ranked[r]!]!;
+        }
+        sums[`avgpop@${k}`] = (sums[`avgpop@${k}`] ?? 0) + (n > 0 ? pop / n : 0);
+      });
+    });
+  }
+  const metrics: Record<string, number> = {};
+  for (const [key, sum] of Object.entries(sums)) metrics[key] = users.length > 0 ? sum / users.length : 0;
+  ks.forEach((k, ki) => {
+    metrics[`coverage@${k}`] = recommended[ki]!.reduce((a, b) => a + b, 0) / numItems;
+  });
+  return { users: users.length, ks, metrics };
+}
