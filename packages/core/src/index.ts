@@ -1,4 +1,4 @@
-export * from "./config.js";
+export * from "./config/index.js";
 export * from "./errors.js";
 export * from "./id-map.js";
 export * from "./progress.js";

@@ -1,5 +1,7 @@
 import { z } from "zod";
-import { ConfigError } from "./errors.js";
+import { ConfigError } from "../errors.js";
+import { recallConfigSchema } from "./recall.js";
+import { semanticConfigSchema } from "./semantic.js";
 
 /**
  * Tandem's one configuration object. Every field has a documented default; any leaf can be overridden
@@ -52,6 +54,8 @@ export const configSchema = z.object({
         .describe("Global time quantiles for train/validation/test in the temporal protocol."),
     })
     .prefault({}),
+  recall: recallConfigSchema,
+  semantic: semanticConfigSchema,
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;

@@ -1,0 +1,3 @@
+export * from "./load.js";
+export * from "./recall.js";
+export * from "./semantic.js";
