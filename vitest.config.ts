@@ -5,14 +5,14 @@ import { defineConfig } from "vitest/config";
 const projectsIn = (dir: string) =>
   readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .map((d) => ({ test: { name: d.name, root: `${dir}/${d.name}`, include: ["test/**/*.test.ts"] } }));
+    .map((d) => ({ extends: true, test: { name: d.name, root: `${dir}/${d.name}`, include: ["test/**/*.test.ts"] } }));
 
 export default defineConfig({
   test: {
     projects: [
       ...projectsIn("packages"),
       ...projectsIn("services"),
-      { test: { name: "e2e", root: "test", include: ["**/*.test.ts"], testTimeout: 120_000 } },
+      { extends: true, test: { name: "e2e", root: "test", include: ["**/*.test.ts"], testTimeout: 120_000 } },
     ],
     testTimeout: 60_000,
   },

@@ -3,4 +3,5 @@ export * from "./errors.js";
 export * from "./id-map.js";
 export * from "./progress.js";
 export * from "./rng.js";
+export * from "./table.js";
 export * from "./types.js";

@@ -1,0 +1,39 @@
+import { markdownTable } from "@tandem/core";
+import { type Dataset, nnz, type Split } from "@tandem/data";
+
+/** Filtering steps and split sizes as tables: what the numbers below were computed on. */
+export function datasetReport(dataset: Dataset, split: Split): string {
+  const { users, items } = dataset;
+  const n = nnz(dataset.interactions);
+  const density = n / (users.size * items.size);
+  const lines = [
+    `Dataset ${dataset.name} (format ${dataset.format}): ${users.size} users, ${items.size} items, ${n} interactions, density ${(100 * density).toFixed(2)}%`,
+    "",
+    markdownTable(
+      ["Step", "Users", "Items", "Interactions"],
+      dataset.steps.map((s) => [s.step, s.users, s.items, s.interactions]),
+    ),
+    "",
+    markdownTable(
+      ["Split", "Interactions", "Users with any"],
+      (["train", "validation", "test"] as const).map((part) => {
+        const m = split[part];
+        let withAny = 0;
+        for (let u = 0; u < m.numUsers; u++) if (m.indptr[u + 1]! > m.indptr[u]!) withAny++;
+        return [part, nnz(m), withAny];
+      }),
+    ),
+  ];
+  if (dataset.skipped.total > 0) {
+    lines.push(
+      "",
+      `Skipped ${dataset.skipped.total} rows:`,
+      markdownTable(
+        ["Reason", "Rows"],
+        Object.entries(dataset.skipped.byReason).map(([reason, count]) => [reason, count]),
+      ),
+      ...dataset.skipped.examples.map((e) => `  e.g. ${e}`),
+    );
+  }
+  return lines.join("\n");
+}

@@ -1,0 +1,46 @@
+import { TandemError } from "@tandem/core";
+import { evalCommand, evalHelp } from "./commands/eval.js";
+
+const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  eval: { run: evalCommand, help: evalHelp },
+};
+
+const usage = `usage: tandem <command> [options]
+
+commands:
+${Object.values(commands)
+  .map((c) => `  ${c.help.split("\n")[0]}`)
+  .join("\n")}
+
+Run "tandem <command> --help" for a command's options.`;
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "--help" || name === "-h") {
+    process.stdout.write(`${usage}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  if (!command) {
+    process.stderr.write(`tandem: unknown command "${name}"\n\n${usage}\n`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    process.stdout.write(`${command.help}\n`);
+    return 0;
+  }
+  await command.run(rest);
+  return 0;
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (error instanceof TandemError) {
+    process.stderr.write(`tandem: error [${error.code}] ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    process.stderr.write(`tandem: internal error: ${(error as Error).stack ?? error}\n`);
+    process.exitCode = 1;
+  }
+}
