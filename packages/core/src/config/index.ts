@@ -1,3 +1,5 @@
 export * from "./load.js";
 export * from "./recall.js";
 export * from "./semantic.js";
+export * from "./store.js";
+export * from "./worker.js";

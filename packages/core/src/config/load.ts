@@ -2,6 +2,8 @@ import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { recallConfigSchema } from "./recall.js";
 import { semanticConfigSchema } from "./semantic.js";
+import { storeConfigSchema } from "./store.js";
+import { workerConfigSchema } from "./worker.js";
 
 /**
  * Tandem's one configuration object. Every field has a documented default; any leaf can be overridden
@@ -56,6 +58,8 @@ export const configSchema = z.object({
     .prefault({}),
   recall: recallConfigSchema,
   semantic: semanticConfigSchema,
+  store: storeConfigSchema,
+  worker: workerConfigSchema,
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;
