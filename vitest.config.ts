@@ -5,7 +5,10 @@ import { defineConfig } from "vitest/config";
 const projectsIn = (dir: string) =>
   readdirSync(dir, { withFileTypes: true })
     .filter((d) => d.isDirectory())
-    .map((d) => ({ extends: true, test: { name: d.name, root: `${dir}/${d.name}`, include: ["test/**/*.test.ts"] } }));
+    .map((d) => ({
+      extends: true as const,
+      test: { name: d.name, root: `${dir}/${d.name}`, include: ["test/**/*.test.ts"] },
+    }));
 
 export default defineConfig({
   test: {
