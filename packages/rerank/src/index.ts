@@ -1,0 +1,4 @@
+export * from "./candidate-features.js";
+export * from "./fusion-scorer.js";
+export * from "./listwise-trainer.js";
+export * from "./standardizer.js";
