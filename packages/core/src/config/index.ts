@@ -1,3 +1,4 @@
+export * from "./api.js";
 export * from "./load.js";
 export * from "./recall.js";
 export * from "./semantic.js";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
+import { apiConfigSchema } from "./api.js";
 import { recallConfigSchema } from "./recall.js";
 import { semanticConfigSchema } from "./semantic.js";
 import { storeConfigSchema } from "./store.js";
@@ -44,14 +45,14 @@ export const configSchema = z.object({
   eval: z
     .object({
       protocol: z.enum(["loo", "ratio", "temporal"]).default("loo").describe("Split protocol."),
-      ks: z.array(z.number().int().positive()).default([10, 20]).describe("Cut-offs for every metric."),
+      ks: z.array(z.coerce.number().int().positive()).default([10, 20]).describe("Cut-offs for every metric."),
       seed: z.number().int().default(42).describe("Seed for random splits and stochastic models."),
       ratio: z
-        .array(z.number().positive())
+        .array(z.coerce.number().positive())
         .default([0.8, 0.1, 0.1])
         .describe("Per-user train/validation/test fractions for the ratio protocol."),
       temporalCut: z
-        .array(z.number().positive())
+        .array(z.coerce.number().positive())
         .default([0.8, 0.1, 0.1])
         .describe("Global time quantiles for train/validation/test in the temporal protocol."),
     })
@@ -60,6 +61,7 @@ export const configSchema = z.object({
   semantic: semanticConfigSchema,
   store: storeConfigSchema,
   worker: workerConfigSchema,
+  api: apiConfigSchema,
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;
@@ -72,7 +74,8 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 export const envName = (path: readonly string[]) => `TANDEM_${path.map(snake).join("_")}`;
 
 function parseEnvValue(raw: string, example: unknown): unknown {
-  if (Array.isArray(example)) return raw.split(",").map((s) => (s.trim() === "" ? s : Number(s)));
+  // Arrays stay strings here; numeric array fields use z.coerce.number() in the schema.
+  if (Array.isArray(example)) return raw.split(",").map((s) => s.trim());
   if (typeof example === "number" || example === null) {
     if (raw === "null") return null;
     return Number(raw);
