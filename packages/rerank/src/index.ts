@@ -1,4 +1,5 @@
 export * from "./candidate-features.js";
+export * from "./features.js";
 export * from "./fusion-scorer.js";
 export * from "./listwise-trainer.js";
 export * from "./standardizer.js";

@@ -1,0 +1,69 @@
+/** What the HTTP layer asks of the ranking core. The routes validate; the engine decides. */
+export interface ItemFilter {
+  /** Keep items with at least one of these tags. */
+  anyTags?: string[];
+  /** Drop items with any of these tags. */
+  noTags?: string[];
+}
+
+export interface RecommendRequest {
+  userId: string;
+  k: number;
+  /** Item ids never to return (e.g. already in the caller's basket). */
+  exclude?: string[];
+  filter?: ItemFilter;
+  /** MMR trade-off in [0, 1]: 0 (default) ranks by relevance only; higher values diversify by text similarity. */
+  diversity?: number;
+  /** In [0, 1]: 0 (default) leaves scores alone; higher values demote popular items. */
+  popularityPenalty?: number;
+}
+
+export interface ScoredItem {
+  itemId: string;
+  score: number;
+  /** Each signal's contribution to the score. */
+  explanation: Record<string, number>;
+  /** Which recall sources proposed the item. */
+  sources: string[];
+}
+
+export interface RecommendResponse {
+  userId: string;
+  version: string;
+  /** "precomputed" candidates, "fresh" (folded-in from new events) or "cold-start" (unknown user). */
+  mode: "precomputed" | "fresh" | "cold-start";
+  items: ScoredItem[];
+}
+
+export interface RankRequest {
+  userId: string;
+  itemIds: string[];
+  k?: number;
+}
+
+export interface RankResponse {
+  userId: string;
+  version: string;
+  items: ScoredItem[];
+  /** Ids the catalogue does not know: reported, not fatal. */
+  unknownItems: string[];
+}
+
+export interface EventInput {
+  userId: string;
+  itemId: string;
+  value?: number;
+  /** Unix seconds; defaults to now. */
+  timestamp?: number;
+  kind?: string;
+}
+
+export interface RankingEngine {
+  recommend(request: RecommendRequest): Promise<RecommendResponse>;
+  rank(request: RankRequest): Promise<RankResponse>;
+  similar(itemId: string, k: number): Promise<{ itemId: string; version: string; items: ScoredItem[] }>;
+  ingest(events: EventInput[]): Promise<{ accepted: number }>;
+  eraseUser(userId: string): Promise<{ erased: boolean }>;
+  /** Throws UnavailableError when the store cannot serve. */
+  ready(): Promise<{ version: string }>;
+}

@@ -1,0 +1,53 @@
+import { ArtifactError, UnavailableError } from "@tandem/core";
+import { FEATURES, FusionScorer, type ItemStats, parseFusion } from "@tandem/rerank";
+import type { FeatureStore } from "@tandem/store";
+
+/** Metadata names a published version carries for serving. */
+export const SERVING_METADATA = { fusion: "fusion", itemTags: "itemTags" } as const;
+
+/** What serving keeps in memory per live version: small, loaded once when the version changes. */
+export interface VersionContext {
+  version: string;
+  createdAt: number;
+  itemIds: readonly string[];
+  index: Map<string, number>;
+  scorer: FusionScorer;
+  /** Popularity order (best first) with scores: the cold-start answer. */
+  popular: { items: string[]; scores: Float32Array };
+  tags: Map<string, string[]>;
+  userKinds: Record<string, number>;
+  itemKinds: Record<string, number>;
+}
+
+export async function loadVersionContext(store: FeatureStore, version: string): Promise<VersionContext> {
+  const info = await store.versionInfo(version);
+  if (!info) throw new UnavailableError(`version ${version} disappeared while loading`);
+  if (info.columns.join() !== FEATURES.join()) {
+    throw new ArtifactError(
+      `version ${version} has feature columns [${info.columns}], serving expects [${FEATURES}]`,
+    );
+  }
+  const [itemIds, fusionJson, popularity, tagsJson] = await Promise.all([
+    store.getItemIds(),
+    store.getMetadata(SERVING_METADATA.fusion),
+    store.getPopularity(),
+    store.getMetadata(SERVING_METADATA.itemTags),
+  ]);
+  if (typeof fusionJson !== "string") throw new ArtifactError(`version ${version} has no fusion model`);
+  const tags = new Map<string, string[]>(Object.entries((tagsJson ?? {}) as Record<string, string[]>));
+  return {
+    version,
+    createdAt: info.createdAt,
+    itemIds,
+    index: new Map(itemIds.map((id, i) => [id, i])),
+    scorer: new FusionScorer(parseFusion(fusionJson)),
+    popular: popularity ?? { items: [], scores: new Float32Array(0) },
+    tags,
+    userKinds: info.userKinds,
+    itemKinds: info.itemKinds,
+  };
+}
+
+/** Item stats vector layout ("stats" item kind). */
+export const statsFromVector = (v: Float32Array | null | undefined): ItemStats | undefined =>
+  v ? { logPop: v[0]!, recentPop: v[1]!, age: v[2]! } : undefined;

@@ -1,0 +1,180 @@
+import { loadConfig } from "@tandem/core";
+import { MemoryFeatureStore } from "@tandem/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { buildApp } from "../src/app.js";
+import { StoreRankingEngine } from "../src/engine/store-engine.js";
+import { publishFixture } from "./fixture.js";
+
+const KEY = "test-key-0123456789abcdef";
+
+describe("ranking API on the in-memory store", () => {
+  let store: MemoryFeatureStore;
+  let scheduled: string[][];
+  let app: ReturnType<typeof buildApp>;
+
+  beforeEach(async () => {
+    store = new MemoryFeatureStore();
+    scheduled = [];
+    await publishFixture(store);
+    const config = loadConfig({ api: { apiKeys: [KEY], maxK: 50, bodyLimitBytes: 2048 } }, {});
+    const engine = new StoreRankingEngine({
+      store,
+      timeoutMs: 1000,
+      scheduleUpdates: async (users) => {
+        scheduled.push(users);
+      },
+    });
+    app = buildApp({ config, engine });
+  });
+  afterEach(() => app.close());
+
+  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
+    app.inject({ method: "POST", url, payload: payload as object, headers });
+
+  it("recommends precomputed candidates ordered by the fusion, with explanations and sources", async () => {
+    const r = await post("/v1/recommend", { userId: "u1", k: 2 });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.mode).toBe("precomputed");
+    expect(body.version).toBe("v1");
+    // c: 2*0.9 + 0.1 + 0.3 = 2.2; d: 0.4 + 0.8 + 0.2 = 1.4; e: 0.2 + 0.1 = 0.3
+    expect(body.items.map((i: { itemId: string }) => i.itemId)).toEqual(["c", "d"]);
+    expect(body.items[0].score).toBeCloseTo(2.2, 5);
+    expect(body.items[0].explanation.textProfile).toBeCloseTo(1.8, 5);
+    expect(body.items[0].sources).toEqual(["text"]);
+    expect(body.items[1].sources).toEqual(["co-occurrence"]);
+  });
+
+  it("applies exclude and tag filters", async () => {
+    const r = await post("/v1/recommend", {
+      userId: "u1",
+      k: 5,
+      exclude: ["c"],
+      filter: { noTags: ["Horror"] },
+    });
+    expect(r.json().items.map((i: { itemId: string }) => i.itemId)).toEqual(["e"]);
+  });
+
+  it("answers unknown users from popularity instead of failing", async () => {
+    const r = await post("/v1/recommend", {
+      userId: "stranger",
+      k: 3,
+      filter: { anyTags: ["Comedy", "Drama"] },
+    });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().mode).toBe("cold-start");
+    expect(r.json().items.map((i: { itemId: string }) => i.itemId)).toEqual(["a", "b", "c"]);
+  });
+
+  it("the popularity-bias control demotes popular candidates in proportion to the penalty", async () => {
+    const order = async (popularityPenalty: number) =>
+      (await post("/v1/recommend", { userId: "u1", k: 3, popularityPenalty }))
+        .json()
+        .items.map((i: { itemId: string }) => i.itemId);
+    // relevance z-scores (1.155, 0.128, -1.283) minus penalty × popularity z-scores (1.225, 0, -1.225)
+    expect(await order(0.3)).toEqual(["c", "d", "e"]);
+    expect(await order(1)).toEqual(["d", "e", "c"]);
+  });
+
+  it("diversity (MMR) avoids near-duplicate items", async () => {
+    const plain = await post("/v1/rank", { userId: "u1", itemIds: ["a", "b", "c", "d", "e"] });
+    expect(
+      plain
+        .json()
+        .items.slice(0, 2)
+        .map((i: { itemId: string }) => i.itemId),
+    ).toEqual(["c", "d"]);
+    const r = await post("/v1/recommend", { userId: "u1", k: 2, diversity: 0.9 });
+    expect(r.json().items.map((i: { itemId: string }) => i.itemId)).toEqual(["c", "e"]);
+  });
+
+  it("reranks the caller's items, deriving features for items outside the candidates, and reports unknown ids", async () => {
+    const r = await post("/v1/rank", { userId: "u1", itemIds: ["a", "zzz", "c", "b"], k: 3 });
+    expect(r.statusCode).toBe(200);
+    const body = r.json();
+    expect(body.unknownItems).toEqual(["zzz"]);
+    // c precomputed (2.2); b: textProfile = (0.96,0.28)·(0,1) = 0.28 → 0.56 + 0.1*4; a: 0 + 0.1*5
+    expect(body.items.map((i: { itemId: string }) => i.itemId)).toEqual(["c", "b", "a"]);
+    expect(body.items[1].score).toBeCloseTo(0.56 + 0.4, 4);
+  });
+
+  it("finds similar items by text", async () => {
+    const r = await app.inject({ method: "GET", url: "/v1/items/a/similar?k=2" });
+    expect(r.statusCode).toBe(200);
+    expect(r.json().items.map((i: { itemId: string }) => i.itemId)).toEqual(["b", "d"]);
+    expect((await app.inject({ method: "GET", url: "/v1/items/nope/similar" })).statusCode).toBe(404);
+  });
+
+  it("rejects bad bodies with field-level messages", async () => {
+    const r = await post("/v1/recommend", { userId: "", k: 500, extra: 1 });
+    expect(r.statusCode).toBe(400);
+    const paths = r.json().issues.map((i: { path: string }) => i.path);
+    expect(paths).toEqual(expect.arrayContaining(["userId", "k"]));
+    expect(r.json().error).toBe("INVALID_ARGUMENT");
+    expect((await post("/v1/rank", { userId: "u1", itemIds: [] })).json().issues[0].path).toBe("itemIds");
+  });
+
+  it("bounds the body size", async () => {
+    const r = await post("/v1/rank", {
+      userId: "u1",
+      itemIds: Array.from({ length: 400 }, (_, i) => `item-${i}`),
+    });
+    expect(r.statusCode).toBe(413);
+    expect(r.json().error).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("requires an API key for events and erasure", async () => {
+    const event = { events: [{ userId: "u1", itemId: "a" }] };
+    expect((await post("/v1/events", event)).statusCode).toBe(401);
+    expect((await post("/v1/events", event, { "x-api-key": "wrong-key-0123456789" })).statusCode).toBe(401);
+    const ok = await post("/v1/events", event, { "x-api-key": KEY });
+    expect(ok.statusCode).toBe(202);
+    expect(ok.json()).toEqual({ accepted: 1 });
+    expect(scheduled).toEqual([["u1"]]);
+    expect((await store.readUserEvents("u1")).map((e) => e.item)).toEqual(["a"]);
+    expect((await app.inject({ method: "DELETE", url: "/v1/users/u1" })).statusCode).toBe(401);
+  });
+
+  it("erases a user: events, profile and candidates go from the live version", async () => {
+    await post("/v1/events", { events: [{ userId: "u1", itemId: "a" }] }, { "x-api-key": KEY });
+    const r = await app.inject({ method: "DELETE", url: "/v1/users/u1", headers: { "x-api-key": KEY } });
+    expect(r.statusCode).toBe(200);
+    expect(await store.getUserFeatures("u1")).toBeNull();
+    expect(await store.readUserEvents("u1")).toEqual([]);
+    expect(await store.erasedUsers()).toContain("u1");
+    expect((await post("/v1/recommend", { userId: "u1", k: 2 })).json().mode).toBe("cold-start");
+  });
+
+  it("serves health, readiness, metrics with per-route latency, and an OpenAPI document", async () => {
+    expect((await app.inject({ method: "GET", url: "/healthz" })).statusCode).toBe(200);
+    expect((await app.inject({ method: "GET", url: "/readyz" })).json()).toEqual({
+      status: "ready",
+      version: "v1",
+    });
+    await post("/v1/recommend", { userId: "u1" });
+    const metrics = (await app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toMatch(
+      /tandem_http_request_duration_seconds_bucket\{.*route="\/v1\/recommend".*status="200"/,
+    );
+    const doc = (await app.inject({ method: "GET", url: "/openapi.json" })).json();
+    expect(doc.openapi).toBe("3.1.0");
+    expect(
+      doc.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.itemIds.maxItems,
+    ).toBe(1000);
+  });
+
+  it("is not ready before anything is published", async () => {
+    const empty = buildApp({
+      config: loadConfig({}, {}),
+      engine: new StoreRankingEngine({
+        store: new MemoryFeatureStore(),
+        timeoutMs: 100,
+        scheduleUpdates: async () => {},
+      }),
+    });
+    const r = await empty.inject({ method: "GET", url: "/readyz" });
+    expect(r.statusCode).toBe(503);
+    expect(r.json().error).toBe("UNAVAILABLE");
+    await empty.close();
+  });
+});
