@@ -1,0 +1,3 @@
+export * from "./escape.js";
+export * from "./html-report.js";
+export * from "./svg-chart.js";
