@@ -1,9 +1,106 @@
 import { z } from "zod";
 
+/**
+ * Alternating least squares (Hu, Koren & Volinsky 2008) on implicit feedback. Defaults tuned on the
+ * ml-latest-small VALIDATION split (leave-one-out, NDCG@10): 64 factors, alpha 0.5, reg 4, no BM25 gave
+ * 0.0445 at 7 sweeps (alpha 1: 0.043, alpha 4: 0.035); BM25 needed 128 factors for 0.042 at 4× the cost.
+ */
+const alsSchema = z
+  .object({
+    factors: z.number().int().positive().default(64).describe("Latent dimension of ALS."),
+    reg: z
+      .number()
+      .min(0)
+      .default(4)
+      .describe("L2 regularisation λ added to the diagonal of every per-user/per-item solve."),
+    alpha: z
+      .number()
+      .positive()
+      .default(0.5)
+      .describe("Confidence scale: c = 1 + alpha · w, with w the (BM25-weighted) interaction."),
+    weighting: z
+      .enum(["none", "bm25"])
+      .default("none")
+      .describe("Weighting of the binary matrix before the confidence transform."),
+    bm25K1: z.number().positive().default(100).describe("BM25 saturation K1."),
+    bm25B: z.number().min(0).max(1).default(0.8).describe("BM25 length normalisation B."),
+    cgSteps: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .describe("Conjugate-gradient steps per solve (warm-started); 0 solves exactly by Cholesky."),
+    maxEpochs: z.number().int().positive().default(15).describe("Upper bound on ALS sweeps."),
+  })
+  .prefault({});
+
+/** Bayesian personalised ranking (Rendle et al. 2009) with uniformly sampled negatives. */
+const bprSchema = z
+  .object({
+    factors: z.number().int().positive().default(64).describe("Latent dimension of BPR."),
+    lr: z.number().positive().default(0.05).describe("Learning rate (Adagrad on the touched rows)."),
+    reg: z.number().min(0).default(0.0001).describe("L2 regularisation on the factors in each triple."),
+    negatives: z
+      .number()
+      .int()
+      .positive()
+      .default(1)
+      .describe("Sampled negative items per positive per epoch."),
+    engine: z
+      .enum(["typed", "tfjs"])
+      .default("typed")
+      .describe(
+        "Gradient engine: TF.js customGrad, or the same gradient in typed-array loops (faster here).",
+      ),
+    batchSize: z.number().int().positive().default(4096).describe("Triples per TF.js gradient step."),
+    maxEpochs: z.number().int().positive().default(60).describe("Upper bound on BPR epochs."),
+  })
+  .prefault({});
+
+/** Candidate sources and their merge. */
+const sourcesSchema = z
+  .object({
+    quotaMf: z.number().int().min(0).default(100).describe("Candidates taken from the MF source."),
+    quotaNext: z
+      .number()
+      .int()
+      .min(0)
+      .default(100)
+      .describe("Candidates from the 'what comes next' source (items following the user's last items)."),
+    quotaCooc: z.number().int().min(0).default(100).describe("Candidates from item co-occurrence."),
+    quotaPop: z.number().int().min(0).default(50).describe("Candidates from global popularity."),
+    nextWindow: z
+      .number()
+      .int()
+      .positive()
+      .default(3)
+      .describe("i → j counts when j comes within this many positions after i in a user's history."),
+    recentItems: z
+      .number()
+      .int()
+      .positive()
+      .default(5)
+      .describe("How many of the user's most recent items seed the next-item source (decaying weights)."),
+    neighbors: z
+      .number()
+      .int()
+      .positive()
+      .default(100)
+      .describe("Neighbours kept per item for co-occurrence."),
+    mfModel: z.enum(["als", "bpr"]).default("als").describe("MF model behind the MF source."),
+    ann: z.enum(["flat", "usearch"]).default("usearch").describe("Vector index backend for MF retrieval."),
+  })
+  .prefault({});
+
 /** Recall stage settings (matrix factorization, candidate sources). Owned by @tandem/recall. */
 export const recallConfigSchema = z
   .object({
-    factors: z.number().int().positive().default(64).describe("Latent dimension of the MF models."),
+    factors: z
+      .number()
+      .int()
+      .positive()
+      .default(64)
+      .describe("Default latent dimension (vector indexes, tests)."),
     maxEpochs: z.number().int().positive().default(30).describe("Upper bound on training epochs."),
     patience: z
       .number()
@@ -11,5 +108,10 @@ export const recallConfigSchema = z
       .min(0)
       .default(3)
       .describe("Early stopping: epochs without validation NDCG@10 gain."),
+    als: alsSchema,
+    bpr: bprSchema,
+    sources: sourcesSchema,
   })
   .prefault({});
+
+export type RecallConfig = z.infer<typeof recallConfigSchema>;

@@ -1,0 +1,64 @@
+import type { RecallConfig } from "@tandem/core";
+import { Rng } from "@tandem/core";
+import type { UserItems } from "@tandem/data";
+import { AlsSolver } from "./als-solver.js";
+import { type Bm25Stats, type ConfidenceParams, matrixConfidence } from "./confidence.js";
+import { MfRecommender, type MfTrainer } from "./mf-recommender.js";
+
+export const alsConfidence = (c: RecallConfig["als"]): ConfidenceParams & { reg: number } => ({
+  alpha: c.alpha,
+  weighting: c.weighting,
+  k1: c.bm25K1,
+  b: c.bm25B,
+  reg: c.reg,
+});
+
+/** ALS state: small random factors (seeded), then one AlsSolver sweep per epoch. */
+class AlsTrainer implements MfTrainer {
+  readonly userFactors: Float32Array;
+  readonly itemFactors: Float32Array;
+  readonly itemBias: Float32Array;
+  private readonly solver: AlsSolver;
+
+  constructor(history: UserItems, seed: number, bm25: Bm25Stats, c: RecallConfig["als"]) {
+    const k = c.factors;
+    const rng = new Rng(seed);
+    this.userFactors = Float32Array.from({ length: history.numUsers * k }, () => rng.normal() * 0.01);
+    this.itemFactors = Float32Array.from({ length: history.numItems * k }, () => rng.normal() * 0.01);
+    this.itemBias = new Float32Array(history.numItems);
+    const confidence = matrixConfidence(history, alsConfidence(c), bm25);
+    this.solver = new AlsSolver(
+      {
+        rows: history.numUsers,
+        cols: history.numItems,
+        indptr: history.indptr,
+        indices: history.items,
+        values: confidence,
+      },
+      k,
+      c.reg,
+      c.cgSteps,
+    );
+  }
+
+  epoch(): void {
+    this.solver.sweep(this.userFactors, this.itemFactors);
+  }
+}
+
+/** `mf-als`: weighted matrix factorization for implicit feedback (Hu, Koren & Volinsky 2008). */
+export function alsRecommender(config: RecallConfig, tuned?: Record<string, number | string>): MfRecommender {
+  const c = config.als;
+  const epochs = tuned?.["epochs"];
+  return new MfRecommender({
+    name: "mf-als",
+    algorithm: "als",
+    dim: c.factors,
+    maxEpochs: c.maxEpochs,
+    patience: config.patience,
+    ...(typeof epochs === "number" ? { epochs } : {}),
+    hyperparameters: { ...c },
+    foldIn: alsConfidence(c),
+    makeTrainer: (history, seed, bm25) => new AlsTrainer(history, seed, bm25, c),
+  });
+}

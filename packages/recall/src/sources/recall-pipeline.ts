@@ -1,0 +1,53 @@
+import type { RecallConfig } from "@tandem/core";
+import type { UserItems } from "@tandem/data";
+import type { MfModel } from "../mf/mf-model.js";
+import { flatBackend, usearchBackend } from "../vector/backends.js";
+import type { Candidate, CandidateSource, SourceName } from "./candidate.js";
+import { CooccurrenceSource } from "./cooccurrence-source.js";
+import { mergeCandidates } from "./merge.js";
+import { MfSource } from "./mf-source.js";
+import { NextItemSource } from "./next-item-source.js";
+import { PopularitySource } from "./popularity-source.js";
+
+/** The recall stage for one trained model and one history: every source, their quotas, the merge. */
+export class RecallPipeline {
+  readonly sources: CandidateSource[];
+  private readonly quotas: Record<SourceName, number>;
+
+  constructor(
+    private readonly history: UserItems,
+    model: MfModel,
+    config: RecallConfig["sources"],
+  ) {
+    // Merge priority: next-item first (strongest on sequential data), then MF, co-occurrence, popularity.
+    this.sources = [
+      new NextItemSource(history, config.nextWindow, config.neighbors, config.recentItems),
+      new MfSource(model, config.ann === "flat" ? flatBackend : usearchBackend),
+      new CooccurrenceSource(history, config.neighbors),
+      new PopularitySource(history),
+    ];
+    this.quotas = {
+      next: config.quotaNext,
+      mf: config.quotaMf,
+      cooc: config.quotaCooc,
+      pop: config.quotaPop,
+    };
+  }
+
+  /** Candidates for a training user, excluding what they have already seen. */
+  forUser(user: number): Candidate[] {
+    const h = this.history;
+    return this.forHistory(user, h.items.subarray(h.indptr[user]!, h.indptr[user + 1]!));
+  }
+
+  /** Candidates for any time-ordered item history (`user` = -1 for a user unknown to the model). */
+  forHistory(user: number, items: Int32Array): Candidate[] {
+    const exclude = new Set(items);
+    return mergeCandidates(
+      this.sources.map((source) => {
+        const quota = this.quotas[source.name];
+        return { name: source.name, quota, proposals: source.propose(user, items, quota, exclude) };
+      }),
+    );
+  }
+}

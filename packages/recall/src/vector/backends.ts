@@ -1,0 +1,56 @@
+import { FaissIndex, loadFaiss } from "./faiss-index.js";
+import { FlatIndex } from "./flat-index.js";
+import { UsearchIndex } from "./usearch-index.js";
+import type { VectorIndex } from "./vector-index.js";
+
+export type VectorBackendName = "flat" | "usearch" | "faiss";
+
+/** How to make and reload one backend: what the conformance suite and the MF recall source take. */
+export interface VectorBackend {
+  name: VectorBackendName;
+  /** Exact backends return the true top-K; approximate ones are held to a recall tolerance. */
+  exact: boolean;
+  create(dim: number): VectorIndex;
+  load(path: string): VectorIndex;
+}
+
+export const flatBackend: VectorBackend = {
+  name: "flat",
+  exact: true,
+  create: (dim) => new FlatIndex(dim),
+  load: (path) => FlatIndex.load(path),
+};
+
+export const usearchBackend: VectorBackend = {
+  name: "usearch",
+  exact: false,
+  create: (dim) => new UsearchIndex(dim),
+  load: (path) => UsearchIndex.load(path),
+};
+
+/** Every backend that can run in this process: flat and usearch always, faiss when faiss-node imports. */
+export async function availableBackends(): Promise<VectorBackend[]> {
+  const backends = [flatBackend, usearchBackend];
+  const faiss = await loadFaiss();
+  if (faiss) {
+    backends.push({
+      name: "faiss",
+      exact: true,
+      create: (dim) => FaissIndex.create(faiss, dim),
+      load: (path) => FaissIndex.load(faiss, path),
+    });
+  }
+  return backends;
+}
+
+/** Builds an index of the named backend (default usearch, the ANN choice) from row-major vectors. */
+export function buildIndex(
+  backend: VectorBackend,
+  dim: number,
+  keys: ArrayLike<number>,
+  vectors: Float32Array,
+): VectorIndex {
+  const index = backend.create(dim);
+  index.add(keys, vectors);
+  return index;
+}

@@ -1,0 +1,85 @@
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ArtifactError } from "@tandem/core";
+import { describe, expect, it } from "vitest";
+import { FlatIndex, flatBackend, loadFaiss, UsearchIndex, usearchBackend } from "../src/index.js";
+import { bruteForce, randomVectors, vectorConformance } from "./vector-conformance.js";
+
+vectorConformance(flatBackend);
+vectorConformance(usearchBackend);
+
+// faiss-node is optional. Its suite runs only when it imports; otherwise this records that it was absent.
+const faiss = await loadFaiss();
+describe("faiss backend availability", () => {
+  it("is detected only when faiss-node imports", async () => {
+    let importable = true;
+    try {
+      const name = "faiss-node";
+      await import(/* @vite-ignore */ name);
+    } catch {
+      importable = false;
+    }
+    expect(faiss !== null).toBe(importable);
+  });
+});
+if (faiss) {
+  const { availableBackends } = await import("../src/index.js");
+  const faissBackend = (await availableBackends()).find((b) => b.name === "faiss");
+  if (faissBackend) vectorConformance(faissBackend);
+}
+
+describe("ANN quality", () => {
+  it("usearch recall@10 vs exact flat ≥ 0.9 on 5k vectors of dim 64", () => {
+    const dim = 64;
+    const n = 5000;
+    const vectors = randomVectors(n, dim, 11);
+    const keys = Int32Array.from({ length: n }, (_, i) => i);
+    const flat = new FlatIndex(dim);
+    flat.add(keys, vectors);
+    const ann = new UsearchIndex(dim);
+    ann.add(keys, vectors);
+    const queries = randomVectors(200, dim, 12);
+    const exact = flat.search(queries, 10);
+    const approx = ann.search(queries, 10);
+    let hit = 0;
+    exact.forEach((h, q) => {
+      const truth = new Set(h.keys);
+      for (const key of approx[q]!.keys) if (truth.has(key)) hit++;
+    });
+    expect(hit / 2000).toBeGreaterThanOrEqual(0.9);
+    // The flat index itself agrees with brute force.
+    expect(Array.from(exact[0]!.keys)).toEqual(
+      bruteForce(vectors, dim, queries.subarray(0, dim), 10).map((t) => t[1]),
+    );
+  });
+});
+
+describe("corrupt vector index files", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tandem-vec-bad-"));
+  it("flat: truncated file and bad magic are ArtifactErrors", () => {
+    const index = new FlatIndex(4);
+    index.add([1, 2, 3], new Float32Array(12).fill(0.5));
+    const path = join(dir, "flat.bin");
+    index.save(path);
+    const bytes = readFileSync(path);
+    writeFileSync(path, bytes.subarray(0, bytes.length - 3));
+    expect(() => FlatIndex.load(path)).toThrow(ArtifactError);
+    expect(() => FlatIndex.load(path)).toThrow(/expected 76 bytes/);
+    const bad = Buffer.from(bytes);
+    bad.writeInt32LE(123, 0);
+    writeFileSync(path, bad);
+    expect(() => FlatIndex.load(path)).toThrow(/not a Tandem flat index/);
+  });
+  it("usearch: bad sidecar JSON and a truncated index are ArtifactErrors", () => {
+    const index = new UsearchIndex(4);
+    index.add([1, 2, 3], randomVectors(3, 4, 3));
+    const path = join(dir, "hnsw.usearch");
+    index.save(path);
+    writeFileSync(`${path}.json`, "{not json");
+    expect(() => UsearchIndex.load(path)).toThrow(ArtifactError);
+    index.save(path);
+    writeFileSync(path, Buffer.from("garbage"));
+    expect(() => UsearchIndex.load(path)).toThrow(ArtifactError);
+  });
+});
