@@ -30,7 +30,10 @@ export const FEATURES = [
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
-export const FEATURE_INDEX = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<FeatureName, number>;
+export const FEATURE_INDEX = Object.fromEntries(FEATURES.map((f, i) => [f, i])) as Record<
+  FeatureName,
+  number
+>;
 
 /** Per-item numbers the request path needs for items outside the precomputed candidates. */
 export interface ItemStats {

@@ -69,6 +69,12 @@ const sourcesSchema = z
       .describe("Candidates from the 'what comes next' source (items following the user's last items)."),
     quotaCooc: z.number().int().min(0).default(100).describe("Candidates from item co-occurrence."),
     quotaPop: z.number().int().min(0).default(50).describe("Candidates from global popularity."),
+    quotaText: z
+      .number()
+      .int()
+      .min(0)
+      .default(50)
+      .describe("Candidates from text similarity (the semantic stage's source; the cold-item path)."),
     nextWindow: z
       .number()
       .int()

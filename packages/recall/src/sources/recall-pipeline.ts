@@ -14,10 +14,15 @@ export class RecallPipeline {
   readonly sources: CandidateSource[];
   private readonly quotas: Record<SourceName, number>;
 
+  /**
+   * `extra` sources (e.g. the semantic stage's text recall, which this package cannot depend on) join
+   * the merge after the built-in ones, with their quota from the config.
+   */
   constructor(
     private readonly history: UserItems,
     model: MfModel,
     config: RecallConfig["sources"],
+    extra: readonly CandidateSource[] = [],
   ) {
     // Merge priority: next-item first (strongest on sequential data), then MF, co-occurrence, popularity.
     this.sources = [
@@ -25,12 +30,14 @@ export class RecallPipeline {
       new MfSource(model, config.ann === "flat" ? flatBackend : usearchBackend),
       new CooccurrenceSource(history, config.neighbors),
       new PopularitySource(history),
+      ...extra,
     ];
     this.quotas = {
       next: config.quotaNext,
       mf: config.quotaMf,
       cooc: config.quotaCooc,
       pop: config.quotaPop,
+      text: config.quotaText,
     };
   }
 

@@ -1,0 +1,4 @@
+export * from "./candidate-builder.js";
+export * from "./item-stats.js";
+export * from "./stage-models.js";
+export * from "./tandem-recommender.js";

@@ -1,0 +1,79 @@
+import type { TandemConfig } from "@tandem/core";
+import type { Dataset, UserItems } from "@tandem/data";
+import { alsRecommender, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
+import {
+  buildProfiles,
+  datasetItemVectors,
+  ItemTextTemplate,
+  type TextEncoder,
+  TextRecallSource,
+} from "@tandem/semantic";
+import { type ItemStatsTable, itemStatsOf } from "./item-stats.js";
+
+export interface StageContext {
+  config: TandemConfig;
+  dataset: Dataset;
+  seed: number;
+  /** Resolved on first use; usually the configured encoder behind its embedding cache. */
+  encoder: () => Promise<TextEncoder>;
+  progress?: boolean;
+}
+
+/** Everything the two stages learnt from one history: what candidate features are computed from. */
+export interface StageModels {
+  history: UserItems;
+  mf: MfModel;
+  mfEpochs: number;
+  recall: RecallPipeline;
+  textDim: number;
+  /** numItems × textDim unit item embeddings. */
+  itemText: Float32Array;
+  /** numUsers × textDim unit recency-weighted profiles. */
+  profiles: Float32Array;
+  stats: ItemStatsTable;
+}
+
+/**
+ * Fits the statistical and semantic stages on `history`: MF (early-stopped on `validation` when given,
+ * else `epochs` sweeps), the merged recall sources including text recall, item embeddings (cached, so
+ * a refit embeds nothing) and user profiles.
+ */
+export async function fitStages(
+  history: UserItems,
+  ctx: StageContext,
+  options: { validation?: UserItems; epochs?: number },
+): Promise<StageModels> {
+  const { config, dataset, seed } = ctx;
+  const tuned = options.epochs !== undefined ? { epochs: options.epochs } : undefined;
+  const mfRec =
+    config.recall.sources.mfModel === "bpr"
+      ? bprRecommender(config.recall, tuned)
+      : alsRecommender(config.recall, tuned);
+  const report = await mfRec.fit({
+    history,
+    dataset,
+    seed,
+    progress: ctx.progress ?? false,
+    ...(options.validation ? { validation: options.validation } : {}),
+  });
+  const encoder = await ctx.encoder();
+  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
+  const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
+  const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
+  const text = TextRecallSource.build(
+    encoder.dim,
+    Int32Array.from({ length: history.numItems }, (_, i) => i),
+    itemText,
+    { profiles },
+  );
+  return {
+    history,
+    mf: mfRec.model,
+    mfEpochs: Number(report.tuned?.["epochs"] ?? options.epochs ?? config.recall.als.maxEpochs),
+    recall: new RecallPipeline(history, mfRec.model, config.recall.sources, [text]),
+    textDim: encoder.dim,
+    itemText,
+    profiles,
+    stats: itemStatsOf(history),
+  };
+}
