@@ -1,7 +1,7 @@
 import { timingSafeEqual } from "node:crypto";
 import type { TandemConfig } from "@tandem/core";
+import type { RankingEngine } from "@tandem/serving";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import type { RankingEngine } from "./engine.js";
 import { toHttpError } from "./http-errors.js";
 import { createMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";

@@ -1,8 +1,8 @@
 import { loadConfig } from "@tandem/core";
+import { StoreRankingEngine } from "@tandem/serving";
 import { MemoryFeatureStore } from "@tandem/store";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
-import { StoreRankingEngine } from "../src/engine/store-engine.js";
 import { publishFixture } from "./fixture.js";
 
 const KEY = "test-key-0123456789abcdef";

@@ -41,8 +41,40 @@ export interface StageModels {
 export async function fitStages(
   history: UserItems,
   ctx: StageContext,
-  options: { validation?: UserItems; epochs?: number },
+  options: { validation?: UserItems; epochs?: number; mf?: MfModel },
 ): Promise<StageModels> {
+  const { config, dataset } = ctx;
+  const { mf, epochs } = options.mf
+    ? { mf: options.mf, epochs: options.mf.parts.epochs }
+    : await trainMf(history, ctx, options);
+  const encoder = await ctx.encoder();
+  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
+  const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
+  const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
+  const text = TextRecallSource.build(
+    encoder.dim,
+    Int32Array.from({ length: history.numItems }, (_, i) => i),
+    itemText,
+    { profiles },
+  );
+  return {
+    history,
+    mf,
+    mfEpochs: epochs,
+    recall: new RecallPipeline(history, mf, config.recall.sources, [text]),
+    textDim: encoder.dim,
+    itemText,
+    profiles,
+    stats: itemStatsOf(history),
+  };
+}
+
+/** MF on `history`: early-stopped on `validation` when given, else exactly `epochs` sweeps. */
+async function trainMf(
+  history: UserItems,
+  ctx: StageContext,
+  options: { validation?: UserItems; epochs?: number },
+): Promise<{ mf: MfModel; epochs: number }> {
   const { config, dataset, seed } = ctx;
   const tuned = options.epochs !== undefined ? { epochs: options.epochs } : undefined;
   const mfRec =
@@ -56,24 +88,8 @@ export async function fitStages(
     progress: ctx.progress ?? false,
     ...(options.validation ? { validation: options.validation } : {}),
   });
-  const encoder = await ctx.encoder();
-  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
-  const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
-  const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
-  const text = TextRecallSource.build(
-    encoder.dim,
-    Int32Array.from({ length: history.numItems }, (_, i) => i),
-    itemText,
-    { profiles },
-  );
   return {
-    history,
     mf: mfRec.model,
-    mfEpochs: Number(report.tuned?.["epochs"] ?? options.epochs ?? config.recall.als.maxEpochs),
-    recall: new RecallPipeline(history, mfRec.model, config.recall.sources, [text]),
-    textDim: encoder.dim,
-    itemText,
-    profiles,
-    stats: itemStatsOf(history),
+    epochs: Number(report.tuned?.["epochs"] ?? options.epochs ?? mfRec.model.parts.epochs),
   };
 }

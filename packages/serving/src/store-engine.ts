@@ -2,6 +2,7 @@ import { NotFoundError, UnavailableError } from "@tandem/core";
 import { FlatIndex, type VectorIndex } from "@tandem/recall";
 import { type CandidateFeatures, FEATURE_INDEX, FEATURES, vectorFeatures } from "@tandem/rerank";
 import type { FeatureStore, UserFeatures } from "@tandem/store";
+import { withDeadline } from "./deadline.js";
 import type {
   EventInput,
   RankingEngine,
@@ -10,8 +11,7 @@ import type {
   RecommendRequest,
   RecommendResponse,
   ScoredItem,
-} from "../engine.js";
-import { withDeadline } from "./deadline.js";
+} from "./engine.js";
 import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.js";
 import { loadVersionContext, statsFromVector, type VersionContext } from "./version-context.js";
 

@@ -1,4 +1,4 @@
-import type { ItemFilter } from "../engine.js";
+import type { ItemFilter } from "./engine.js";
 
 /** One ranked candidate before it becomes a response item. */
 export interface Ranked {

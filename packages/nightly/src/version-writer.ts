@@ -1,0 +1,122 @@
+import { Progress } from "@tandem/core";
+import type { Dataset } from "@tandem/data";
+import { userItemsOf } from "@tandem/data";
+import {
+  buildCandidates,
+  FEATURES,
+  FusionScorer,
+  type LinearFusion,
+  type StageModels,
+  serializeFusion,
+} from "@tandem/rerank";
+import type { FeatureStore, UserRecord } from "@tandem/store";
+
+export interface WriteVersionOptions {
+  /** Candidates kept per user, best by fusion score first (the request path re-scores them). Default 200. */
+  keep?: number;
+  /** Users per store write (one pipeline on Redis). Default 200. */
+  batch?: number;
+  progress?: boolean;
+  /** Extra JSON metadata stored with the version (evaluation, model settings...). */
+  metadata?: Record<string, unknown>;
+  /** Skip users (privacy erasure). */
+  exclude?: ReadonlySet<string>;
+}
+
+/** Vector kinds a Tandem version carries, and their dimensions. */
+export function versionKinds(stage: StageModels) {
+  // MF item vectors carry the item bias as one extra dimension; user vectors carry a 1 there.
+  const mf = stage.mf.dim + 1;
+  return {
+    itemKinds: { mf, text: stage.textDim, stats: 3 },
+    userKinds: { mf, textProfile: stage.textDim, textLast: stage.textDim },
+  };
+}
+
+/**
+ * Writes a complete serving version from fitted stages and a fusion: item vectors, per-user candidate
+ * lists with their feature rows (top `keep` by fusion score), user vectors, popularity, fusion model
+ * and item tags. Does not publish: the caller decides (quality gate).
+ */
+export async function writeTandemVersion(
+  store: FeatureStore,
+  version: string,
+  dataset: Dataset,
+  stage: StageModels,
+  fusion: LinearFusion,
+  options: WriteVersionOptions = {},
+): Promise<{ users: number; candidates: number }> {
+  const itemIds = dataset.items.ids();
+  const { itemKinds, userKinds } = versionKinds(stage);
+  await store.beginVersion(version, { itemIds, columns: FEATURES, itemKinds, userKinds });
+
+  const n = itemIds.length;
+  const k = stage.mf.dim;
+  const mfItems = new Float32Array(n * (k + 1));
+  const stats = new Float32Array(n * 3);
+  const bpr = stage.mf.parts.algorithm === "bpr";
+  for (let i = 0; i < n; i++) {
+    mfItems.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
+    mfItems[i * (k + 1) + k] = bpr ? stage.mf.parts.itemBias[i]! : 0;
+    stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
+  }
+  await store.writeItemVectors(version, "mf", itemIds, mfItems);
+  await store.writeItemVectors(version, "text", itemIds, stage.itemText);
+  await store.writeItemVectors(version, "stats", itemIds, stats);
+  const order = [...stage.stats.logPop.keys()].sort(
+    (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
+  );
+  await store.writePopularity(
+    version,
+    order.map((i) => itemIds[i]!),
+    Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
+  );
+  await store.writeMetadata(version, "fusion", serializeFusion(fusion));
+  await store.writeMetadata(
+    version,
+    "itemTags",
+    Object.fromEntries(dataset.itemInfo.map((item) => [item.id, item.tags ?? []])),
+  );
+  for (const [name, value] of Object.entries(options.metadata ?? {}))
+    await store.writeMetadata(version, name, value);
+
+  const scorer = new FusionScorer(fusion);
+  const keep = options.keep ?? 200;
+  const batchSize = options.batch ?? 200;
+  const users = dataset.users.ids();
+  const progress = new Progress("precompute users", users.length, { enabled: options.progress ?? false });
+  const dim = FEATURES.length;
+  let written = 0;
+  let candidates = 0;
+  for (let start = 0; start < users.length; start += batchSize) {
+    const records: UserRecord[] = [];
+    for (let u = start; u < Math.min(users.length, start + batchSize); u++) {
+      const userId = users[u]!;
+      if (options.exclude?.has(userId)) continue;
+      const history = userItemsOf(stage.history, u);
+      const built = buildCandidates(stage, u, history);
+      const scores = scorer.score(built.features);
+      const best = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, keep);
+      const features = new Float32Array(best.length * dim);
+      best.forEach((row, r) => {
+        features.set(built.features.values.subarray(row * dim, (row + 1) * dim), r * dim);
+      });
+      const mf = new Float32Array(k + 1);
+      mf.set(built.vectors.mf);
+      mf[k] = 1;
+      records.push({
+        userId,
+        candidates: { items: best.map((row) => itemIds[built.features.items[row]!]!), features },
+        vectors: { mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast },
+        scalars: {
+          lastEventAt: history.length > 0 ? stage.history.times[stage.history.indptr[u + 1]! - 1]! : 0,
+        },
+      });
+      candidates += best.length;
+    }
+    await store.writeUsers(version, records);
+    written += records.length;
+    progress.tick(Math.min(batchSize, users.length - start));
+  }
+  return { users: written, candidates };
+}

@@ -1,0 +1,5 @@
+export * from "./deadline.js";
+export * from "./engine.js";
+export * from "./post-process.js";
+export * from "./store-engine.js";
+export * from "./version-context.js";
