@@ -1,8 +1,12 @@
 import { TandemError } from "@tandem/core";
+import { demoCommand, demoHelp } from "./commands/demo.js";
 import { evalCommand, evalHelp } from "./commands/eval.js";
+import { nightlyCommand, nightlyHelp } from "./commands/nightly.js";
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  demo: { run: demoCommand, help: demoHelp },
   eval: { run: evalCommand, help: evalHelp },
+  nightly: { run: nightlyCommand, help: nightlyHelp },
 };
 
 const usage = `usage: tandem <command> [options]

@@ -1,21 +1,57 @@
 import { InvalidArgumentError, type TandemConfig } from "@tandem/core";
 import { ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
 import { recallModels } from "@tandem/recall";
+import { SEMANTIC_FEATURES, STATISTICAL_FEATURES, TandemRecommender } from "@tandem/rerank";
+import {
+  createCachedEncoder,
+  ItemTextTemplate,
+  SemanticRecommender,
+  type TextEncoder,
+} from "@tandem/semantic";
 
 /**
  * Every model `tandem eval --model` knows, by name. Stage packages contribute their own factories here;
- * this is the only place that chooses implementations.
+ * this is the only place that chooses implementations. One cached encoder is shared by all of them.
  */
-export function modelRegistry(config: TandemConfig): Record<string, ModelFactory> {
+export function modelRegistry(
+  config: TandemConfig,
+  sharedEncoder: () => Promise<TextEncoder> = lazyEncoder(config),
+): Record<string, ModelFactory> {
+  const tandem =
+    (name: string, disabled: typeof SEMANTIC_FEATURES = []) =>
+    () =>
+      new TandemRecommender({ config, encoder: sharedEncoder }, { name, disabled });
   return {
     pop: () => new PopularityRecommender(),
     itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined),
     ...recallModels(config),
+    semantic: () =>
+      new SemanticRecommender({
+        encoder: sharedEncoder,
+        template: new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars),
+        halfLifeDays: config.semantic.halfLifeDays,
+      }),
+    tandem: tandem("tandem"),
+    "tandem-no-semantic": tandem("tandem-no-semantic", SEMANTIC_FEATURES),
+    "tandem-no-statistical": tandem("tandem-no-statistical", STATISTICAL_FEATURES),
   };
 }
 
-export function pickModels(config: TandemConfig, names: readonly string[]): [string, ModelFactory][] {
-  const registry = modelRegistry(config);
+/** The configured encoder behind its cache, created on first use and then shared. */
+export function lazyEncoder(config: TandemConfig): () => Promise<TextEncoder> {
+  let encoder: Promise<TextEncoder> | null = null;
+  return () => {
+    encoder ??= createCachedEncoder(config.semantic);
+    return encoder;
+  };
+}
+
+export function pickModels(
+  config: TandemConfig,
+  names: readonly string[],
+  encoder?: () => Promise<TextEncoder>,
+): [string, ModelFactory][] {
+  const registry = modelRegistry(config, encoder);
   return names.map((name) => {
     const factory = registry[name];
     if (!factory) {

@@ -1,5 +1,6 @@
 export * from "./api.js";
 export * from "./load.js";
+export * from "./nightly.js";
 export * from "./recall.js";
 export * from "./semantic.js";
 export * from "./store.js";

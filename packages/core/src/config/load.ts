@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { ConfigError } from "../errors.js";
 import { apiConfigSchema } from "./api.js";
+import { nightlyConfigSchema } from "./nightly.js";
 import { recallConfigSchema } from "./recall.js";
 import { semanticConfigSchema } from "./semantic.js";
 import { storeConfigSchema } from "./store.js";
@@ -62,6 +63,7 @@ export const configSchema = z.object({
   store: storeConfigSchema,
   worker: workerConfigSchema,
   api: apiConfigSchema,
+  nightly: nightlyConfigSchema,
 });
 
 export type TandemConfig = z.infer<typeof configSchema>;

@@ -1,5 +1,6 @@
 import type { TandemConfig } from "@tandem/core";
 import type { Dataset, UserItems } from "@tandem/data";
+import type { FitReport } from "@tandem/eval";
 import { alsRecommender, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
 import {
   buildProfiles,
@@ -24,6 +25,8 @@ export interface StageModels {
   history: UserItems;
   mf: MfModel;
   mfEpochs: number;
+  /** Validation curve of the MF fit (empty when it trained a fixed number of epochs). */
+  mfCurve: NonNullable<FitReport["curve"]>;
   recall: RecallPipeline;
   textDim: number;
   /** numItems × textDim unit item embeddings. */
@@ -44,8 +47,8 @@ export async function fitStages(
   options: { validation?: UserItems; epochs?: number; mf?: MfModel },
 ): Promise<StageModels> {
   const { config, dataset } = ctx;
-  const { mf, epochs } = options.mf
-    ? { mf: options.mf, epochs: options.mf.parts.epochs }
+  const { mf, epochs, curve } = options.mf
+    ? { mf: options.mf, epochs: options.mf.parts.epochs, curve: [] }
     : await trainMf(history, ctx, options);
   const encoder = await ctx.encoder();
   const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
@@ -61,6 +64,7 @@ export async function fitStages(
     history,
     mf,
     mfEpochs: epochs,
+    mfCurve: curve,
     recall: new RecallPipeline(history, mf, config.recall.sources, [text]),
     textDim: encoder.dim,
     itemText,
@@ -74,7 +78,7 @@ async function trainMf(
   history: UserItems,
   ctx: StageContext,
   options: { validation?: UserItems; epochs?: number },
-): Promise<{ mf: MfModel; epochs: number }> {
+): Promise<{ mf: MfModel; epochs: number; curve: NonNullable<FitReport["curve"]> }> {
   const { config, dataset, seed } = ctx;
   const tuned = options.epochs !== undefined ? { epochs: options.epochs } : undefined;
   const mfRec =
@@ -91,5 +95,6 @@ async function trainMf(
   return {
     mf: mfRec.model,
     epochs: Number(report.tuned?.["epochs"] ?? options.epochs ?? mfRec.model.parts.epochs),
+    curve: report.curve ?? [],
   };
 }

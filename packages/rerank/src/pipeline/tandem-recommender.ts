@@ -99,6 +99,7 @@ export class TandemRecommender implements Recommender {
     return {
       tuned: { epochs: innerStage.mfEpochs, fusionExamples: this.fusion.examples },
       curve: [
+        ...innerStage.mfCurve.map((p) => ({ ...p, metric: `mf ${p.metric}` })),
         {
           step: 0,
           metric: "candidate recall of the held-out item",

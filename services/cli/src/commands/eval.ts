@@ -1,70 +1,34 @@
 import { writeFileSync } from "node:fs";
-import { loadConfig, markdownTable, type TandemConfigInput } from "@tandem/core";
+import { loadConfig, markdownTable } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { type ProtocolResult, runProtocol } from "@tandem/eval";
-import { parseFlags, parseInteger, parseNumberList } from "../args.js";
+import { parseFlags } from "../args.js";
+import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
 import { pickModels } from "../models.js";
 import { describeProtocol, splitFor } from "../split-for.js";
 
-export const evalHelp = `tandem eval [options]
-  --dataset <dir>        dataset directory (default: config data.dir = data/ml-latest-small)
-  --format <f>           auto | ml-latest | ml-100k | ml-1m | generic (default auto)
+export const evalHelp = `tandem eval [options]   evaluate models under a published protocol
   --protocol <p>         loo | ratio | temporal (default loo)
   --model <a,b,...>      models to evaluate (default pop,itemknn)
-  --k <10,20>            cut-offs (default 10,20)
-  --seed <n>             seed for splits and models (default 42)
-  --min-user <n>         k-core threshold for users (default 5)
-  --min-item <n>         k-core threshold for items (default 5)
-  --threshold <r>        implicit feedback: keep ratings >= r (default: keep all)
-  --skip-malformed       skip and report malformed rows instead of failing
   --json <file>          also write the statistics and metrics as JSON
-  --quiet                no progress output`;
+${dataHelp}`;
 
 export async function evalCommand(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, {
-    dataset: { type: "string" },
-    format: { type: "string" },
+    ...dataFlags,
     protocol: { type: "string" },
     model: { type: "string" },
-    k: { type: "string" },
-    seed: { type: "string" },
-    "min-user": { type: "string" },
-    "min-item": { type: "string" },
-    threshold: { type: "string" },
-    "skip-malformed": { type: "boolean" },
     json: { type: "string" },
-    quiet: { type: "boolean" },
   });
-  const overrides: TandemConfigInput = {
-    data: {
-      ...(flags.dataset !== undefined && { dir: flags.dataset }),
-      ...(flags.format !== undefined && { format: flags.format as never }),
-      ...(flags["min-user"] !== undefined && {
-        minUserInteractions: parseInteger(flags["min-user"], "--min-user"),
-      }),
-      ...(flags["min-item"] !== undefined && {
-        minItemInteractions: parseInteger(flags["min-item"], "--min-item"),
-      }),
-      ...(flags.threshold !== undefined && {
-        ratingThreshold: parseNumberList(flags.threshold, "--threshold")![0],
-      }),
-      ...(flags["skip-malformed"] && { skipMalformed: true }),
-    },
-    eval: {
-      ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
-      ...(flags.k !== undefined && { ks: parseNumberList(flags.k, "--k") }),
-      ...(flags.seed !== undefined && { seed: parseInteger(flags.seed, "--seed") }),
-    },
-  };
+  const overrides = configFromFlags(flags);
+  if (flags.protocol !== undefined) overrides.eval = { ...overrides.eval, protocol: flags.protocol as never };
   const config = loadConfig(overrides);
   const models = pickModels(
     config,
     (flags.model ?? "pop,itemknn").split(",").map((s) => s.trim()),
   );
-  const log = (s: string) => {
-    if (!flags.quiet) process.stderr.write(`${s}\n`);
-  };
+  const log = stderrLog(flags.quiet);
 
   log(`loading ${config.data.dir} ...`);
   const dataset = await loadDataset(config.data.dir, config.data);

@@ -1,0 +1,6 @@
+export * from "./ingest.js";
+export * from "./model-artifacts.js";
+export * from "./quality-gate.js";
+export * from "./run-nightly.js";
+export * from "./run-state.js";
+export * from "./version-writer.js";

@@ -1,0 +1,208 @@
+import { join } from "node:path";
+import type { TandemConfig } from "@tandem/core";
+import { concatUserItems, type Dataset, itemCounts, leaveOneOutSplit } from "@tandem/data";
+import { type ModelFactory, type ProtocolResult, runProtocol } from "@tandem/eval";
+import {
+  fitStages,
+  type LinearFusion,
+  type StageModels,
+  type TandemOptions,
+  TandemRecommender,
+} from "@tandem/rerank";
+import { createCachedEncoder, type TextEncoder } from "@tandem/semantic";
+import type { FeatureStore } from "@tandem/store";
+import { ingest } from "./ingest.js";
+import { readJson, writeJson } from "./json-file.js";
+import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
+import { writeNightlyReport } from "./nightly-report.js";
+import { type GateDecision, qualityGate } from "./quality-gate.js";
+import { RunState, type StepName } from "./run-state.js";
+import { writeTandemVersion } from "./version-writer.js";
+
+export interface NightlyOptions {
+  config: TandemConfig;
+  store: FeatureStore;
+  /** Same id = resume that run. Default: the current UTC time, e.g. 20261125T0300Z. */
+  runId?: string;
+  /** Baselines evaluated next to Tandem for the report, by name (config nightly.compare picks them). */
+  baselines?: Record<string, ModelFactory>;
+  /** Encoder to use instead of the configured one (tests). */
+  encoder?: TextEncoder;
+  /** Options of the Tandem model (the regression-gate test passes a deliberately crippled one). */
+  tandem?: TandemOptions;
+  progress?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface NightlyEvaluation {
+  protocol: string;
+  results: ProtocolResult[];
+  /** Mean history popularity of the test items: what users actually consumed. */
+  consumedPopularity: number;
+}
+
+export interface NightlyResult {
+  runId: string;
+  version: string;
+  dataset: Dataset;
+  evaluation: NightlyEvaluation;
+  gate: GateDecision;
+  published: boolean;
+  reportPath: string;
+  stage: StageModels;
+  fusion: LinearFusion;
+  timings: { step: StepName; seconds: number }[];
+  encoder: { id: string; hits: number; misses: number };
+}
+
+export const defaultRunId = () => new Date().toISOString().replace(/[-:]/g, "").slice(0, 13).concat("Z");
+
+/**
+ * ingest → evaluate (held-out, the published protocol) → train on everything → precompute a version →
+ * quality gate against the live version → publish → report. Each finished step is checkpointed in
+ * runs/<id>/, so running again with the same id resumes where a crash stopped it.
+ */
+export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
+  const { config, store } = options;
+  const log = options.log ?? (() => {});
+  const run = RunState.open(config.nightly.runsDir, options.runId ?? defaultRunId());
+  const version = run.version;
+  const step = async <T>(
+    name: StepName,
+    work: () => Promise<{ value: T; output?: Record<string, unknown> }>,
+  ) => {
+    const started = performance.now();
+    const { value, output } = await work();
+    run.finish(name, (performance.now() - started) / 1000, output ?? run.done(name)?.output ?? {});
+    return value;
+  };
+  const encoderReady = options.encoder
+    ? Promise.resolve(options.encoder)
+    : createCachedEncoder(config.semantic);
+  const encoder = () => encoderReady;
+  const ctx = { config, encoder, progress: options.progress ?? false };
+
+  log(`run ${run.runId}: version ${version} (checkpoints in ${run.dir})`);
+  const erased = new Set(await store.erasedUsers());
+  const dataset = await step("ingest", async () => ({
+    value: await ingest(config, erased),
+    output: { erased: erased.size },
+  }));
+  log(
+    `ingest: ${dataset.users.size} users, ${dataset.items.size} items (${erased.size} erased users excluded)`,
+  );
+
+  const evaluationFile = join(run.dir, "evaluation.json");
+  const evaluation: NightlyEvaluation = run.done("evaluate")
+    ? readJson<NightlyEvaluation>(evaluationFile)
+    : await step("evaluate", async () => {
+        const split = leaveOneOutSplit(dataset.interactions);
+        const protocol = { ks: config.eval.ks, seed: config.eval.seed, progress: options.progress ?? false };
+        const results: ProtocolResult[] = [];
+        for (const [name, factory] of Object.entries(options.baselines ?? {})) {
+          log(`evaluate: ${name}`);
+          results.push(await runProtocol(factory, dataset, split, protocol));
+        }
+        log("evaluate: tandem");
+        results.push(
+          await runProtocol(() => new TandemRecommender(ctx, options.tandem), dataset, split, protocol),
+        );
+        const history = concatUserItems(split.train, split.validation);
+        const pop = itemCounts(history);
+        let consumed = 0;
+        for (let p = 0; p < split.test.items.length; p++) consumed += pop[split.test.items[p]!]!;
+        const value: NightlyEvaluation = {
+          protocol: "leave-one-out; tuned on validation; refit on train + validation; full ranking",
+          results,
+          consumedPopularity: consumed / Math.max(1, split.test.items.length),
+        };
+        writeJson(evaluationFile, value);
+        return { value };
+      });
+  const tandemResult = evaluation.results[evaluation.results.length - 1]!;
+
+  const modelDir = join(run.dir, "model");
+  const restored = run.done("train") ? loadTandemArtifacts(modelDir, dataset.interactions) : null;
+  const { stage, fusion } = restored
+    ? {
+        stage: await fitStages(
+          dataset.interactions,
+          { ...ctx, dataset, seed: config.eval.seed },
+          { mf: restored.mf },
+        ),
+        fusion: restored.fusion,
+      }
+    : await step("train", async () => {
+        log("train: on all interactions");
+        const model = new TandemRecommender(ctx, options.tandem);
+        await model.fit({
+          history: dataset.interactions,
+          dataset,
+          seed: config.eval.seed,
+          progress: options.progress ?? false,
+        });
+        saveTandemArtifacts(modelDir, model.stages.mf, model.fusion!);
+        return { value: { stage: model.stages, fusion: model.fusion! }, output: { modelDir } };
+      });
+
+  const gateMetric = config.nightly.gateMetric;
+  const candidateMetric = tandemResult.test.metrics[gateMetric] ?? Number.NaN;
+  const precomputed = run.done("precompute") && (await store.versionInfo(version)) !== null;
+  if (!precomputed) {
+    await step("precompute", async () => {
+      const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
+        keep: config.nightly.keepCandidates,
+        progress: options.progress ?? false,
+        exclude: erased,
+        metadata: {
+          evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },
+          model: { fusion: fusion.names, mfEpochs: stage.mfEpochs, dataset: dataset.name },
+          encoder: { id: (await encoder()).id },
+        },
+      });
+      log(`precompute: ${written.users} users, ${written.candidates} candidates into version ${version}`);
+      return { value: written, output: written };
+    });
+  }
+
+  const live = await store.liveVersion();
+  const liveMetric =
+    live && live !== version
+      ? (((await store.getMetadata("evaluation")) as Record<string, number> | null)?.[gateMetric] ?? null)
+      : null;
+  const gate = await step("gate", async () => {
+    const decision = qualityGate(gateMetric, candidateMetric, liveMetric, config.nightly.regressionTolerance);
+    return { value: decision, output: { ...decision } };
+  });
+  log(`gate: ${gate.publish ? "publish" : "keep the live version"}: ${gate.reason}`);
+
+  let published = live === version;
+  if (gate.publish && !published) {
+    await step("publish", async () => {
+      const result = await store.publish(version);
+      const collected = await store.collectGarbage();
+      return { value: result, output: { previous: result.previous, collected } };
+    });
+    published = true;
+  }
+
+  const cached = (await encoder()) as Partial<{ hits: number; misses: number; id: string }>;
+  const reportPath = join(run.dir, "report.html");
+  await step("report", async () => {
+    writeNightlyReport(reportPath, { run, dataset, evaluation, gate, published, stage });
+    return { value: reportPath, output: { reportPath } };
+  });
+  return {
+    runId: run.runId,
+    version,
+    dataset,
+    evaluation,
+    gate,
+    published,
+    reportPath,
+    stage,
+    fusion,
+    timings: run.timings(),
+    encoder: { id: cached.id ?? "", hits: cached.hits ?? 0, misses: cached.misses ?? 0 },
+  };
+}

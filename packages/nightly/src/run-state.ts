@@ -1,0 +1,77 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { join } from "node:path";
+import { readJson, writeJson } from "./json-file.js";
+
+export const STEPS = ["ingest", "evaluate", "train", "precompute", "gate", "publish", "report"] as const;
+export type StepName = (typeof STEPS)[number];
+
+export interface StepRecord {
+  seconds: number;
+  finishedAt: string;
+  /** Small JSON the step needs to be skipped on resume (paths, counts, decisions). */
+  output: Record<string, unknown>;
+}
+
+interface StateFile {
+  runId: string;
+  version: string;
+  startedAt: string;
+  steps: Partial<Record<StepName, StepRecord>>;
+}
+
+/**
+ * A run's checkpoint file (runs/<id>/state.json), rewritten atomically after each step, so a crashed
+ * run resumed with the same id skips what it finished.
+ */
+export class RunState {
+  private state: StateFile;
+  readonly dir: string;
+
+  private constructor(dir: string, state: StateFile) {
+    this.dir = dir;
+    this.state = state;
+  }
+
+  static open(runsDir: string, runId: string): RunState {
+    const dir = join(runsDir, runId);
+    mkdirSync(dir, { recursive: true });
+    const file = join(dir, "state.json");
+    if (existsSync(file)) return new RunState(dir, readJson<StateFile>(file));
+    const state: StateFile = {
+      runId,
+      version: runId.replace(/[^A-Za-z0-9._-]/g, "-"),
+      startedAt: new Date().toISOString(),
+      steps: {},
+    };
+    const run = new RunState(dir, state);
+    run.save();
+    return run;
+  }
+
+  get runId(): string {
+    return this.state.runId;
+  }
+  get version(): string {
+    return this.state.version;
+  }
+
+  done(step: StepName): StepRecord | undefined {
+    return this.state.steps[step];
+  }
+
+  finish(step: StepName, seconds: number, output: Record<string, unknown> = {}): void {
+    this.state.steps[step] = { seconds, finishedAt: new Date().toISOString(), output };
+    this.save();
+  }
+
+  timings(): { step: StepName; seconds: number }[] {
+    return STEPS.flatMap((step) => {
+      const record = this.state.steps[step];
+      return record ? [{ step, seconds: record.seconds }] : [];
+    });
+  }
+
+  private save(): void {
+    writeJson(join(this.dir, "state.json"), this.state);
+  }
+}
