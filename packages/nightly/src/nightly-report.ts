@@ -59,16 +59,15 @@ export function writeNightlyReport(path: string, input: ReportInput): void {
     {
       title: "Training curves",
       paragraphs: ["Validation NDCG@10 per epoch (MF) or per setting (ItemKNN neighbours) while tuning."],
-      figures: [
-        {
-          caption: "Validation NDCG@10 while tuning",
-          svg: lineChart(curves, {
-            title: "Validation NDCG@10",
-            xLabel: "epoch / setting",
-            yLabel: "NDCG@10",
-          }),
-        },
-      ],
+      figures: curves.map((c) => ({
+        caption: `${c.name}: validation NDCG@10 while tuning`,
+        svg: lineChart([c], {
+          title: `${c.name}: validation NDCG@10`,
+          xLabel: c.name === "itemknn" ? "neighbours" : "epoch",
+          yLabel: "NDCG@10",
+          height: 240,
+        }),
+      })),
     },
     {
       title: "Popularity bias",
