@@ -53,6 +53,7 @@ describe("tandem nightly (in-process, embedded store)", () => {
       "precompute",
       "gate",
       "publish",
+      "report",
     ]);
   });
 
