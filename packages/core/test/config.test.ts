@@ -21,6 +21,7 @@ describe("config", () => {
     expect(c.data.minUserInteractions).toBe(10);
     expect(c.data.ratingThreshold).toBe(4);
     expect(loadConfig({}, { TANDEM_EVAL_KS: "1,50" }).eval.ks).toEqual([1, 50]);
+    expect(loadConfig({}, { TANDEM_STORE_REDIS_URL: "redis://h:1" }).store.redisUrl).toBe("redis://h:1");
   });
 
   it("names the environment variable of a field", () => {

@@ -8,11 +8,23 @@ export const apiConfigSchema = z
     apiKeys: z
       .array(z.string().min(16))
       .default([])
-      .describe("Keys accepted in `x-api-key` for event and admin routes. Empty = those routes refuse everything."),
+      .describe(
+        "Keys accepted in `x-api-key` for event and admin routes. Empty = those routes refuse everything.",
+      ),
     bodyLimitBytes: z.number().int().positive().default(65_536).describe("Largest request body accepted."),
     maxK: z.number().int().positive().default(100).describe("Largest `k` a request may ask for."),
-    maxRankItems: z.number().int().positive().default(1000).describe("Most item ids one /v1/rank call may send."),
-    maxEventsPerRequest: z.number().int().positive().default(500).describe("Most events one /v1/events call may send."),
+    maxRankItems: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe("Most item ids one /v1/rank call may send."),
+    maxEventsPerRequest: z
+      .number()
+      .int()
+      .positive()
+      .default(500)
+      .describe("Most events one /v1/events call may send."),
     storeTimeoutMs: z
       .number()
       .int()

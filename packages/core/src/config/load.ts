@@ -46,7 +46,10 @@ export const configSchema = z.object({
   eval: z
     .object({
       protocol: z.enum(["loo", "ratio", "temporal"]).default("loo").describe("Split protocol."),
-      ks: z.array(z.coerce.number().int().positive()).default([10, 20]).describe("Cut-offs for every metric."),
+      ks: z
+        .array(z.coerce.number().int().positive())
+        .default([10, 20])
+        .describe("Cut-offs for every metric."),
       seed: z.number().int().default(42).describe("Seed for random splits and stochastic models."),
       ratio: z
         .array(z.coerce.number().positive())
@@ -78,10 +81,12 @@ export const envName = (path: readonly string[]) => `TANDEM_${path.map(snake).jo
 function parseEnvValue(raw: string, example: unknown): unknown {
   // Arrays stay strings here; numeric array fields use z.coerce.number() in the schema.
   if (Array.isArray(example)) return raw.split(",").map((s) => s.trim());
-  if (typeof example === "number" || example === null) {
+  if (example === null) {
+    // Nullable fields (a threshold, a URL): "null" clears, numbers stay numbers, anything else is text.
     if (raw === "null") return null;
-    return Number(raw);
+    return raw.trim() !== "" && Number.isFinite(Number(raw)) ? Number(raw) : raw;
   }
+  if (typeof example === "number") return Number(raw);
   if (typeof example === "boolean") return raw === "true" || raw === "1";
   return raw;
 }

@@ -3,7 +3,10 @@ import { z } from "zod";
 /** The nightly job. Owned by @tandem/nightly. */
 export const nightlyConfigSchema = z
   .object({
-    runsDir: z.string().default("runs").describe("Where each run keeps its checkpoints, artifacts and report."),
+    runsDir: z
+      .string()
+      .default("runs")
+      .describe("Where each run keeps its checkpoints, artifacts and report."),
     gateMetric: z
       .enum(["ndcg@10", "recall@10", "ndcg@20", "recall@20"])
       .default("ndcg@10")
@@ -14,10 +17,17 @@ export const nightlyConfigSchema = z
       .max(1)
       .default(0.02)
       .describe("Publish only if the new metric >= live × (1 − tolerance)."),
-    keepCandidates: z.number().int().positive().default(200).describe("Candidates stored per user, best first."),
+    keepCandidates: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe("Candidates stored per user, best first."),
     compare: z
       .array(z.string())
       .default([])
-      .describe("Baseline models evaluated alongside Tandem for the report (e.g. pop,itemknn,mf-als,semantic)."),
+      .describe(
+        "Baseline models evaluated alongside Tandem for the report (e.g. pop,itemknn,mf-als,semantic).",
+      ),
   })
   .prefault({});

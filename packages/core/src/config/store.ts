@@ -8,6 +8,32 @@ export const storeConfigSchema = z
       .nullable()
       .default(null)
       .describe("Redis URL (REDIS_URL also works). null = the embedded in-memory store, no queues."),
-    namespace: z.string().min(1).default("tandem").describe("Key prefix, so several catalogues can share one Redis."),
+    namespace: z
+      .string()
+      .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")
+      .default("tandem")
+      .describe("Key prefix, so several catalogues can share one Redis."),
+    eventsMaxLenPerUser: z
+      .number()
+      .int()
+      .positive()
+      .default(1000)
+      .describe(
+        "Events kept per user stream (XADD MAXLEN ~): profiles only need recent history; the nightly run reads the dataset.",
+      ),
+    retiredGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(3_600_000)
+      .describe("A version replaced by a newer one is deleted this long after it stopped being live."),
+    orphanGraceMs: z
+      .number()
+      .int()
+      .min(0)
+      .default(86_400_000)
+      .describe("A version never published (crashed run) is deleted this long after it was started."),
   })
   .prefault({});
+
+export type StoreConfig = z.infer<typeof storeConfigSchema>;

@@ -1,0 +1,82 @@
+import { WORKER_QUEUES } from "@tandem/core";
+import { Keys } from "@tandem/store";
+import { type ConnectionOptions, FlowProducer, type JobsOptions, Queue } from "bullmq";
+
+export type QueueName = (typeof WORKER_QUEUES)[number];
+export const QUEUE_NAMES: readonly QueueName[] = WORKER_QUEUES;
+
+export interface PipelineQueuesOptions {
+  /** Redis URL or BullMQ connection options. */
+  connection: string | ConnectionOptions;
+  /** Key namespace (config `store.namespace`); queues live under `{namespace}:bull`. Default "tandem". */
+  namespace?: string;
+  /** Tries per job (config `worker.attempts`). Default 5. */
+  attempts?: number;
+  /** First retry delay in ms, doubled on each retry (config `worker.backoffMs`). Default 1000. */
+  backoffMs?: number;
+}
+
+/** BullMQ connection options from a URL; workers need `maxRetriesPerRequest: null` to block safely. */
+export function connectionFrom(connection: string | ConnectionOptions): ConnectionOptions {
+  return typeof connection === "string" ? { url: connection, maxRetriesPerRequest: null } : connection;
+}
+
+/** The pipeline's queues (one per job type) and its flow producer, sharing one prefix and job defaults. */
+export class PipelineQueues {
+  readonly keys: Keys;
+  readonly prefix: string;
+  readonly connection: ConnectionOptions;
+  private readonly queues = new Map<QueueName, Queue>();
+  private flows: FlowProducer | null = null;
+  private readonly attempts: number;
+  private readonly backoffMs: number;
+
+  constructor(options: PipelineQueuesOptions) {
+    this.keys = new Keys(options.namespace ?? "tandem");
+    this.prefix = this.keys.bullPrefix;
+    this.connection = connectionFrom(options.connection);
+    this.attempts = options.attempts ?? 5;
+    this.backoffMs = options.backoffMs ?? 1000;
+  }
+
+  /** Defaults for every job: retries with exponential backoff; bounded history of finished jobs. */
+  jobOptions(extra: JobsOptions = {}): JobsOptions {
+    return {
+      attempts: this.attempts,
+      backoff: { type: "exponential", delay: this.backoffMs },
+      removeOnComplete: { count: 1000 },
+      // Failed jobs keep their reason for a week (and at most 10,000 of them).
+      removeOnFail: { age: 7 * 86_400, count: 10_000 },
+      ...extra,
+    };
+  }
+
+  queue(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(name, {
+        connection: this.connection,
+        prefix: this.prefix,
+        defaultJobOptions: this.jobOptions(),
+      });
+      q.on("error", () => {}); // connection errors surface on the calls; reconnects are automatic
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  flowProducer(): FlowProducer {
+    if (!this.flows) {
+      this.flows = new FlowProducer({ connection: this.connection, prefix: this.prefix });
+      this.flows.on("error", () => {});
+    }
+    return this.flows;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+    await this.flows?.close();
+    this.queues.clear();
+    this.flows = null;
+  }
+}

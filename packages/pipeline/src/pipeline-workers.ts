@@ -1,0 +1,151 @@
+import { InvalidArgumentError, NonRetryableError, NotFoundError } from "@tandem/core";
+import { type ConnectionOptions, type Job, UnrecoverableError, WaitingChildrenError, Worker } from "bullmq";
+import { connectionFrom, type QueueName } from "./pipeline-queues.js";
+import type { PrecomputeProcessors } from "./precompute-processors.js";
+
+/** One structured log line per job event. */
+export interface JobEvent {
+  time: string;
+  event: "active" | "completed" | "failed" | "stalled" | "progress" | "error";
+  queue: string;
+  jobId?: string;
+  name?: string;
+  attempt?: number;
+  progress?: unknown;
+  result?: unknown;
+  reason?: string;
+  willRetry?: boolean;
+}
+
+export interface PipelineWorkersOptions {
+  connection: string | ConnectionOptions;
+  /** BullMQ prefix (PipelineQueues.prefix, i.e. `{namespace}:bull`). */
+  prefix: string;
+  queues: readonly QueueName[];
+  processors: PrecomputeProcessors;
+  /** Jobs at once per queue (config `worker.concurrency`). Default 2. */
+  concurrency?: number;
+  /** Job lock in ms (config `worker.lockDurationMs`). Default 30,000. */
+  lockDuration?: number;
+  /** Stalled-job check period in ms (config `worker.stalledIntervalMs`). Default 30,000. */
+  stalledInterval?: number;
+  /** After the processors are idle, how long close() waits for BullMQ before forcing. Default 2000 ms. */
+  closeGraceMs?: number;
+  /** Receives every job event. Default: one JSON line on stdout. */
+  log?: (event: JobEvent) => void;
+}
+
+/** Errors that will fail the same way on every try become BullMQ's UnrecoverableError: no retries. */
+export function toQueueError(error: unknown): unknown {
+  if (error instanceof WaitingChildrenError || error instanceof UnrecoverableError) return error;
+  if (
+    error instanceof NonRetryableError ||
+    error instanceof InvalidArgumentError ||
+    error instanceof NotFoundError
+  ) {
+    return new UnrecoverableError(`${error.code}: ${error.message}`);
+  }
+  return error;
+}
+
+export const jsonLog = (event: JobEvent | Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify(event)}\n`);
+
+/** A BullMQ Worker per served queue, wired to the processors, with structured job-event logs. */
+export class PipelineWorkers {
+  readonly workers: Worker[] = [];
+  /** Processor calls still running, across all queues. */
+  private running = 0;
+  private idle: (() => void)[] = [];
+  private readonly closeGraceMs: number;
+
+  constructor(options: PipelineWorkersOptions) {
+    options.processors.check(options.queues);
+    this.closeGraceMs = options.closeGraceMs ?? 2000;
+    const log = options.log ?? jsonLog;
+    const connection = connectionFrom(options.connection);
+    for (const queue of options.queues) {
+      const run = options.processors.processorFor(queue);
+      const worker = new Worker(
+        queue,
+        async (job: Job, token?: string) => {
+          this.running++;
+          try {
+            return await run(job, token);
+          } catch (error) {
+            throw toQueueError(error);
+          } finally {
+            if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
+          }
+        },
+        {
+          connection,
+          prefix: options.prefix,
+          concurrency: options.concurrency ?? 2,
+          lockDuration: options.lockDuration ?? 30_000,
+          stalledInterval: options.stalledInterval ?? 30_000,
+          // Failed/completed retention comes from the job options (PipelineQueues.jobOptions).
+        },
+      );
+      const at = () => new Date().toISOString();
+      worker.on("active", (job) =>
+        log({
+          time: at(),
+          event: "active",
+          queue,
+          jobId: job.id,
+          name: job.name,
+          attempt: job.attemptsStarted,
+        }),
+      );
+      worker.on("completed", (job, result) =>
+        log({ time: at(), event: "completed", queue, jobId: job.id, name: job.name, result }),
+      );
+      worker.on("failed", (job, error) => {
+        const willRetry =
+          job !== undefined && !(error instanceof UnrecoverableError) && error.name !== "UnrecoverableError"
+            ? job.attemptsMade < (job.opts.attempts ?? 1)
+            : false;
+        log({
+          time: at(),
+          event: "failed",
+          queue,
+          jobId: job?.id,
+          name: job?.name,
+          reason: error.message,
+          willRetry,
+        });
+      });
+      worker.on("stalled", (jobId) => log({ time: at(), event: "stalled", queue, jobId }));
+      worker.on("progress", (job, progress) =>
+        log({ time: at(), event: "progress", queue, jobId: job.id, name: job.name, progress }),
+      );
+      worker.on("error", (error) => log({ time: at(), event: "error", queue, reason: error.message }));
+      this.workers.push(worker);
+    }
+  }
+
+  async waitUntilReady(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.waitUntilReady()));
+  }
+
+  private whenIdle(): Promise<void> {
+    return this.running === 0 ? Promise.resolve() : new Promise((resolve) => this.idle.push(resolve));
+  }
+
+  /**
+   * Graceful: stops taking jobs, waits for the active ones to finish, then closes. Not plain
+   * `worker.close()`: in BullMQ 6.7 it also waits for the blocking fetch, and a fetch re-sent after a
+   * quick Redis restart only returns when a job arrives, so close() could hang forever. Instead: pause
+   * locally (no new fetches), wait until our processors are idle plus `closeGraceMs` for BullMQ's
+   * bookkeeping (moving the last jobs to completed), then close the idle connections by force.
+   */
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.pause(true)));
+    do {
+      await this.whenIdle();
+      await new Promise((r) => setTimeout(r, this.closeGraceMs));
+    } while (this.running > 0);
+    await Promise.all(this.workers.map((w) => w.close(true)));
+  }
+}

@@ -1,0 +1,334 @@
+import { type Interaction, InvalidArgumentError, NotFoundError } from "@tandem/core";
+import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
+import { assertSafeName } from "./keys.js";
+import type {
+  FeatureStore,
+  GcOptions,
+  ItemVectors,
+  PopularityList,
+  PublishResult,
+  StoredEvent,
+  UserFeatures,
+  UserRecord,
+  VersionInfo,
+  VersionSpec,
+  VersionSummary,
+} from "./types.js";
+import { validateEvent } from "./validate-event.js";
+import { infoFromSpec, sameShape, VersionCodec, validateSpec } from "./version-codec.js";
+
+export interface MemoryFeatureStoreOptions {
+  /** Events kept per user (oldest dropped first). Default 1000. */
+  eventsMaxLenPerUser?: number;
+  /** Default grace before a retired version is deleted by collectGarbage. Default 1 hour. */
+  retiredGraceMs?: number;
+  /** Default grace before a never-published version is deleted. Default 24 hours. */
+  orphanGraceMs?: number;
+}
+
+/** One version's data, as the same bytes the Redis backend stores. */
+interface MemoryVersion {
+  codec: VersionCodec;
+  parts: Set<string>;
+  done: Set<string>;
+  retiredAt: number | null;
+  itemVectors: Map<string, Map<string, Buffer>>;
+  userVectors: Map<string, Map<string, Buffer>>;
+  scalars: Map<string, string>;
+  candidates: Map<string, Buffer>;
+  popularity: Buffer | null;
+  metadata: Map<string, string>;
+}
+
+/**
+ * The embedded store: one process, no Redis. Same semantics as the Redis backend (versions,
+ * atomic publish, erasure, events) and the same encoded bytes, so the conformance suite covers both.
+ */
+export class MemoryFeatureStore implements FeatureStore {
+  readonly backend = "memory";
+  private readonly versions = new Map<string, MemoryVersion>();
+  private live: string | null = null;
+  private readonly erased = new Set<string>();
+  private readonly events = new Map<string, StoredEvent[]>();
+  private readonly lastEventAt = new Map<string, number>();
+  private lastStreamMs = 0;
+  private streamSeq = 0;
+  private readonly eventsMaxLen: number;
+  private readonly retiredGraceMs: number;
+  private readonly orphanGraceMs: number;
+
+  constructor(options: MemoryFeatureStoreOptions = {}) {
+    this.eventsMaxLen = options.eventsMaxLenPerUser ?? 1000;
+    this.retiredGraceMs = options.retiredGraceMs ?? 3_600_000;
+    this.orphanGraceMs = options.orphanGraceMs ?? 86_400_000;
+  }
+
+  private get(version: string): MemoryVersion {
+    assertSafeName("version", version);
+    const v = this.versions.get(version);
+    if (!v) throw new NotFoundError("model", `version ${version}`);
+    return v;
+  }
+
+  private liveData(): MemoryVersion | null {
+    return this.live === null ? null : (this.versions.get(this.live) ?? null);
+  }
+
+  async beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo> {
+    validateSpec(version, spec);
+    const info = infoFromSpec(version, spec, Date.now());
+    const existing = this.versions.get(version);
+    if (existing) {
+      if (!sameShape(existing.codec.info, info)) {
+        throw new InvalidArgumentError(`version ${version} already exists with a different shape`);
+      }
+      for (const p of spec.parts ?? []) existing.parts.add(p);
+      return existing.codec.info;
+    }
+    this.versions.set(version, {
+      codec: new VersionCodec(info, [...spec.itemIds]),
+      parts: new Set(spec.parts ?? []),
+      done: new Set(),
+      retiredAt: null,
+      itemVectors: new Map(),
+      userVectors: new Map(),
+      scalars: new Map(),
+      candidates: new Map(),
+      popularity: null,
+      metadata: new Map(),
+    });
+    return info;
+  }
+
+  async versionInfo(version: string): Promise<VersionInfo | null> {
+    assertSafeName("version", version);
+    return this.versions.get(version)?.codec.info ?? null;
+  }
+
+  async writeItemVectors(version: string, kind: string, ids: readonly string[], vectors: Float32Array) {
+    const v = this.get(version);
+    const dims = v.codec.itemVectorDims(kind);
+    if (vectors.length !== ids.length * dims) {
+      throw new InvalidArgumentError(`item vectors ${kind}: expected ${ids.length} × ${dims} floats`);
+    }
+    v.codec.itemIndexes(ids);
+    let hash = v.itemVectors.get(kind);
+    if (!hash) v.itemVectors.set(kind, (hash = new Map()));
+    ids.forEach((id, i) => {
+      hash.set(id, encodeVector(vectors.subarray(i * dims, (i + 1) * dims)));
+    });
+  }
+
+  private writeEncoded(v: MemoryVersion, record: UserRecord): void {
+    const r = v.codec.encodeRecord(record);
+    if (r.candidates) v.candidates.set(r.userId, r.candidates);
+    if (r.scalars) v.scalars.set(r.userId, r.scalars);
+    for (const [kind, bytes] of r.vectors) {
+      let hash = v.userVectors.get(kind);
+      if (!hash) v.userVectors.set(kind, (hash = new Map()));
+      hash.set(r.userId, bytes);
+    }
+  }
+
+  async writeUsers(version: string, records: readonly UserRecord[]): Promise<void> {
+    const v = this.get(version);
+    // Validate everything first, like the Redis backend which encodes before sending anything.
+    for (const r of records) v.codec.encodeRecord(r);
+    for (const r of records) this.writeEncoded(v, r);
+  }
+
+  async writePopularity(version: string, items: readonly string[], scores: Float32Array) {
+    const v = this.get(version);
+    if (scores.length !== items.length) throw new InvalidArgumentError("popularity: one score per item");
+    v.popularity = encodeScoredList(v.codec.itemIndexes(items), scores, 1);
+  }
+
+  async writeMetadata(version: string, name: string, value: unknown) {
+    assertSafeName("metadata name", name);
+    if (["info", "userKinds", "status", "publishedAt"].includes(name)) {
+      throw new InvalidArgumentError(`metadata name ${name} is reserved`);
+    }
+    this.get(version).metadata.set(name, JSON.stringify(value));
+  }
+
+  async expectParts(version: string, parts: readonly string[]) {
+    const v = this.get(version);
+    for (const p of parts) v.parts.add(p);
+  }
+
+  async completeParts(version: string, parts: readonly string[]) {
+    const v = this.get(version);
+    for (const p of parts) v.done.add(p);
+  }
+
+  async missingParts(version: string): Promise<string[]> {
+    const v = this.versions.get(version);
+    if (!v) return [];
+    return [...v.parts].filter((p) => !v.done.has(p)).sort();
+  }
+
+  async publish(version: string): Promise<PublishResult> {
+    const v = this.get(version);
+    const missing = await this.missingParts(version);
+    if (missing.length > 0) {
+      throw new InvalidArgumentError(`publish ${version}: parts not complete: ${missing.join(",")}`);
+    }
+    if (this.live === version) return { version, previous: version, changed: false };
+    for (const user of this.erased) this.removeUser(v, user);
+    const previous = this.live;
+    const now = Date.now();
+    if (previous !== null) {
+      const old = this.versions.get(previous);
+      if (old) old.retiredAt = now;
+    }
+    v.retiredAt = null;
+    this.live = version;
+    return { version, previous, changed: true };
+  }
+
+  async liveVersion(): Promise<string | null> {
+    return this.live;
+  }
+
+  async listVersions(): Promise<VersionSummary[]> {
+    return [...this.versions.entries()]
+      .map(([version, v]) => ({
+        version,
+        createdAt: v.codec.info.createdAt,
+        status:
+          version === this.live
+            ? ("live" as const)
+            : v.retiredAt !== null
+              ? ("retired" as const)
+              : ("writing" as const),
+      }))
+      .sort((a, b) => a.createdAt - b.createdAt || (a.version < b.version ? -1 : 1));
+  }
+
+  async collectGarbage(options: GcOptions = {}): Promise<string[]> {
+    const now = options.now ?? Date.now();
+    const retiredGrace = options.retiredGraceMs ?? this.retiredGraceMs;
+    const orphanGrace = options.orphanGraceMs ?? this.orphanGraceMs;
+    const deleted: string[] = [];
+    for (const [version, v] of this.versions) {
+      if (version === this.live) continue;
+      const expired =
+        v.retiredAt !== null
+          ? now - v.retiredAt >= retiredGrace
+          : now - v.codec.info.createdAt >= orphanGrace;
+      if (expired) {
+        this.versions.delete(version);
+        deleted.push(version);
+      }
+    }
+    return deleted.sort();
+  }
+
+  async getUserFeatures(userId: string): Promise<UserFeatures | null> {
+    const v = this.liveData();
+    if (!v) return null;
+    return v.codec.decodeUser(userId, {
+      candidates: v.candidates.get(userId) ?? null,
+      scalars: v.scalars.has(userId) ? Buffer.from(v.scalars.get(userId)!) : null,
+      vectors: Object.keys(v.codec.info.userKinds).map((kind) => [
+        kind,
+        v.userVectors.get(kind)?.get(userId) ?? null,
+      ]),
+    });
+  }
+
+  async getItemVectors(kind: string, itemIds: readonly string[]): Promise<ItemVectors> {
+    assertSafeName("kind", kind);
+    const v = this.liveData();
+    if (!v) throw new NotFoundError("model", "live version (nothing published)");
+    const dims = v.codec.itemVectorDims(kind);
+    const hash = v.itemVectors.get(kind);
+    return {
+      version: v.codec.info.version,
+      dims,
+      vectors: itemIds.map((id) => {
+        const b = hash?.get(id);
+        return b ? decodeVector(b, dims) : null;
+      }),
+    };
+  }
+
+  async getPopularity(limit?: number): Promise<PopularityList | null> {
+    const v = this.liveData();
+    if (!v?.popularity) return null;
+    const { indexes, features } = decodeScoredList(v.popularity);
+    const n = Math.min(indexes.length, limit ?? indexes.length);
+    return {
+      version: v.codec.info.version,
+      items: Array.from(indexes.subarray(0, n), (i) => v.codec.itemIds[i]!),
+      scores: features.slice(0, n),
+    };
+  }
+
+  async getMetadata(name: string): Promise<unknown> {
+    assertSafeName("metadata name", name);
+    const raw = this.liveData()?.metadata.get(name);
+    return raw === undefined ? null : JSON.parse(raw);
+  }
+
+  async getItemIds(): Promise<readonly string[]> {
+    return this.liveData()?.codec.itemIds ?? [];
+  }
+
+  async updateLiveUser(record: UserRecord): Promise<string> {
+    const v = this.liveData();
+    if (!v || this.live === null) throw new NotFoundError("model", "live version (nothing published)");
+    if (this.erased.has(record.userId)) throw new InvalidArgumentError(`user ${record.userId} was erased`);
+    this.writeEncoded(v, record);
+    return this.live;
+  }
+
+  async appendEvents(events: readonly Interaction[]): Promise<string[]> {
+    for (const e of events) validateEvent(e);
+    return events.map((e) => {
+      // Stream-like ids: "<ms>-<seq>", strictly increasing.
+      const ms = Date.now();
+      if (ms > this.lastStreamMs) {
+        this.lastStreamMs = ms;
+        this.streamSeq = 0;
+      } else this.streamSeq++;
+      const id = `${this.lastStreamMs}-${this.streamSeq}`;
+      let list = this.events.get(e.user);
+      if (!list) this.events.set(e.user, (list = []));
+      list.push({ id, user: e.user, item: e.item, value: e.value, timestamp: e.timestamp, kind: e.kind });
+      if (list.length > this.eventsMaxLen) list.splice(0, list.length - this.eventsMaxLen);
+      this.lastEventAt.set(e.user, Math.max(this.lastEventAt.get(e.user) ?? 0, e.timestamp * 1000));
+      return id;
+    });
+  }
+
+  async readUserEvents(userId: string): Promise<StoredEvent[]> {
+    return (this.events.get(userId) ?? []).map((e) => ({ ...e }));
+  }
+
+  async eventUsers(): Promise<string[]> {
+    return [...this.lastEventAt.entries()]
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
+      .map(([user]) => user);
+  }
+
+  private removeUser(v: MemoryVersion, userId: string): void {
+    v.candidates.delete(userId);
+    v.scalars.delete(userId);
+    for (const hash of v.userVectors.values()) hash.delete(userId);
+  }
+
+  async deleteUser(userId: string): Promise<void> {
+    if (userId === "") throw new InvalidArgumentError("user id must be a non-empty string");
+    for (const v of this.versions.values()) this.removeUser(v, userId);
+    this.events.delete(userId);
+    this.lastEventAt.delete(userId);
+    this.erased.add(userId);
+  }
+
+  async erasedUsers(): Promise<string[]> {
+    return [...this.erased].sort();
+  }
+
+  async close(): Promise<void> {}
+}

@@ -1,0 +1,155 @@
+import type { Interaction } from "@tandem/core";
+
+/** What a run declares when it starts a version. Everything else it writes must fit this. */
+export interface VersionSpec {
+  /** The catalogue of this version; candidate lists and popularity store indexes into it. */
+  itemIds: readonly string[];
+  /** Names of the per-candidate feature columns, e.g. `["mf", "pop", "cooc"]`. */
+  columns: readonly string[];
+  /** Item vector kinds and their dimensions, e.g. `{ mf: 64, text: 384 }`. Default none. */
+  itemKinds?: Readonly<Record<string, number>>;
+  /** User vector kinds and their dimensions. Default none. */
+  userKinds?: Readonly<Record<string, number>>;
+  /** Parts the run must mark complete before `publish` accepts the version. Default none. */
+  parts?: readonly string[];
+}
+
+export interface VersionInfo {
+  version: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+  itemCount: number;
+  columns: string[];
+  itemKinds: Record<string, number>;
+  userKinds: Record<string, number>;
+}
+
+export type VersionStatus = "writing" | "live" | "retired";
+
+export interface VersionSummary {
+  version: string;
+  createdAt: number;
+  status: VersionStatus;
+}
+
+/** A user's candidates: `features` is row-major, `items.length × columns.length` float32. */
+export interface CandidateList {
+  items: string[];
+  features: Float32Array;
+}
+
+/** What a precompute writes for one user. Absent parts are left as they are. */
+export interface UserRecord {
+  userId: string;
+  candidates?: CandidateList;
+  /** Profile vectors by kind (dims as declared in the version). */
+  vectors?: Record<string, Float32Array>;
+  /** Small per-user numbers, e.g. `{ lastEventAt: 1700000000 }`. */
+  scalars?: Record<string, number>;
+}
+
+/** Everything the ranking service needs for one user, read from one version in one round trip. */
+export interface UserFeatures {
+  version: string;
+  userId: string;
+  columns: string[];
+  candidates: CandidateList | null;
+  vectors: Record<string, Float32Array>;
+  scalars: Record<string, number>;
+}
+
+export interface ItemVectors {
+  version: string;
+  dims: number;
+  /** Aligned with the requested ids; null where the item has no vector of that kind. */
+  vectors: (Float32Array | null)[];
+}
+
+export interface PopularityList {
+  version: string;
+  items: string[];
+  scores: Float32Array;
+}
+
+/** An event as stored: the interaction plus its stream id (time-ordered, unique per user). */
+export interface StoredEvent extends Interaction {
+  id: string;
+}
+
+export interface PublishResult {
+  version: string;
+  previous: string | null;
+  /** False when the version was already live (publishing twice is a no-op). */
+  changed: boolean;
+}
+
+export interface GcOptions {
+  /** Clock for tests. Default Date.now(). */
+  now?: number;
+  /** Delete a replaced version this long after it stopped being live. Default config `store.retiredGraceMs`. */
+  retiredGraceMs?: number;
+  /** Delete a never-published version this long after it started. Default config `store.orphanGraceMs`. */
+  orphanGraceMs?: number;
+}
+
+/**
+ * The feature store: a run writes a complete version under its own id, then `publish` flips the one
+ * live pointer atomically. Reads always see exactly one published version. Implementations: Redis
+ * (shared by the API and the workers) and memory (embedded default, single process).
+ */
+export interface FeatureStore {
+  readonly backend: "redis" | "memory";
+
+  // --- writing a version -------------------------------------------------------------------------
+  /** Starts (or re-opens, idempotently, with the same spec) a version. */
+  beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo>;
+  versionInfo(version: string): Promise<VersionInfo | null>;
+  /** `vectors` holds `ids.length × dims` floats, row-major. */
+  writeItemVectors(
+    version: string,
+    kind: string,
+    ids: readonly string[],
+    vectors: Float32Array,
+  ): Promise<void>;
+  /** Bulk write of user records (pipelined on Redis). */
+  writeUsers(version: string, records: readonly UserRecord[]): Promise<void>;
+  writePopularity(version: string, items: readonly string[], scores: Float32Array): Promise<void>;
+  /** JSON metadata by name, e.g. `model` or `encoder`. */
+  writeMetadata(version: string, name: string, value: unknown): Promise<void>;
+  /** Adds parts to the list publish waits for (e.g. when a run fans out). */
+  expectParts(version: string, parts: readonly string[]): Promise<void>;
+  completeParts(version: string, parts: readonly string[]): Promise<void>;
+  /** Parts declared but not yet complete. */
+  missingParts(version: string): Promise<string[]>;
+  /**
+   * Makes `version` the live one, atomically, if every declared part is complete (else
+   * InvalidArgumentError naming the missing parts). Erased users are stripped from it first.
+   */
+  publish(version: string): Promise<PublishResult>;
+  liveVersion(): Promise<string | null>;
+  listVersions(): Promise<VersionSummary[]>;
+  /** Deletes retired and orphaned versions past their grace period; returns the deleted ids. */
+  collectGarbage(options?: GcOptions): Promise<string[]>;
+
+  // --- reading the live version (one round trip each on Redis) ----------------------------------------
+  /** Null when nothing is published or the version knows nothing about the user. */
+  getUserFeatures(userId: string): Promise<UserFeatures | null>;
+  getItemVectors(kind: string, itemIds: readonly string[]): Promise<ItemVectors>;
+  getPopularity(limit?: number): Promise<PopularityList | null>;
+  getMetadata(name: string): Promise<unknown>;
+  getItemIds(): Promise<readonly string[]>;
+  /** Writes one user's record into the live version (incremental update after new events). */
+  updateLiveUser(record: UserRecord): Promise<string>;
+
+  // --- events and erasure ----------------------------------------------------------------------------
+  /** Appends to each user's event stream; returns the stream ids in input order. */
+  appendEvents(events: readonly Interaction[]): Promise<string[]>;
+  readUserEvents(userId: string): Promise<StoredEvent[]>;
+  /** Users with events, most recent first. */
+  eventUsers(): Promise<string[]>;
+  /** Privacy erasure: events, profile and candidates in every version; recorded in the erasure set. */
+  deleteUser(userId: string): Promise<void>;
+  erasedUsers(): Promise<string[]>;
+
+  close(): Promise<void>;
+}

@@ -1,0 +1,282 @@
+import { InvalidArgumentError, NotFoundError } from "@tandem/core";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore, type VersionSpec } from "../src/index.js";
+import { TestRedis } from "../src/testing/redis-server.js";
+
+// The one conformance suite: every behaviour below must hold for both backends.
+
+let redis: TestRedis;
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(async () => {
+  await redis.stop();
+});
+
+let counter = 0;
+const backends: [string, () => FeatureStore][] = [
+  ["memory", () => new MemoryFeatureStore({ eventsMaxLenPerUser: 10 })],
+  [
+    "redis",
+    () =>
+      new RedisFeatureStore({
+        redis: redis.url,
+        namespace: `${redis.namespace}-${counter++}`,
+        eventsMaxLenPerUser: 10,
+      }),
+  ],
+];
+
+const ITEMS = ["i1", "i2", "i3", "i4", "i5"];
+const SPEC: VersionSpec = {
+  itemIds: ITEMS,
+  columns: ["mf", "pop", "cooc"],
+  itemKinds: { text: 4 },
+  userKinds: { mf: 2, text: 4 },
+};
+const f32 = (...xs: number[]) => Float32Array.from(xs);
+
+describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
+  let store: FeatureStore;
+  beforeEach(async () => {
+    store = make();
+    return () => store.close();
+  });
+
+  async function publishedVersion(version: string, spec: VersionSpec = SPEC, seed = 0) {
+    await store.beginVersion(version, spec);
+    await store.writeUsers(version, [
+      {
+        userId: "u1",
+        candidates: { items: ["i3", "i1"], features: f32(0.5 + seed, 1, 2, 3, 4, 5) },
+        vectors: { mf: f32(1, 2), text: f32(0.1, 0.2, 0.3, 0.4) },
+        scalars: { lastEventAt: 1_700_000_000 + seed },
+      },
+      { userId: "u2", candidates: { items: ["i5"], features: f32(9, 8, 7) } },
+    ]);
+    await store.publish(version);
+  }
+
+  it("has nothing live before the first publish", async () => {
+    expect(await store.liveVersion()).toBeNull();
+    expect(await store.getUserFeatures("u1")).toBeNull();
+    expect(await store.getItemIds()).toEqual([]);
+    expect(await store.getPopularity()).toBeNull();
+    await expect(store.getItemVectors("text", ["i1"])).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("round-trips profiles, scalars and candidates with named feature columns", async () => {
+    await publishedVersion("v1");
+    const u1 = await store.getUserFeatures("u1");
+    expect(u1).not.toBeNull();
+    expect(u1!.version).toBe("v1");
+    expect(u1!.columns).toEqual(["mf", "pop", "cooc"]);
+    expect(u1!.candidates!.items).toEqual(["i3", "i1"]);
+    expect(Array.from(u1!.candidates!.features)).toEqual([0.5, 1, 2, 3, 4, 5]);
+    expect(Array.from(u1!.vectors["mf"]!)).toEqual([1, 2]);
+    expect(Array.from(u1!.vectors["text"]!)).toEqual(Array.from(f32(0.1, 0.2, 0.3, 0.4)));
+    expect(u1!.scalars).toEqual({ lastEventAt: 1_700_000_000 });
+    const u2 = await store.getUserFeatures("u2");
+    expect(u2!.vectors).toEqual({});
+    expect(u2!.scalars).toEqual({});
+    expect(u2!.candidates!.items).toEqual(["i5"]);
+    expect(await store.getUserFeatures("nobody")).toBeNull();
+    expect(await store.getItemIds()).toEqual(ITEMS);
+  });
+
+  it("bulk-reads item vectors aligned with the request, null where missing", async () => {
+    await store.beginVersion("v1", SPEC);
+    await store.writeItemVectors("v1", "text", ["i1", "i2"], f32(1, 2, 3, 4, 5, 6, 7, 8));
+    await store.publish("v1");
+    const got = await store.getItemVectors("text", ["i2", "zz", "i1"]);
+    expect(got.dims).toBe(4);
+    expect(got.version).toBe("v1");
+    expect(got.vectors.map((v) => (v ? Array.from(v) : null))).toEqual([[5, 6, 7, 8], null, [1, 2, 3, 4]]);
+    const many = Array.from({ length: 2500 }, (_, i) => (i % 2 === 0 ? "i1" : `x${i}`));
+    const bulk = await store.getItemVectors("text", many);
+    expect(bulk.vectors.filter((v) => v !== null)).toHaveLength(1250);
+    await expect(store.getItemVectors("mf", ["i1"])).rejects.toBeInstanceOf(InvalidArgumentError);
+  });
+
+  it("rejects writes that do not fit the version's declared shape", async () => {
+    await store.beginVersion("v1", SPEC);
+    const bad = [
+      () =>
+        store.writeUsers("v1", [{ userId: "u", candidates: { items: ["nope"], features: f32(1, 2, 3) } }]),
+      () => store.writeUsers("v1", [{ userId: "u", candidates: { items: ["i1"], features: f32(1, 2) } }]),
+      () => store.writeUsers("v1", [{ userId: "u", vectors: { mf: f32(1, 2, 3) } }]),
+      () => store.writeUsers("v1", [{ userId: "u", vectors: { other: f32(1) } }]),
+      () => store.writeUsers("v1", [{ userId: "u", scalars: { x: Number.NaN } }]),
+      () => store.writeItemVectors("v1", "text", ["i1"], f32(1, 2)),
+      () => store.writeItemVectors("v1", "text", ["unknown"], f32(1, 2, 3, 4)),
+      () => store.writePopularity("v1", ["i1"], f32(1, 2)),
+      () => store.writeMetadata("v1", "info", {}),
+      () => store.beginVersion("bad version!", SPEC),
+      () => store.beginVersion("v2", { itemIds: ["a", "a"], columns: [] }),
+    ];
+    for (const write of bad) await expect(write()).rejects.toBeInstanceOf(InvalidArgumentError);
+    await expect(store.writeUsers("missing", [])).rejects.toBeInstanceOf(NotFoundError);
+    // A failed bulk write leaves nothing behind: validation happens before anything is written.
+    await expect(
+      store.writeUsers("v1", [
+        { userId: "ok", scalars: { a: 1 } },
+        { userId: "bad", candidates: { items: ["nope"], features: f32(1, 2, 3) } },
+      ]),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    await store.publish("v1");
+    expect(await store.getUserFeatures("ok")).toBeNull();
+  });
+
+  it("re-opens a version idempotently but refuses a different shape", async () => {
+    const a = await store.beginVersion("v1", SPEC);
+    const b = await store.beginVersion("v1", SPEC);
+    expect(b).toEqual(a);
+    await expect(store.beginVersion("v1", { ...SPEC, columns: ["x"] })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+    expect(await store.versionInfo("v1")).toEqual(a);
+    expect(await store.versionInfo("v9")).toBeNull();
+  });
+
+  it("publishes only complete versions, atomically, and keeps readers on the old one until then", async () => {
+    await publishedVersion("v1");
+    await store.beginVersion("v2", { ...SPEC, parts: ["users:0", "users:1"] });
+    await store.writeUsers("v2", [{ userId: "u1", candidates: { items: ["i2"], features: f32(1, 1, 1) } }]);
+    await store.completeParts("v2", ["users:0"]);
+    // A half-written version is invisible and cannot be published.
+    expect((await store.getUserFeatures("u1"))!.version).toBe("v1");
+    expect(await store.missingParts("v2")).toEqual(["users:1"]);
+    await expect(store.publish("v2")).rejects.toThrow(/users:1/);
+    await expect(store.publish("v404")).rejects.toBeInstanceOf(NotFoundError);
+    await store.expectParts("v2", ["items"]);
+    await store.completeParts("v2", ["users:1", "items"]);
+    expect(await store.publish("v2")).toEqual({ version: "v2", previous: "v1", changed: true });
+    expect(await store.publish("v2")).toEqual({ version: "v2", previous: "v2", changed: false });
+    const u1 = await store.getUserFeatures("u1");
+    expect(u1!.version).toBe("v2");
+    expect(u1!.candidates!.items).toEqual(["i2"]);
+    // Users absent from the new version are absent, not leaked from the old one.
+    expect(await store.getUserFeatures("u2")).toBeNull();
+    const statuses = Object.fromEntries((await store.listVersions()).map((v) => [v.version, v.status]));
+    expect(statuses).toEqual({ v1: "retired", v2: "live" });
+  });
+
+  it("garbage-collects retired and orphaned versions after their grace period, never the live one", async () => {
+    await publishedVersion("v1");
+    await publishedVersion("v2");
+    await store.beginVersion("v3", SPEC); // a run that never finished
+    await store.writeUsers("v3", [{ userId: "u9", scalars: { a: 1 } }]);
+    const now = Date.now();
+    expect(await store.collectGarbage({ now, retiredGraceMs: 60_000, orphanGraceMs: 60_000 })).toEqual([]);
+    expect(
+      await store.collectGarbage({ now: now + 61_000, retiredGraceMs: 60_000, orphanGraceMs: 3_600_000 }),
+    ).toEqual(["v1"]);
+    expect(
+      await store.collectGarbage({ now: now + 3_700_000, retiredGraceMs: 0, orphanGraceMs: 3_600_000 }),
+    ).toEqual(["v3"]);
+    expect((await store.listVersions()).map((v) => v.version)).toEqual(["v2"]);
+    expect(await store.versionInfo("v1")).toBeNull();
+    expect((await store.getUserFeatures("u1"))!.version).toBe("v2");
+    // A collected version can no longer be published.
+    await expect(store.publish("v3")).rejects.toBeInstanceOf(NotFoundError);
+  });
+
+  it("stores the popularity list and JSON metadata of the live version", async () => {
+    await store.beginVersion("v1", SPEC);
+    await store.writePopularity("v1", ["i4", "i2", "i1"], f32(30, 20, 10));
+    await store.writeMetadata("v1", "model", { kind: "als", factors: 2 });
+    await store.writeMetadata("v1", "encoder", { id: "hash-4" });
+    await store.publish("v1");
+    const pop = await store.getPopularity(2);
+    expect(pop!.items).toEqual(["i4", "i2"]);
+    expect(Array.from(pop!.scores)).toEqual([30, 20]);
+    expect(await store.getMetadata("model")).toEqual({ kind: "als", factors: 2 });
+    expect(await store.getMetadata("encoder")).toEqual({ id: "hash-4" });
+    expect(await store.getMetadata("absent")).toBeNull();
+  });
+
+  it("writes the same features identically when a version is written twice", async () => {
+    await publishedVersion("v1");
+    const first = await store.getUserFeatures("u1");
+    await store.writeUsers("v1", [
+      {
+        userId: "u1",
+        candidates: { items: ["i3", "i1"], features: f32(0.5, 1, 2, 3, 4, 5) },
+        vectors: { mf: f32(1, 2), text: f32(0.1, 0.2, 0.3, 0.4) },
+        scalars: { lastEventAt: 1_700_000_000 },
+      },
+    ]);
+    expect(await store.getUserFeatures("u1")).toEqual(first);
+  });
+
+  it("updates one user in the live version after new events", async () => {
+    await publishedVersion("v1");
+    expect(
+      await store.updateLiveUser({ userId: "u3", vectors: { text: f32(1, 0, 0, 0) }, scalars: { n: 1 } }),
+    ).toBe("v1");
+    const u3 = await store.getUserFeatures("u3");
+    expect(Array.from(u3!.vectors["text"]!)).toEqual([1, 0, 0, 0]);
+    expect(u3!.candidates).toBeNull();
+    // Only the named parts change.
+    await store.updateLiveUser({ userId: "u1", scalars: { lastEventAt: 5 } });
+    const u1 = await store.getUserFeatures("u1");
+    expect(u1!.scalars).toEqual({ lastEventAt: 5 });
+    expect(u1!.candidates!.items).toEqual(["i3", "i1"]);
+  });
+
+  it("appends events per user in order, trims old ones, and lists active users", async () => {
+    const ids = await store.appendEvents([
+      { user: "a", item: "i1", value: 1, timestamp: 100, kind: "view" },
+      { user: "b", item: "i2", value: 4.5, timestamp: 300, kind: "rating" },
+      { user: "a", item: "i3", value: 1, timestamp: 200, kind: "view" },
+    ]);
+    expect(ids).toHaveLength(3);
+    const a = await store.readUserEvents("a");
+    expect(a.map((e) => [e.item, e.value, e.timestamp, e.kind])).toEqual([
+      ["i1", 1, 100, "view"],
+      ["i3", 1, 200, "view"],
+    ]);
+    expect(a.map((e) => e.id)).toEqual([ids[0], ids[2]]);
+    expect(await store.eventUsers()).toEqual(["b", "a"]);
+    await expect(
+      store.appendEvents([{ user: "", item: "i1", value: 1, timestamp: 1, kind: "x" }]),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    // Trimming keeps at least the newest N (10 here); Redis trims approximately (MAXLEN ~).
+    const burst = Array.from({ length: 1000 }, (_, i) => ({
+      user: "c",
+      item: `i${i}`,
+      value: 1,
+      timestamp: i,
+      kind: "v",
+    }));
+    await store.appendEvents(burst);
+    const c = await store.readUserEvents("c");
+    expect(c.length).toBeGreaterThanOrEqual(10);
+    expect(c.length).toBeLessThan(1000);
+    expect(c.at(-1)!.item).toBe("i999");
+  });
+
+  it("erases a user everywhere and keeps them out of later versions", async () => {
+    await publishedVersion("v1");
+    await store.beginVersion("v2", SPEC);
+    await store.writeUsers("v2", [
+      { userId: "u1", scalars: { a: 1 } },
+      { userId: "u2", scalars: { a: 2 } },
+    ]);
+    await store.appendEvents([{ user: "u1", item: "i1", value: 1, timestamp: 1, kind: "view" }]);
+    await store.deleteUser("u1");
+    expect(await store.getUserFeatures("u1")).toBeNull();
+    expect(await store.readUserEvents("u1")).toEqual([]);
+    expect(await store.eventUsers()).toEqual([]);
+    expect(await store.erasedUsers()).toEqual(["u1"]);
+    expect((await store.getUserFeatures("u2"))!.version).toBe("v1");
+    // A run that still wrote the user (it started before the erasure) has them stripped at publish.
+    await store.writeUsers("v2", [{ userId: "u1", scalars: { a: 3 } }]);
+    await store.publish("v2");
+    expect(await store.getUserFeatures("u1")).toBeNull();
+    expect((await store.getUserFeatures("u2"))!.scalars).toEqual({ a: 2 });
+    await expect(store.updateLiveUser({ userId: "u1", scalars: { a: 1 } })).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+  });
+});

@@ -1,0 +1,74 @@
+/**
+ * The worker process. `main.ts` serves the configured queues (`worker.queues`, `worker.concurrency`)
+ * until SIGTERM/SIGINT, then shuts down gracefully. `main.ts nightly [version]` starts one nightly run
+ * (train-cf + embed-items → precompute chunks → publish) on the configured dataset and exits.
+ * Logs are JSON lines on stdout, one per job event.
+ */
+import { loadConfig, TandemError } from "@tandem/core";
+import { baselineCompute, PipelineQueues, startNightlyRun } from "@tandem/pipeline";
+import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
+import { WorkerApp } from "./worker-app.js";
+
+const line = (event: Record<string, unknown>) =>
+  process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), ...event })}\n`);
+
+async function serve(): Promise<void> {
+  const app = await WorkerApp.start(loadConfig());
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    line({ event: "stopping", signal });
+    app.stop().then(
+      () => {
+        line({ event: "stopped" });
+        process.exit(0);
+      },
+      (error: unknown) => {
+        line({ event: "error", reason: String(error) });
+        process.exit(1);
+      },
+    );
+  };
+  process.on("SIGTERM", () => stop("SIGTERM"));
+  process.on("SIGINT", () => stop("SIGINT"));
+}
+
+async function nightly(version: string): Promise<void> {
+  const config = loadConfig();
+  const url = redisUrlFrom(config);
+  if (url === null)
+    throw new TandemError("CONFIG_INVALID", "nightly needs Redis: set store.redisUrl or REDIS_URL");
+  const store = new RedisFeatureStore({ redis: url, namespace: config.store.namespace });
+  const queues = new PipelineQueues({
+    connection: url,
+    namespace: config.store.namespace,
+    attempts: config.worker.attempts,
+    backoffMs: config.worker.backoffMs,
+  });
+  try {
+    const compute = await baselineCompute(config);
+    const run = await startNightlyRun(store, queues, {
+      version,
+      ...compute.nightly,
+      chunkSize: config.worker.chunkSize,
+      embedBatchSize: config.worker.embedBatchSize,
+    });
+    line({ event: "nightly-started", ...run });
+  } finally {
+    await queues.close();
+    await store.close();
+  }
+}
+
+const [command = "serve", arg] = process.argv.slice(2);
+const defaultVersion = () => new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
+const run = command === "nightly" ? nightly(arg ?? defaultVersion()) : serve();
+run.catch((error: unknown) => {
+  line({
+    event: "fatal",
+    code: error instanceof TandemError ? error.code : undefined,
+    reason: String(error),
+  });
+  process.exit(1);
+});

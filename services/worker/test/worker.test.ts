@@ -1,0 +1,163 @@
+import { type ChildProcess, spawn } from "node:child_process";
+import { join } from "node:path";
+import { loadConfig } from "@tandem/core";
+import { type Compute, HashingEmbedder, PipelineQueues } from "@tandem/pipeline";
+import { RedisFeatureStore } from "@tandem/store";
+import { freePort, TestRedis } from "@tandem/store/testing";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WorkerApp } from "../src/worker-app.js";
+
+const ROOT = join(import.meta.dirname, "..", "..", "..");
+let server: TestRedis;
+beforeAll(async () => {
+  // Owned (never REDIS_URL): the test kills and restarts it.
+  server = await TestRedis.start({ allowExternal: false });
+});
+afterAll(async () => {
+  await server.stop();
+});
+
+async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Collects the child's stdout JSON lines. */
+function jsonLines(child: ChildProcess): Record<string, unknown>[] {
+  const lines: Record<string, unknown>[] = [];
+  let buffer = "";
+  child.stdout!.on("data", (chunk: Buffer) => {
+    buffer += chunk.toString();
+    const parts = buffer.split("\n");
+    buffer = parts.pop()!;
+    for (const p of parts) if (p.trim()) lines.push(JSON.parse(p) as Record<string, unknown>);
+  });
+  return lines;
+}
+
+describe("worker process", () => {
+  it("serves the configured queues, reports health, logs JSON per job event and stops on SIGTERM", async () => {
+    const port = await freePort();
+    const namespace = `${server.namespace}-proc`;
+    const child = spawn(
+      process.execPath,
+      ["--import", "tsx", join(ROOT, "services", "worker", "src", "main.ts")],
+      {
+        cwd: ROOT,
+        env: {
+          ...process.env,
+          REDIS_URL: server.url,
+          TANDEM_STORE_NAMESPACE: namespace,
+          TANDEM_WORKER_HEALTH_PORT: String(port),
+          TANDEM_WORKER_QUEUES: "embed-items,publish",
+          TANDEM_WORKER_CONCURRENCY: "3",
+        },
+        stdio: ["ignore", "pipe", "inherit"],
+      },
+    );
+    const logs = jsonLines(child);
+    const exited = new Promise<number | null>((r) => child.once("exit", (code) => r(code)));
+    const store = new RedisFeatureStore({ redis: server.url, namespace });
+    const queues = new PipelineQueues({ connection: server.url, namespace });
+    try {
+      await expect.poll(() => logs.some((l) => l["event"] === "started"), { timeout: 30_000 }).toBe(true);
+      expect(logs.find((l) => l["event"] === "started")).toMatchObject({
+        queues: ["embed-items", "publish"],
+      });
+      expect(await health(port)).toEqual({
+        status: 200,
+        body: { status: "ok", queues: ["embed-items", "publish"], redis: "ready" },
+      });
+
+      await store.beginVersion("w1", {
+        itemIds: ["a"],
+        columns: [],
+        itemKinds: { text: 64 },
+        parts: ["embed:0"],
+      });
+      const job = await queues
+        .queue("embed-items")
+        .add("embed-items", { version: "w1", part: "embed:0", items: [{ id: "a", text: "a film" }] });
+      await expect
+        .poll(() => logs.some((l) => l["event"] === "completed" && l["jobId"] === job.id), {
+          timeout: 20_000,
+        })
+        .toBe(true);
+      const forJob = logs.filter((l) => l["jobId"] === job.id).map((l) => l["event"]);
+      expect(forJob).toEqual(expect.arrayContaining(["active", "progress", "completed"]));
+      expect(await store.missingParts("w1")).toEqual([]);
+
+      // Redis down → 503; back → 200 (the clients reconnect on their own).
+      await server.kill();
+      const down = await health(port);
+      expect(down.status).toBe(503);
+      expect(down.body["status"]).toBe("unavailable");
+      await server.restart();
+      await expect.poll(async () => (await health(port)).status, { timeout: 20_000 }).toBe(200);
+      child.kill("SIGTERM");
+      expect(await exited).toBe(0);
+      expect(logs.map((l) => l["event"])).toEqual(expect.arrayContaining(["stopping", "stopped"]));
+    } finally {
+      if (child.exitCode === null) child.kill("SIGKILL");
+      await queues.close();
+      await store.close();
+    }
+  });
+
+  it("finishes the active job before a graceful stop returns", async () => {
+    const namespace = `${server.namespace}-graceful`;
+    const embedder = new HashingEmbedder(8);
+    let release: () => void = () => {};
+    let markStarted: () => void = () => {};
+    const started = new Promise<void>((r) => {
+      markStarted = r;
+    });
+    const gate = new Promise<void>((r) => {
+      release = r;
+    });
+    // Only embed-items is served, so only the embedder is needed; it blocks until released.
+    const compute = {
+      embedder: {
+        id: embedder.id,
+        dims: embedder.dims,
+        embed: async (texts: readonly string[]) => {
+          markStarted();
+          await gate;
+          return embedder.embed(texts);
+        },
+      },
+    } as unknown as Compute;
+    const config = loadConfig(
+      { store: { namespace }, worker: { queues: "embed-items", healthPort: 0 } },
+      { REDIS_URL: server.url },
+    );
+    const app = await WorkerApp.start(config, { compute, env: { REDIS_URL: server.url }, log: () => {} });
+    const store = new RedisFeatureStore({ redis: server.url, namespace });
+    const queues = new PipelineQueues({ connection: server.url, namespace });
+    try {
+      await store.beginVersion("g1", {
+        itemIds: ["a"],
+        columns: [],
+        itemKinds: { text: 8 },
+        parts: ["embed:0"],
+      });
+      const job = await queues
+        .queue("embed-items")
+        .add("embed-items", { version: "g1", part: "embed:0", items: [{ id: "a", text: "x" }] });
+      await started;
+      let stopped = false;
+      const stopping = app.stop().then(() => {
+        stopped = true;
+      });
+      await new Promise((r) => setTimeout(r, 200));
+      expect(stopped).toBe(false); // still waiting for the active job
+      release();
+      await stopping;
+      expect(await (await queues.queue("embed-items").getJob(job.id!))!.getState()).toBe("completed");
+      expect(await store.missingParts("g1")).toEqual([]);
+    } finally {
+      await queues.close();
+      await store.close();
+    }
+  });
+});
