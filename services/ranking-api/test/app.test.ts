@@ -1,19 +1,36 @@
 import { loadConfig } from "@tandem/core";
 import { StoreRankingEngine } from "@tandem/serving";
-import { MemoryFeatureStore } from "@tandem/store";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore } from "@tandem/store";
+import { TestRedis } from "@tandem/store/testing";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { publishFixture } from "./fixture.js";
 
 const KEY = "test-key-0123456789abcdef";
 
-describe("ranking API on the in-memory store", () => {
-  let store: MemoryFeatureStore;
+let redis: TestRedis;
+let namespaces = 0;
+beforeAll(async () => {
+  redis = await TestRedis.start();
+});
+afterAll(() => redis.stop());
+
+/** One suite, run against every store backend: the embedded memory store and a real redis-server. */
+const backends: [string, () => FeatureStore][] = [
+  ["memory", () => new MemoryFeatureStore()],
+  [
+    "redis",
+    () => new RedisFeatureStore({ redis: redis.url, namespace: `${redis.namespace}-${namespaces++}` }),
+  ],
+];
+
+describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
+  let store: FeatureStore;
   let scheduled: string[][];
   let app: ReturnType<typeof buildApp>;
 
   beforeEach(async () => {
-    store = new MemoryFeatureStore();
+    store = makeStore();
     scheduled = [];
     await publishFixture(store);
     const config = loadConfig({ api: { apiKeys: [KEY], maxK: 50, bodyLimitBytes: 2048 } }, {});
@@ -26,7 +43,10 @@ describe("ranking API on the in-memory store", () => {
     });
     app = buildApp({ config, engine });
   });
-  afterEach(() => app.close());
+  afterEach(async () => {
+    await app.close();
+    await store.close();
+  });
 
   const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
     app.inject({ method: "POST", url, payload: payload as object, headers });
