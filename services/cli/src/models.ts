@@ -2,12 +2,7 @@ import { InvalidArgumentError, type TandemConfig } from "@tandem/core";
 import { ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
 import { recallModels } from "@tandem/recall";
 import { SEMANTIC_FEATURES, STATISTICAL_FEATURES, TandemRecommender } from "@tandem/rerank";
-import {
-  createCachedEncoder,
-  ItemTextTemplate,
-  SemanticRecommender,
-  type TextEncoder,
-} from "@tandem/semantic";
+import { createCachedEncoder, semanticModels, type TextEncoder } from "@tandem/semantic";
 
 /**
  * Every model `tandem eval --model` knows, by name. Stage packages contribute their own factories here;
@@ -25,12 +20,7 @@ export function modelRegistry(
     pop: () => new PopularityRecommender(),
     itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined),
     ...recallModels(config),
-    semantic: () =>
-      new SemanticRecommender({
-        encoder: sharedEncoder,
-        template: new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars),
-        halfLifeDays: config.semantic.halfLifeDays,
-      }),
+    ...semanticModels(config, { encoder: sharedEncoder }),
     tandem: tandem("tandem"),
     "tandem-no-semantic": tandem("tandem-no-semantic", SEMANTIC_FEATURES),
     "tandem-no-statistical": tandem("tandem-no-statistical", STATISTICAL_FEATURES),

@@ -10,8 +10,8 @@ import { parseRequest, requestSchemas } from "./schemas.js";
 export interface AppOptions {
   config: TandemConfig;
   engine: RankingEngine;
-  /** Fastify's logger; default off (the process entry point turns it on). */
-  logger?: boolean;
+  /** Fastify's logger: off (default, tests) or a level (the process entry point passes config.api.logLevel). */
+  logger?: false | { level: string };
 }
 
 function hasValidKey(request: FastifyRequest, keys: readonly string[]): boolean {

@@ -31,7 +31,7 @@ if (url !== null) {
   );
 }
 const engine = new StoreRankingEngine({ store, timeoutMs: config.api.storeTimeoutMs, scheduleUpdates });
-const app = buildApp({ config, engine, logger: true });
+const app = buildApp({ config, engine, logger: { level: config.api.logLevel } });
 await app.listen({ host: config.api.host, port: config.api.port });
 
 const stop = async () => {

@@ -25,6 +25,10 @@ export const apiConfigSchema = z
       .positive()
       .default(500)
       .describe("Most events one /v1/events call may send."),
+    logLevel: z
+      .enum(["fatal", "error", "warn", "info", "debug"])
+      .default("warn")
+      .describe("Fastify log level; `info` logs every request (costly at thousands of requests/s)."),
     storeTimeoutMs: z
       .number()
       .int()

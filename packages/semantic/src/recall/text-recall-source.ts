@@ -1,0 +1,136 @@
+import { InvalidArgumentError } from "@tandem/core";
+import { type CandidateSource, FlatIndex, type Proposals, type VectorIndex } from "@tandem/recall";
+import { l2Normalize } from "../encoder/text-encoder.js";
+
+export interface TextRecallOptions {
+  /** How many of the user's last items also query the index (besides the profile). Default 3. */
+  recentItems?: number;
+  /**
+   * Recent-item hits are scaled by this, so an item close to the whole profile outranks one close to a
+   * single recent item at equal cosine. Default 0.9.
+   */
+  recentWeight?: number;
+  /** Known users' unit profiles, numUsers × dim (from buildProfiles); unknown users use their history. */
+  profiles?: Float32Array;
+}
+
+/**
+ * Candidate source by text similarity: the items nearest (inner product of unit embeddings = cosine) to
+ * the user's semantic profile and to each of their last few items, through a VectorIndex. Items enter the
+ * index from their text alone, so a brand-new item nobody has interacted with can be recalled as soon as
+ * it is added: this is the cold-start path the collaborative sources cannot offer.
+ */
+export class TextRecallSource implements CandidateSource {
+  readonly name = "text" as const;
+  private readonly vectors = new Map<number, Float32Array>();
+  private readonly recentItems: number;
+  private readonly recentWeight: number;
+  private readonly profiles: Float32Array | undefined;
+
+  constructor(
+    readonly index: VectorIndex,
+    options: TextRecallOptions = {},
+  ) {
+    this.recentItems = options.recentItems ?? 3;
+    this.recentWeight = options.recentWeight ?? 0.9;
+    this.profiles = options.profiles;
+  }
+
+  /** A source over `keys` with row-major unit `vectors` in an exact flat index (or `index` if given). */
+  static build(
+    dim: number,
+    keys: ArrayLike<number>,
+    vectors: Float32Array,
+    options: TextRecallOptions & { index?: VectorIndex } = {},
+  ): TextRecallSource {
+    const source = new TextRecallSource(options.index ?? new FlatIndex(dim, keys.length), options);
+    source.addItems(keys, vectors);
+    return source;
+  }
+
+  get dim(): number {
+    return this.index.dim;
+  }
+
+  /** Adds (or replaces) items: new catalogue entries become recallable immediately. */
+  addItems(keys: ArrayLike<number>, vectors: Float32Array): void {
+    this.index.add(keys, vectors);
+    const dim = this.index.dim;
+    for (let i = 0; i < keys.length; i++) this.vectors.set(keys[i]!, vectors.slice(i * dim, (i + 1) * dim));
+  }
+
+  removeItems(keys: ArrayLike<number>): void {
+    this.index.remove(keys);
+    for (let i = 0; i < keys.length; i++) this.vectors.delete(keys[i]!);
+  }
+
+  /**
+   * Up to `k` items for a user with this time-ordered `history`, none in `exclude`. `user` is the index
+   * into `profiles`, or -1 for a user without one: their profile is the mean of their history vectors.
+   */
+  propose(user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals {
+    const dim = this.index.dim;
+    const profile =
+      user >= 0 && this.profiles && (user + 1) * dim <= this.profiles.length
+        ? this.profiles.subarray(user * dim, (user + 1) * dim)
+        : this.meanOf(history);
+    return this.proposeFor(
+      profile,
+      history.subarray(Math.max(0, history.length - this.recentItems)),
+      k,
+      exclude,
+    );
+  }
+
+  /** Nearest items to `profile` and to each of `recent`, merged by best (weighted) score. */
+  proposeFor(
+    profile: Float32Array | null,
+    recent: ArrayLike<number>,
+    k: number,
+    exclude: ReadonlySet<number>,
+  ): Proposals {
+    if (!Number.isInteger(k) || k < 1)
+      throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
+    const dim = this.index.dim;
+    const queries: Float32Array[] = [];
+    const weights: number[] = [];
+    if (profile?.some((x) => x !== 0)) {
+      queries.push(profile);
+      weights.push(1);
+    }
+    for (let i = 0; i < recent.length; i++) {
+      const v = this.vectors.get(recent[i]!);
+      if (v) {
+        queries.push(v);
+        weights.push(this.recentWeight);
+      }
+    }
+    if (queries.length === 0 || this.index.size === 0)
+      return { items: new Int32Array(0), scores: new Float32Array(0) };
+    const batch = new Float32Array(queries.length * dim);
+    for (const [i, q] of queries.entries()) batch.set(q, i * dim);
+    const hits = this.index.search(batch, k, { exclude });
+    const best = new Map<number, number>();
+    hits.forEach((h, q) => {
+      for (let r = 0; r < h.keys.length; r++) {
+        const key = h.keys[r]!;
+        const score = h.scores[r]! * weights[q]!;
+        if (!(score <= (best.get(key) ?? Number.NEGATIVE_INFINITY))) best.set(key, score);
+      }
+    });
+    const top = [...best].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
+    return { items: Int32Array.from(top, (t) => t[0]), scores: Float32Array.from(top, (t) => t[1]) };
+  }
+
+  private meanOf(history: Int32Array): Float32Array | null {
+    const sum = new Float32Array(this.index.dim);
+    let n = 0;
+    for (const item of history) {
+      const v = this.vectors.get(item);
+      if (!v) continue;
+      for (let d = 0; d < v.length; d++) sum[d]! += v[d]!;
+      n++;
+    }
+    return n > 0 ? l2Normalize(sum) : null;
+  }
+}

@@ -1,0 +1,90 @@
+import { InvalidArgumentError } from "@tandem/core";
+import { userItemsFromRows } from "@tandem/data";
+import { describe, expect, it } from "vitest";
+import { buildProfiles, l2Normalize, UserProfile } from "../src/index.js";
+import { maxAbsDiff } from "./helpers.js";
+
+const DAY = 86_400;
+
+function randomVectors(n: number, dim: number, seed: number): Float32Array[] {
+  let s = seed;
+  const next = () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 2 ** 32 - 0.5;
+  };
+  return Array.from({ length: n }, () => l2Normalize(Float32Array.from({ length: dim }, next)));
+}
+
+/** The definition, computed from scratch. */
+function direct(events: { vector: Float32Array; time: number }[], halfLifeDays: number): Float32Array {
+  const tLast = Math.max(...events.map((e) => e.time));
+  const sum = new Float64Array(events[0]!.vector.length);
+  for (const e of events) {
+    const w = 2 ** (-(tLast - e.time) / (halfLifeDays * DAY));
+    e.vector.forEach((x, d) => {
+      sum[d]! += w * x;
+    });
+  }
+  return l2Normalize(Float32Array.from(sum));
+}
+
+describe("UserProfile", () => {
+  const dim = 32;
+  const vectors = randomVectors(40, dim, 7);
+  const times = vectors.map((_, i) => 1_500_000_000 + i * 11 * DAY + (i % 3) * 3600);
+  const events = vectors.map((vector, i) => ({ vector, time: times[i]! }));
+
+  it("equals the recency-weighted mean of the definition", () => {
+    const profile = UserProfile.fromEvents(dim, 30, events);
+    expect(maxAbsDiff(profile.vector(), direct(events, 30))).toBeLessThan(1e-5);
+  });
+
+  it("incremental updates equal a full recompute within 1e-5", () => {
+    const profile = UserProfile.fromEvents(dim, 30, events.slice(0, 25));
+    for (const e of events.slice(25)) profile.add(e.vector, e.time);
+    const full = UserProfile.fromEvents(dim, 30, events);
+    expect(maxAbsDiff(profile.vector(), full.vector())).toBeLessThan(1e-5);
+    expect(maxAbsDiff(profile.vector(), direct(events, 30))).toBeLessThan(1e-5);
+    expect(profile.referenceTime).toBe(times[times.length - 1]);
+  });
+
+  it("accepts late (out-of-order) events with their own decayed weight", () => {
+    const shuffled = [...events].reverse();
+    const profile = UserProfile.fromEvents(dim, 30, shuffled);
+    expect(maxAbsDiff(profile.vector(), direct(events, 30))).toBeLessThan(1e-5);
+  });
+
+  it("weights recent items more: an item one half-life older counts half", () => {
+    const a = Float32Array.of(1, 0);
+    const b = Float32Array.of(0, 1);
+    const profile = new UserProfile(2, 10);
+    profile.add(a, 0);
+    profile.add(b, 10 * DAY);
+    expect(profile.sum[0]).toBeCloseTo(0.5, 6);
+    expect(profile.sum[1]).toBeCloseTo(1, 6);
+    expect(profile.weight).toBeCloseTo(1.5, 6);
+  });
+
+  it("builds every user's profile from CSR history", () => {
+    const items = Float32Array.from(vectors.slice(0, 3).flatMap((v) => Array.from(v)));
+    const history = userItemsFromRows(2, 3, [
+      { user: 0, item: 0, time: 0, value: 1 },
+      { user: 0, item: 2, time: 5 * DAY, value: 1 },
+    ]);
+    const profiles = buildProfiles(history, items, dim, 30);
+    const expected = direct(
+      [
+        { vector: vectors[0]!, time: 0 },
+        { vector: vectors[2]!, time: 5 * DAY },
+      ],
+      30,
+    );
+    expect(maxAbsDiff(profiles.subarray(0, dim), expected)).toBeLessThan(1e-5);
+    expect(Array.from(profiles.subarray(dim)).every((x) => x === 0)).toBe(true);
+  });
+
+  it("rejects a non-positive half-life and wrong-sized vectors", () => {
+    expect(() => new UserProfile(2, 0)).toThrow(InvalidArgumentError);
+    expect(() => new UserProfile(2, 1).add(Float32Array.of(1), 0)).toThrow(InvalidArgumentError);
+  });
+});
