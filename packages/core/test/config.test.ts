@@ -1,5 +1,7 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ConfigError, defaultConfig, envName, loadConfig } from "../src/index.js";
+import { ConfigError, configReference, defaultConfig, envName, loadConfig } from "../src/index.js";
 
 describe("config", () => {
   it("has documented defaults for the reference protocol", () => {
@@ -40,5 +42,16 @@ describe("config", () => {
     expect(issues).toContain("eval.protocol");
     expect(issues).toContain("TANDEM_EVAL_SEED");
     expect((error as ConfigError).code).toBe("CONFIG_INVALID");
+  });
+});
+
+describe("configuration reference", () => {
+  it("docs/configuration.md is generated from the current schema (run `pnpm docs:config`)", () => {
+    const file = readFileSync(
+      join(import.meta.dirname, "..", "..", "..", "docs", "configuration.md"),
+      "utf8",
+    );
+    expect(file).toBe(configReference());
+    expect(file).toContain("| `api.port` | integer | `8080` | `TANDEM_API_PORT` |");
   });
 });

@@ -1,9 +1,11 @@
 import { TandemError } from "@tandem/core";
+import { coldstartCommand, coldstartHelp } from "./commands/coldstart.js";
 import { demoCommand, demoHelp } from "./commands/demo.js";
 import { evalCommand, evalHelp } from "./commands/eval.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly.js";
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
+  coldstart: { run: coldstartCommand, help: coldstartHelp },
   demo: { run: demoCommand, help: demoHelp },
   eval: { run: evalCommand, help: evalHelp },
   nightly: { run: nightlyCommand, help: nightlyHelp },
