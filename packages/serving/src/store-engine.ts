@@ -12,6 +12,7 @@ import type {
   RecommendResponse,
   ScoredItem,
 } from "./engine.js";
+import { ItemVectorCache } from "./item-vector-cache.js";
 import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.js";
 import { loadVersionContext, statsFromVector, type VersionContext } from "./version-context.js";
 
@@ -27,6 +28,8 @@ export interface StoreEngineOptions {
   store: FeatureStore;
   /** Per-call store deadline (config api.storeTimeoutMs). */
   timeoutMs: number;
+  /** Item vectors kept in process per version (config api.itemCacheSize). Default 50,000. */
+  itemCacheSize?: number;
   /** Schedules profile updates for users with new events (a BullMQ job per user, or in-process). */
   scheduleUpdates: (userIds: string[]) => Promise<void>;
 }
@@ -43,7 +46,11 @@ export class StoreRankingEngine implements RankingEngine {
     index: Promise<{ index: VectorIndex; vectors: Float32Array[] }>;
   } | null = null;
 
-  constructor(private readonly options: StoreEngineOptions) {}
+  private readonly items: ItemVectorCache;
+
+  constructor(private readonly options: StoreEngineOptions) {
+    this.items = new ItemVectorCache(options.store, options.itemCacheSize ?? 50_000);
+  }
 
   private call<T>(work: Promise<T>, what: string): Promise<T> {
     return withDeadline(work, this.options.timeoutMs, what);
@@ -94,14 +101,13 @@ export class StoreRankingEngine implements RankingEngine {
     ranked.sort((a, b) => b.score - a.score);
     if ((request.diversity ?? 0) > 0) {
       const pool = ranked.slice(0, Math.max(3 * request.k, 30));
-      const text = await this.call(
-        this.options.store.getItemVectors(
-          "text",
-          pool.map((r) => r.item),
-        ),
-        "item vectors",
+      const vectors = await this.items.get(
+        ctx.version,
+        ["text"],
+        pool.map((r) => r.item),
+        (w) => this.call(w, "item vectors"),
       );
-      const byItem = new Map(pool.map((r, i) => [r.item, text.vectors[i] ?? null]));
+      const byItem = new Map(pool.map((r) => [r.item, vectors.get(r.item)?.[0] ?? null]));
       ranked = mmr(pool, request.k, request.diversity!, (r) => byItem.get(r.item) ?? null);
     }
     const fresh = (features.scalars["updatedAt"] ?? 0) > ctx.createdAt;
@@ -126,27 +132,20 @@ export class StoreRankingEngine implements RankingEngine {
     const dim = FEATURES.length;
     const values = new Float32Array(known.length * dim);
     if (missing.length > 0) {
-      const kinds = ["mf", "text", "stats"].filter((k) => k in ctx.itemKinds);
-      const fetched = await this.call(
-        Promise.all(kinds.map((k) => this.options.store.getItemVectors(k, missing))),
-        "item vectors",
+      const vectors = await this.items.get(ctx.version, ["mf", "text", "stats"], missing, (w) =>
+        this.call(w, "item vectors"),
       );
-      const vectorsOf = (kind: string, i: number) => fetched[kinds.indexOf(kind)]?.vectors[i] ?? null;
       const user = {
         mf: features?.vectors["mf"],
         textProfile: features?.vectors["textProfile"],
         textLast: features?.vectors["textLast"],
       };
       const rowOf = new Map(known.map((id, r) => [id, r]));
-      missing.forEach((id, i) => {
+      missing.forEach((id) => {
         const r = rowOf.get(id)!;
-        const item = { mf: vectorsOf("mf", i), text: vectorsOf("text", i) };
-        vectorFeatures(
-          values.subarray(r * dim, (r + 1) * dim),
-          user,
-          item,
-          statsFromVector(vectorsOf("stats", i)),
-        );
+        const [mf, text, stats] = vectors.get(id)!;
+        const item = { mf: mf ?? null, text: text ?? null };
+        vectorFeatures(values.subarray(r * dim, (r + 1) * dim), user, item, statsFromVector(stats));
       });
     }
     known.forEach((id, r) => {

@@ -30,7 +30,12 @@ if (url !== null) {
     () => redis.quit(),
   );
 }
-const engine = new StoreRankingEngine({ store, timeoutMs: config.api.storeTimeoutMs, scheduleUpdates });
+const engine = new StoreRankingEngine({
+  store,
+  timeoutMs: config.api.storeTimeoutMs,
+  itemCacheSize: config.api.itemCacheSize,
+  scheduleUpdates,
+});
 const app = buildApp({ config, engine, logger: { level: config.api.logLevel } });
 await app.listen({ host: config.api.host, port: config.api.port });
 

@@ -29,6 +29,14 @@ export const apiConfigSchema = z
       .enum(["fatal", "error", "warn", "info", "debug"])
       .default("warn")
       .describe("Fastify log level; `info` logs every request (costly at thousands of requests/s)."),
+    itemCacheSize: z
+      .number()
+      .int()
+      .min(0)
+      .default(50_000)
+      .describe(
+        "Item vectors kept in process per version (immutable within a version): ~2.3 KB each at 512-d.",
+      ),
     storeTimeoutMs: z
       .number()
       .int()
