@@ -24,12 +24,12 @@ export interface WriteVersionOptions {
 }
 
 /** Vector kinds a Tandem version carries, and their dimensions. */
-export function versionKinds(stage: StageModels) {
+export function versionKinds(mfDim: number, textDim: number) {
   // MF item vectors carry the item bias as one extra dimension; user vectors carry a 1 there.
-  const mf = stage.mf.dim + 1;
+  const mf = mfDim + 1;
   return {
-    itemKinds: { mf, text: stage.textDim, stats: 3 },
-    userKinds: { mf, textProfile: stage.textDim, textLast: stage.textDim },
+    itemKinds: { mf, text: textDim, stats: 3 },
+    userKinds: { mf, textProfile: textDim, textLast: textDim },
   };
 }
 
@@ -47,7 +47,7 @@ export async function writeTandemVersion(
   options: WriteVersionOptions = {},
 ): Promise<{ users: number; candidates: number }> {
   const itemIds = dataset.items.ids();
-  const { itemKinds, userKinds } = versionKinds(stage);
+  const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim);
   await store.beginVersion(version, { itemIds, columns: FEATURES, itemKinds, userKinds });
 
   const n = itemIds.length;
@@ -85,7 +85,6 @@ export async function writeTandemVersion(
   const batchSize = options.batch ?? 200;
   const users = dataset.users.ids();
   const progress = new Progress("precompute users", users.length, { enabled: options.progress ?? false });
-  const dim = FEATURES.length;
   let written = 0;
   let candidates = 0;
   for (let start = 0; start < users.length; start += batchSize) {
@@ -94,29 +93,48 @@ export async function writeTandemVersion(
       const userId = users[u]!;
       if (options.exclude?.has(userId)) continue;
       const history = userItemsOf(stage.history, u);
-      const built = buildCandidates(stage, u, history);
-      const scores = scorer.score(built.features);
-      const best = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, keep);
-      const features = new Float32Array(best.length * dim);
-      best.forEach((row, r) => {
-        features.set(built.features.values.subarray(row * dim, (row + 1) * dim), r * dim);
-      });
-      const mf = new Float32Array(k + 1);
-      mf.set(built.vectors.mf);
-      mf[k] = 1;
-      records.push({
-        userId,
-        candidates: { items: best.map((row) => itemIds[built.features.items[row]!]!), features },
-        vectors: { mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast },
-        scalars: {
-          lastEventAt: history.length > 0 ? stage.history.times[stage.history.indptr[u + 1]! - 1]! : 0,
-        },
-      });
-      candidates += best.length;
+      const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
+      record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
+      candidates += record.candidates!.items.length;
+      records.push(record);
     }
     await store.writeUsers(version, records);
     written += records.length;
     progress.tick(Math.min(batchSize, users.length - start));
   }
   return { users: written, candidates };
+}
+
+/**
+ * One user's serving record: candidates (top `keep` by fusion score, with their feature rows), the
+ * user vectors request-time features need (callers add scalars). `user` is the index in the
+ * stage's history, or -1 for a user it has not seen (or whose new events it has not seen): then MF is
+ * folded in and the text vectors come from `history`.
+ */
+export function userRecordFor(
+  stage: StageModels,
+  scorer: FusionScorer,
+  itemIds: readonly string[],
+  userId: string,
+  user: number,
+  history: Int32Array,
+  keep: number,
+): UserRecord {
+  const dim = FEATURES.length;
+  const k = stage.mf.dim;
+  const built = buildCandidates(stage, user, history);
+  const scores = scorer.score(built.features);
+  const best = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, keep);
+  const features = new Float32Array(best.length * dim);
+  best.forEach((row, r) => {
+    features.set(built.features.values.subarray(row * dim, (row + 1) * dim), r * dim);
+  });
+  const mf = new Float32Array(k + 1);
+  mf.set(built.vectors.mf);
+  mf[k] = 1;
+  return {
+    userId,
+    candidates: { items: best.map((row) => itemIds[built.features.items[row]!]!), features },
+    vectors: { mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast },
+  };
 }

@@ -217,7 +217,8 @@ export class PrecomputeProcessors {
     }
     await progress(50);
     const source = this.deps.candidates;
-    if (record && source) {
+    // A builder that already recalled candidates (from the fresh events) is not overridden.
+    if (record && source && !record.candidates) {
       const [fresh] = await source.candidates([userId], { version: live });
       if (fresh?.candidates) record.candidates = fresh.candidates;
     }

@@ -110,7 +110,8 @@ export class StoreRankingEngine implements RankingEngine {
       const byItem = new Map(pool.map((r) => [r.item, vectors.get(r.item)?.[0] ?? null]));
       ranked = mmr(pool, request.k, request.diversity!, (r) => byItem.get(r.item) ?? null);
     }
-    const fresh = (features.scalars["updatedAt"] ?? 0) > ctx.createdAt;
+    // Refreshed from new events (update-user) after this version was built.
+    const fresh = (features.scalars["refreshedAt"] ?? 0) > ctx.createdAt;
     return {
       userId: request.userId,
       version: ctx.version,

@@ -5,8 +5,9 @@
  * Logs are JSON lines on stdout, one per job event.
  */
 import { loadConfig, TandemError } from "@tandem/core";
-import { baselineCompute, PipelineQueues, startNightlyRun } from "@tandem/pipeline";
+import { PipelineQueues, startNightlyRun } from "@tandem/pipeline";
 import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
+import { computeFor } from "./compute-for.js";
 import { WorkerApp } from "./worker-app.js";
 
 const line = (event: Record<string, unknown>) =>
@@ -47,7 +48,7 @@ async function nightly(version: string): Promise<void> {
     backoffMs: config.worker.backoffMs,
   });
   try {
-    const compute = await baselineCompute(config);
+    const compute = await computeFor(config, store);
     const run = await startNightlyRun(store, queues, {
       version,
       ...compute.nightly,
@@ -63,7 +64,8 @@ async function nightly(version: string): Promise<void> {
 
 const [command = "serve", arg] = process.argv.slice(2);
 const defaultVersion = () => new Date().toISOString().replace(/[:]/g, "").replace(/\..*$/, "");
-const run = command === "nightly" ? nightly(arg ?? defaultVersion()) : serve();
+// A one-shot command exits once the flow is queued: the loaded encoder's threads would keep it alive.
+const run = command === "nightly" ? nightly(arg ?? defaultVersion()).then(() => process.exit(0)) : serve();
 run.catch((error: unknown) => {
   line({
     event: "fatal",

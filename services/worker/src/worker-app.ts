@@ -1,6 +1,5 @@
 import { ConfigError, type TandemConfig, WORKER_QUEUES } from "@tandem/core";
 import {
-  baselineCompute,
   type Compute,
   type JobEvent,
   jsonLog,
@@ -11,10 +10,11 @@ import {
   UserUpdateScheduler,
 } from "@tandem/pipeline";
 import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
+import { computeFor } from "./compute-for.js";
 import { HealthServer } from "./health-server.js";
 
 export interface WorkerAppOptions {
-  /** The compute to run; default `baselineCompute(config)` (loads the configured dataset). */
+  /** The compute to run; default per config `worker.compute` (the Tandem model on the configured dataset). */
   compute?: Compute;
   log?: (event: JobEvent | Record<string, unknown>) => void;
   env?: NodeJS.ProcessEnv;
@@ -64,7 +64,7 @@ export class WorkerApp {
     });
     const compute =
       options.compute ??
-      (queueNames.some((q) => NEEDS_COMPUTE.includes(q)) ? await baselineCompute(config) : undefined);
+      (queueNames.some((q) => NEEDS_COMPUTE.includes(q)) ? await computeFor(config, store) : undefined);
     const scheduler = new UserUpdateScheduler(store.redis, store.keys, queues, config.worker.updateDelayMs);
     const processors = new PrecomputeProcessors({
       store,

@@ -1,6 +1,11 @@
 import { spawn } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@tandem/core";
+import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
+import { FEATURES } from "@tandem/rerank";
+import { StoreRankingEngine } from "@tandem/serving";
 import { RedisFeatureStore } from "@tandem/store";
 import { TestRedis } from "@tandem/store/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,29 +20,32 @@ afterAll(async () => {
   await server.stop();
 });
 
-describe("main.ts nightly", () => {
-  it("starts a nightly run on the configured dataset that a worker carries through to publish", async () => {
+// The production compute (Tandem model, USE-lite text) on a dense 50-core slice of ml-latest-small.
+describe("main.ts nightly across worker processes", () => {
+  it("runs the nightly flow with the Tandem model to publish, serves it, and refreshes a user after events", async () => {
     const namespace = `${server.namespace}-nightly`;
-    const env = { REDIS_URL: server.url };
-    const config = loadConfig(
-      {
-        data: { dir: join(ROOT, "data", "ml-latest-small") },
-        store: { namespace },
-        worker: { healthPort: 0 },
-      },
-      env,
-    );
+    const tmp = mkdtempSync(join(tmpdir(), "tandem-worker-"));
+    const env = {
+      REDIS_URL: server.url,
+      TANDEM_STORE_NAMESPACE: namespace,
+      TANDEM_DATA_DIR: join(ROOT, "data", "ml-latest-small"),
+      TANDEM_DATA_MIN_USER_INTERACTIONS: "50",
+      TANDEM_DATA_MIN_ITEM_INTERACTIONS: "50",
+      TANDEM_NIGHTLY_RUNS_DIR: join(tmp, "runs"),
+      TANDEM_SEMANTIC_CACHE_DIR: join(tmp, "cache"),
+      TANDEM_WORKER_CHUNK_SIZE: "100",
+      TANDEM_WORKER_UPDATE_DELAY_MS: "10",
+      TANDEM_WORKER_HEALTH_PORT: "0",
+    };
+    const config = loadConfig({}, env);
     const app = await WorkerApp.start(config, { env, log: () => {} });
     const store = new RedisFeatureStore({ redis: server.url, namespace });
+    const queues = new PipelineQueues({ connection: server.url, namespace });
     try {
       const child = spawn(
         process.execPath,
         ["--import", "tsx", join(ROOT, "services", "worker", "src", "main.ts"), "nightly", "night-1"],
-        {
-          cwd: ROOT,
-          env: { ...process.env, ...env, TANDEM_STORE_NAMESPACE: namespace },
-          stdio: ["ignore", "pipe", "inherit"],
-        },
+        { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
       );
       let out = "";
       child.stdout.on("data", (c: Buffer) => {
@@ -47,16 +55,40 @@ describe("main.ts nightly", () => {
       expect(JSON.parse(out.trim().split("\n").at(-1)!)).toMatchObject({
         event: "nightly-started",
         version: "night-1",
-        chunks: 2, // 610 users, worker.chunkSize 500
+        chunks: 3, // 207 users, chunks of 100
       });
-      await expect.poll(() => store.liveVersion(), { timeout: 60_000, interval: 200 }).toBe("night-1");
+      await expect.poll(() => store.liveVersion(), { timeout: 120_000, interval: 250 }).toBe("night-1");
+
       const f = await store.getUserFeatures("1");
-      expect(f!.candidates!.items).toHaveLength(200);
-      expect(Object.keys(f!.vectors)).toEqual(["mf"]);
-      expect((await store.getItemVectors("text", ["1"])).vectors[0]).toHaveLength(64);
+      expect(f!.columns).toEqual([...FEATURES]);
+      expect(f!.candidates!.items.length).toBeGreaterThan(20);
+      expect(Object.keys(f!.vectors).sort()).toEqual(["mf", "textLast", "textProfile"]);
+      expect((await store.getItemVectors("text", ["1"])).vectors[0]).toHaveLength(512);
+
+      const engine = new StoreRankingEngine({ store, timeoutMs: 2_000, scheduleUpdates: async () => {} });
+      const before = await engine.recommend({ userId: "1", k: 5 });
+      expect(before.mode).toBe("precomputed");
+      expect(before.items).toHaveLength(5);
+
+      // New events for user 1 → one update-user job → a refreshed profile and candidates in the live version.
+      const newest = before.items[0]!.itemId;
+      await store.appendEvents([
+        { user: "1", item: newest, value: 5, timestamp: 2_000_000_000, kind: "rating" },
+      ]);
+      const scheduler = new UserUpdateScheduler(store.redis, store.keys, queues, 10);
+      await scheduler.schedule(["1"]);
+      await expect
+        .poll(async () => (await engine.recommend({ userId: "1", k: 5 })).mode, {
+          timeout: 60_000,
+          interval: 250,
+        })
+        .toBe("fresh");
+      const after = await engine.recommend({ userId: "1", k: 5 });
+      expect(after.items.map((i) => i.itemId)).not.toContain(newest); // now part of the history
     } finally {
       await app.stop();
+      await queues.close();
       await store.close();
     }
-  });
+  }, 300_000);
 });

@@ -51,6 +51,7 @@ describe("worker process", () => {
           TANDEM_WORKER_HEALTH_PORT: String(port),
           TANDEM_WORKER_QUEUES: "embed-items,publish",
           TANDEM_WORKER_CONCURRENCY: "3",
+          TANDEM_WORKER_COMPUTE: "baseline",
         },
         stdio: ["ignore", "pipe", "inherit"],
       },

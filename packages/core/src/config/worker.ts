@@ -58,6 +58,12 @@ export const workerConfigSchema = z
       .positive()
       .default(256)
       .describe("Items per embed-items job in the nightly run."),
+    compute: z
+      .enum(["tandem", "baseline"])
+      .default("tandem")
+      .describe(
+        "What the queues run: the Tandem model (ALS + sources + USE-lite + fusion), or `baseline` (ItemKNN + popularity candidates, random-projection vectors, hashing text vectors): cheap, for queue-mechanics tests.",
+      ),
     healthPort: z
       .number()
       .int()

@@ -1,0 +1,167 @@
+import { join } from "node:path";
+import type { TandemConfig } from "@tandem/core";
+import { userItemsOf } from "@tandem/data";
+import type { Compute, Embedder } from "@tandem/pipeline";
+import {
+  FEATURES,
+  FusionScorer,
+  fitStages,
+  type LinearFusion,
+  type StageModels,
+  serializeFusion,
+  TandemRecommender,
+} from "@tandem/rerank";
+import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
+import type { FeatureStore, StoredEvent, UserRecord } from "@tandem/store";
+import { ingest } from "./ingest.js";
+import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
+import { userRecordFor, versionKinds } from "./version-writer.js";
+
+interface VersionModel {
+  stage: StageModels;
+  scorer: FusionScorer;
+}
+
+/**
+ * The production compute behind the BullMQ queues: the same Tandem model, features and item text as
+ * the in-process nightly. train-cf fits the model and saves it under runs/<version>/model (a volume the
+ * workers share); any worker then rebuilds the stages from that artifact and the data, once per
+ * version, to precompute candidates or refresh a user after new events.
+ */
+export async function tandemCompute(
+  config: TandemConfig,
+  store: FeatureStore,
+  encoderIn?: TextEncoder,
+): Promise<Compute> {
+  const encoder = encoderIn ?? (await createCachedEncoder(config.semantic));
+  const dataset = await ingest(config, new Set(await store.erasedUsers()));
+  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
+  const ctx = { config, dataset, seed: config.eval.seed, encoder: async () => encoder };
+  const itemIds = dataset.items.ids();
+  const keep = config.nightly.keepCandidates;
+  const modelDir = (version: string) => join(config.nightly.runsDir, version, "model");
+
+  const models = new Map<string, Promise<VersionModel>>();
+  const modelFor = (version: string) => {
+    let model = models.get(version);
+    if (!model) {
+      model = (async () => {
+        const saved = loadTandemArtifacts(modelDir(version), dataset.interactions);
+        if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
+        const stage = await fitStages(dataset.interactions, ctx, { mf: saved.mf });
+        return { stage, scorer: new FusionScorer(saved.fusion) };
+      })();
+      model.catch(() => models.delete(version));
+      models.set(version, model);
+    }
+    return model;
+  };
+
+  /** A user's history in item indexes: what the dataset holds plus newer events of known items. */
+  const historyOf = (userId: string, events: readonly StoredEvent[]) => {
+    const u = dataset.users.find(userId);
+    const base = u === undefined ? [] : [...userItemsOf(dataset.interactions, u)];
+    const since =
+      u === undefined
+        ? Number.NEGATIVE_INFINITY
+        : dataset.interactions.times[dataset.interactions.indptr[u + 1]! - 1]!;
+    const fresh = events
+      .filter((e) => e.timestamp > since)
+      .map((e) => dataset.items.find(e.item))
+      .filter((i): i is number => i !== undefined);
+    return { u, items: Int32Array.from([...base, ...fresh]), hasFresh: fresh.length > 0 };
+  };
+
+  const embedder: Embedder = { id: encoder.id, dims: encoder.dim, embed: (texts) => encoder.embed(texts) };
+  const { itemKinds, userKinds } = versionKinds(config.recall.als.factors, encoder.dim);
+  return {
+    embedder,
+    trainer: {
+      async train({ version }) {
+        const model = new TandemRecommender({ config, encoder: ctx.encoder });
+        await model.fit({ history: dataset.interactions, dataset, seed: ctx.seed });
+        const stage = model.stages;
+        const fusion: LinearFusion = model.fusion!;
+        saveTandemArtifacts(modelDir(version), stage.mf, fusion);
+        const n = itemIds.length;
+        const k = stage.mf.dim;
+        const mf = new Float32Array(n * (k + 1));
+        const stats = new Float32Array(n * 3);
+        for (let i = 0; i < n; i++) {
+          mf.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
+          mf[i * (k + 1) + k] = stage.mf.parts.algorithm === "bpr" ? stage.mf.parts.itemBias[i]! : 0;
+          stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
+        }
+        await store.writeItemVectors(version, "stats", itemIds, stats);
+        await store.writeMetadata(version, "fusion", serializeFusion(fusion));
+        await store.writeMetadata(
+          version,
+          "itemTags",
+          Object.fromEntries(dataset.itemInfo.map((it) => [it.id, it.tags ?? []])),
+        );
+        const order = [...stage.stats.logPop.keys()].sort(
+          (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
+        );
+        return {
+          kind: "mf",
+          dims: k + 1,
+          itemIds,
+          itemVectors: mf,
+          meta: {
+            fusion: fusion.names,
+            mfEpochs: stage.mfEpochs,
+            dataset: dataset.name,
+            examples: fusion.examples,
+          },
+          popularity: {
+            items: order.map((i) => itemIds[i]!),
+            scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
+          },
+        };
+      },
+    },
+    candidates: {
+      columns: FEATURES,
+      async candidates(userIds, { version }) {
+        const { stage, scorer } = await modelFor(version);
+        const records: UserRecord[] = [];
+        for (const userId of userIds) {
+          const u = dataset.users.find(userId);
+          if (u === undefined) continue;
+          const record = userRecordFor(
+            stage,
+            scorer,
+            itemIds,
+            userId,
+            u,
+            userItemsOf(stage.history, u),
+            keep,
+          );
+          record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
+          records.push(record);
+        }
+        return records;
+      },
+    },
+    profiles: {
+      async build(userId, events, liveStore) {
+        const live = await liveStore.liveVersion();
+        if (live === null) return null;
+        const { stage, scorer } = await modelFor(live);
+        const { u, items, hasFresh } = historyOf(userId, events);
+        if (items.length === 0) return null;
+        // New events: fold the user in from the whole history; otherwise the trained factors stand.
+        const record = userRecordFor(stage, scorer, itemIds, userId, hasFresh ? -1 : (u ?? -1), items, keep);
+        record.scalars = { refreshedAt: Date.now(), lastEventAt: events.at(-1)?.timestamp ?? 0 };
+        return record;
+      },
+    },
+    nightly: {
+      items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
+      userIds: dataset.users.ids(),
+      columns: FEATURES,
+      itemKinds,
+      userKinds,
+    },
+  };
+}
