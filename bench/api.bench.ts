@@ -77,7 +77,7 @@ try {
       url: `${base}${path}`,
       method: "POST",
       duration: seconds,
-      connections: rate ? 32 : 16,
+      connections: rate ? 8 : 16,
       ...(rate ? { overallRate: rate } : {}),
       headers: { "content-type": "application/json" },
       requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(body()) }) }],
