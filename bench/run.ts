@@ -1,7 +1,7 @@
 /**
  * `pnpm bench [name...]`: runs each bench/<name>.bench.ts in its own process (so peak memory is per
  * benchmark), each writing bench/results/<name>.md, then assembles BENCHMARKS.md from all fragments
- * with the command, machine and date.
+ * with the command, machine and date. `pnpm bench --assemble` only reassembles.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -13,8 +13,10 @@ const all = readdirSync(here)
   .filter((f) => f.endsWith(".bench.ts"))
   .map((f) => f.replace(/\.bench\.ts$/, ""))
   .sort();
+// `pnpm bench --assemble` only rebuilds BENCHMARKS.md from the existing fragments.
 const wanted = process.argv.slice(2);
-const run = wanted.length > 0 ? all.filter((n) => wanted.includes(n)) : all;
+const assembleOnly = wanted.includes("--assemble");
+const run = assembleOnly ? [] : wanted.length > 0 ? all.filter((n) => wanted.includes(n)) : all;
 
 for (const name of run) {
   process.stderr.write(`\n== bench ${name}\n`);
