@@ -15,7 +15,7 @@ import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem
 import type { FeatureStore, StoredEvent, UserRecord } from "@tandem/store";
 import { ingest } from "./ingest.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
-import { userRecordFor, versionKinds } from "./version-writer.js";
+import { itemTables, userRecordFor, versionKinds } from "./version-writer.js";
 
 interface VersionModel {
   stage: StageModels;
@@ -83,40 +83,26 @@ export async function tandemCompute(
         const stage = model.stages;
         const fusion: LinearFusion = model.fusion!;
         saveTandemArtifacts(modelDir(version), stage.mf, fusion);
-        const n = itemIds.length;
-        const k = stage.mf.dim;
-        const mf = new Float32Array(n * (k + 1));
-        const stats = new Float32Array(n * 3);
-        for (let i = 0; i < n; i++) {
-          mf.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
-          mf[i * (k + 1) + k] = stage.mf.parts.algorithm === "bpr" ? stage.mf.parts.itemBias[i]! : 0;
-          stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
-        }
-        await store.writeItemVectors(version, "stats", itemIds, stats);
+        const tables = itemTables(stage, itemIds);
+        await store.writeItemVectors(version, "stats", itemIds, tables.stats);
         await store.writeMetadata(version, "fusion", serializeFusion(fusion));
         await store.writeMetadata(
           version,
           "itemTags",
           Object.fromEntries(dataset.itemInfo.map((it) => [it.id, it.tags ?? []])),
         );
-        const order = [...stage.stats.logPop.keys()].sort(
-          (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
-        );
         return {
           kind: "mf",
-          dims: k + 1,
+          dims: stage.mf.dim + 1,
           itemIds,
-          itemVectors: mf,
+          itemVectors: tables.mf,
           meta: {
             fusion: fusion.names,
             mfEpochs: stage.mfEpochs,
             dataset: dataset.name,
             examples: fusion.examples,
           },
-          popularity: {
-            items: order.map((i) => itemIds[i]!),
-            scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
-          },
+          popularity: tables.popularity,
         };
       },
     },

@@ -50,27 +50,11 @@ export async function writeTandemVersion(
   const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim);
   await store.beginVersion(version, { itemIds, columns: FEATURES, itemKinds, userKinds });
 
-  const n = itemIds.length;
-  const k = stage.mf.dim;
-  const mfItems = new Float32Array(n * (k + 1));
-  const stats = new Float32Array(n * 3);
-  const bpr = stage.mf.parts.algorithm === "bpr";
-  for (let i = 0; i < n; i++) {
-    mfItems.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
-    mfItems[i * (k + 1) + k] = bpr ? stage.mf.parts.itemBias[i]! : 0;
-    stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
-  }
-  await store.writeItemVectors(version, "mf", itemIds, mfItems);
+  const tables = itemTables(stage, itemIds);
+  await store.writeItemVectors(version, "mf", itemIds, tables.mf);
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
-  await store.writeItemVectors(version, "stats", itemIds, stats);
-  const order = [...stage.stats.logPop.keys()].sort(
-    (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
-  );
-  await store.writePopularity(
-    version,
-    order.map((i) => itemIds[i]!),
-    Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
-  );
+  await store.writeItemVectors(version, "stats", itemIds, tables.stats);
+  await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
   await store.writeMetadata(version, "fusion", serializeFusion(fusion));
   await store.writeMetadata(
     version,
@@ -136,5 +120,33 @@ export function userRecordFor(
     userId,
     candidates: { items: best.map((row) => itemIds[built.features.items[row]!]!), features },
     vectors: { mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast },
+  };
+}
+
+/**
+ * Per-item tables a version stores: MF factors with the item bias as one more dimension, the
+ * [logPop, recentPop, age] stats, and the popularity order (the cold-start answer).
+ */
+export function itemTables(stage: StageModels, itemIds: readonly string[]) {
+  const n = itemIds.length;
+  const k = stage.mf.dim;
+  const mf = new Float32Array(n * (k + 1));
+  const stats = new Float32Array(n * 3);
+  const bpr = stage.mf.parts.algorithm === "bpr";
+  for (let i = 0; i < n; i++) {
+    mf.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
+    mf[i * (k + 1) + k] = bpr ? stage.mf.parts.itemBias[i]! : 0;
+    stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
+  }
+  const order = [...stage.stats.logPop.keys()].sort(
+    (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
+  );
+  return {
+    mf,
+    stats,
+    popularity: {
+      items: order.map((i) => itemIds[i]!),
+      scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
+    },
   };
 }
