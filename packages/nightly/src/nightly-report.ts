@@ -13,7 +13,8 @@ export interface ReportInput {
   evaluation: NightlyEvaluation;
   gate: GateDecision;
   published: boolean;
-  stage: StageModels;
+  /** Absent when the model was trained by the queued flow on the workers. */
+  stage?: StageModels;
 }
 
 /** The run report: metrics by model, training curves, popularity bias, timings. One HTML file. */
@@ -45,14 +46,15 @@ export function writeNightlyReport(path: string, input: ReportInput): void {
       : [];
   });
   const timings = run.timings();
-  const fusion = input.stage;
   const sections: ReportSection[] = [
     {
       title: "Summary",
       paragraphs: [
         `Dataset ${dataset.name}: ${dataset.users.size} users, ${dataset.items.size} items, ${nnz(dataset.interactions)} interactions.`,
         `Quality gate on ${gate.metric}: ${gate.reason}. ${published ? `Version ${run.version} is live.` : "Nothing was published."}`,
-        `MF trained ${fusion.mfEpochs} epochs (chosen on the held-out latest item of each user).`,
+        input.stage
+          ? `MF trained ${input.stage.mfEpochs} epochs (chosen on the held-out latest item of each user).`
+          : "Trained, embedded and precomputed by the worker processes (BullMQ flow).",
       ],
     },
     { title: "Metrics by model", tables: [metricsTable] },

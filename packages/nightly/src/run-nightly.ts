@@ -28,6 +28,11 @@ export interface NightlyOptions {
   baselines?: Record<string, ModelFactory>;
   /** Encoder to use instead of the configured one (tests). */
   encoder?: TextEncoder;
+  /**
+   * Queue mode: instead of training and precomputing in this process, start the nightly flow for the
+   * worker processes once the gate passes, and resolve when they have published `version`.
+   */
+  queued?: (version: string, dataset: Dataset, metadata: Record<string, unknown>) => Promise<void>;
   /** Options of the Tandem model (the regression-gate test passes a deliberately crippled one). */
   tandem?: TandemOptions;
   progress?: boolean;
@@ -49,8 +54,9 @@ export interface NightlyResult {
   gate: GateDecision;
   published: boolean;
   reportPath: string;
-  stage: StageModels;
-  fusion: LinearFusion;
+  /** The trained stages and fusion (absent in queue mode: the workers hold them). */
+  stage?: StageModels;
+  fusion?: LinearFusion;
   timings: { step: StepName; seconds: number }[];
   encoder: { id: string; hits: number; misses: number };
 }
@@ -120,6 +126,63 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         return { value };
       });
   const tandemResult = evaluation.results[evaluation.results.length - 1]!;
+  const gateMetric = config.nightly.gateMetric;
+  const candidateMetric = tandemResult.test.metrics[gateMetric] ?? Number.NaN;
+  const liveMetricOf = async () => {
+    const live = await store.liveVersion();
+    const metric =
+      live && live !== version
+        ? (((await store.getMetadata("evaluation")) as Record<string, number> | null)?.[gateMetric] ?? null)
+        : null;
+    return { live, metric };
+  };
+  const finish = async (
+    gate: GateDecision,
+    published: boolean,
+    stage?: StageModels,
+    fusion?: LinearFusion,
+  ) => {
+    const cached = (await encoder()) as Partial<{ hits: number; misses: number; id: string }>;
+    const reportPath = join(run.dir, "report.html");
+    await step("report", async () => {
+      writeNightlyReport(reportPath, { run, dataset, evaluation, gate, published, ...(stage && { stage }) });
+      return { value: reportPath, output: { reportPath } };
+    });
+    return {
+      runId: run.runId,
+      version,
+      dataset,
+      evaluation,
+      gate,
+      published,
+      reportPath,
+      ...(stage && { stage }),
+      ...(fusion && { fusion }),
+      timings: run.timings(),
+      encoder: { id: cached.id ?? "", hits: cached.hits ?? 0, misses: cached.misses ?? 0 },
+    };
+  };
+
+  if (options.queued) {
+    const { live, metric } = await liveMetricOf();
+    const gate = await step("gate", async () => {
+      const decision = qualityGate(gateMetric, candidateMetric, metric, config.nightly.regressionTolerance);
+      return { value: decision, output: { ...decision } };
+    });
+    log(`gate: ${gate.publish ? "publish" : "keep the live version"}: ${gate.reason}`);
+    let published = live === version;
+    if (gate.publish && !published) {
+      await step("publish", async () => {
+        log("queued: the workers train, embed, precompute and publish");
+        await options.queued!(version, dataset, {
+          evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },
+        });
+        return { value: null, output: { queued: true } };
+      });
+      published = (await store.liveVersion()) === version;
+    }
+    return finish(gate, published);
+  }
 
   const modelDir = join(run.dir, "model");
   const restored = run.done("train") ? loadTandemArtifacts(modelDir, dataset.interactions) : null;
@@ -145,8 +208,6 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         return { value: { stage: model.stages, fusion: model.fusion! }, output: { modelDir } };
       });
 
-  const gateMetric = config.nightly.gateMetric;
-  const candidateMetric = tandemResult.test.metrics[gateMetric] ?? Number.NaN;
   const precomputed = run.done("precompute") && (await store.versionInfo(version)) !== null;
   if (!precomputed) {
     await step("precompute", async () => {
@@ -165,11 +226,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     });
   }
 
-  const live = await store.liveVersion();
-  const liveMetric =
-    live && live !== version
-      ? (((await store.getMetadata("evaluation")) as Record<string, number> | null)?.[gateMetric] ?? null)
-      : null;
+  const { live, metric: liveMetric } = await liveMetricOf();
   const gate = await step("gate", async () => {
     const decision = qualityGate(gateMetric, candidateMetric, liveMetric, config.nightly.regressionTolerance);
     return { value: decision, output: { ...decision } };
@@ -186,23 +243,5 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     published = true;
   }
 
-  const cached = (await encoder()) as Partial<{ hits: number; misses: number; id: string }>;
-  const reportPath = join(run.dir, "report.html");
-  await step("report", async () => {
-    writeNightlyReport(reportPath, { run, dataset, evaluation, gate, published, stage });
-    return { value: reportPath, output: { reportPath } };
-  });
-  return {
-    runId: run.runId,
-    version,
-    dataset,
-    evaluation,
-    gate,
-    published,
-    reportPath,
-    stage,
-    fusion,
-    timings: run.timings(),
-    encoder: { id: cached.id ?? "", hits: cached.hits ?? 0, misses: cached.misses ?? 0 },
-  };
+  return finish(gate, published, stage, fusion);
 }

@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { TandemConfig } from "@tandem/core";
+import type { Dataset } from "@tandem/data";
 import { userItemsOf } from "@tandem/data";
 import type { Compute, Embedder } from "@tandem/pipeline";
 import {
@@ -35,7 +36,6 @@ export async function tandemCompute(
 ): Promise<Compute> {
   const encoder = encoderIn ?? (await createCachedEncoder(config.semantic));
   const dataset = await ingest(config, new Set(await store.erasedUsers()));
-  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
   const ctx = { config, dataset, seed: config.eval.seed, encoder: async () => encoder };
   const itemIds = dataset.items.ids();
   const keep = config.nightly.keepCandidates;
@@ -73,7 +73,6 @@ export async function tandemCompute(
   };
 
   const embedder: Embedder = { id: encoder.id, dims: encoder.dim, embed: (texts) => encoder.embed(texts) };
-  const { itemKinds, userKinds } = versionKinds(config.recall.als.factors, encoder.dim);
   return {
     embedder,
     trainer: {
@@ -142,12 +141,17 @@ export async function tandemCompute(
         return record;
       },
     },
-    nightly: {
-      items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
-      userIds: dataset.users.ids(),
-      columns: FEATURES,
-      itemKinds,
-      userKinds,
-    },
+    nightly: nightlyFlowSpec(config, dataset, encoder.dim),
+  };
+}
+
+/** What the nightly flow needs besides its version: the item texts (as the model embeds them), users, layout. */
+export function nightlyFlowSpec(config: TandemConfig, dataset: Dataset, textDim: number) {
+  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
+  return {
+    items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
+    userIds: dataset.users.ids(),
+    columns: FEATURES,
+    ...versionKinds(config.recall.als.factors, textDim),
   };
 }

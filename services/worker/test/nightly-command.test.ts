@@ -91,4 +91,50 @@ describe("main.ts nightly across worker processes", () => {
       await store.close();
     }
   }, 300_000);
+
+  it("tandem nightly --workers: evaluates and gates in the CLI, the workers publish through the flow", async () => {
+    const namespace = `${server.namespace}-queued`;
+    const tmp = mkdtempSync(join(tmpdir(), "tandem-queued-"));
+    const env = {
+      REDIS_URL: server.url,
+      TANDEM_STORE_NAMESPACE: namespace,
+      TANDEM_DATA_DIR: join(ROOT, "data", "ml-latest-small"),
+      TANDEM_DATA_MIN_USER_INTERACTIONS: "50",
+      TANDEM_DATA_MIN_ITEM_INTERACTIONS: "50",
+      TANDEM_NIGHTLY_RUNS_DIR: join(tmp, "runs"),
+      TANDEM_SEMANTIC_CACHE_DIR: join(tmp, "cache"),
+      TANDEM_WORKER_CHUNK_SIZE: "100",
+      TANDEM_WORKER_HEALTH_PORT: "0",
+    };
+    const app = await WorkerApp.start(loadConfig({}, env), { env, log: () => {} });
+    const store = new RedisFeatureStore({ redis: server.url, namespace });
+    try {
+      const cli = spawn(
+        process.execPath,
+        [
+          join(ROOT, "services", "cli", "bin", "tandem.mjs"),
+          "nightly",
+          "--workers",
+          "--run-id",
+          "q1",
+          "--quiet",
+        ],
+        { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
+      );
+      let out = "";
+      cli.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
+      expect(await new Promise((r) => cli.once("exit", r))).toBe(0);
+      expect(out).toContain("Gate: no live version to compare with");
+      expect(out).toContain("Published version q1");
+      expect(await store.liveVersion()).toBe("q1");
+      const evaluation = (await store.getMetadata("evaluation")) as Record<string, number>;
+      expect(evaluation["ndcg@10"]).toBeGreaterThan(0.02);
+      expect((await store.getUserFeatures("1"))!.columns).toEqual([...FEATURES]);
+    } finally {
+      await app.stop();
+      await store.close();
+    }
+  }, 300_000);
 });

@@ -43,7 +43,8 @@ export async function demoCommand(argv: string[]): Promise<void> {
 
   // Served exactly as the ranking API serves: precomputed candidates, fusion scoring, explanations.
   const engine = new StoreRankingEngine({ store, timeoutMs: 5_000, scheduleUpdates: async () => {} });
-  const { dataset, stage } = result;
+  const { dataset } = result;
+  const stage = result.stage!; // an in-process run always holds its trained stages
   const count = parseInteger(flags.users as string | undefined, "--users") ?? 3;
   const users = [0, Math.floor(dataset.users.size / 2), dataset.users.size - 1].slice(0, count);
   for (const u of users) {

@@ -1,6 +1,8 @@
-import { loadConfig } from "@tandem/core";
-import { runNightly } from "@tandem/nightly";
-import { createFeatureStore } from "@tandem/store";
+import { ConfigError, loadConfig } from "@tandem/core";
+import type { Dataset } from "@tandem/data";
+import { runNightly, runQueuedNightly } from "@tandem/nightly";
+import { PipelineQueues } from "@tandem/pipeline";
+import { createFeatureStore, redisUrlFrom } from "@tandem/store";
 import { parseFlags } from "../args.js";
 import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { lazyEncoder, pickModels } from "../models.js";
@@ -9,17 +11,31 @@ import { resultsReport } from "./eval.js";
 export const nightlyHelp = `tandem nightly [options]   train, evaluate, precompute and publish a version (with a quality gate)
   --run-id <id>          resume this run (finished steps are skipped); default: a new id from the clock
   --compare <a,b,...>    baselines evaluated next to Tandem for the report (default: config nightly.compare)
+  --workers              (needs Redis) evaluate and gate here, then let the worker processes train, embed,
+                         precompute and publish through the BullMQ flow; waits until they have published
   Store: Redis when REDIS_URL (or TANDEM_STORE_REDIS_URL) is set, else the embedded in-memory store.
 ${dataHelp}`;
 
 export async function nightlyCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...dataFlags, "run-id": { type: "string" }, compare: { type: "string" } });
+  const flags = parseFlags(argv, {
+    ...dataFlags,
+    "run-id": { type: "string" },
+    compare: { type: "string" },
+    workers: { type: "boolean" },
+  });
   const overrides = configFromFlags(flags);
   if (flags.compare !== undefined) overrides.nightly = { compare: flags.compare.split(",").filter(Boolean) };
   const config = loadConfig(overrides);
   const log = stderrLog(flags.quiet);
   const store = createFeatureStore(config);
   const encoder = lazyEncoder(config);
+  const url = redisUrlFrom(config);
+  if (flags.workers && url === null)
+    throw new ConfigError("--workers needs Redis: set REDIS_URL or TANDEM_STORE_REDIS_URL");
+  const queues =
+    flags.workers && url !== null
+      ? new PipelineQueues({ connection: url, namespace: config.store.namespace })
+      : null;
   try {
     log(`feature store: ${store.backend}`);
     const result = await runNightly({
@@ -28,6 +44,10 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
       ...(flags["run-id"] !== undefined && { runId: flags["run-id"] }),
       baselines: Object.fromEntries(pickModels(config, config.nightly.compare, encoder)),
       encoder: await encoder(),
+      ...(queues && {
+        queued: async (version: string, dataset: Dataset, metadata: Record<string, unknown>) =>
+          runQueuedNightly(config, store, queues, dataset, (await encoder()).dim, version, metadata, log),
+      }),
       progress: !flags.quiet,
       log,
     });
@@ -45,6 +65,7 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
     );
     process.stdout.write(`Report: ${result.reportPath}\n`);
   } finally {
+    await queues?.close();
     await store.close();
   }
 }
