@@ -8,6 +8,7 @@ import {
   type StageModels,
   type TandemOptions,
   TandemRecommender,
+  VERSION_METADATA,
 } from "@tandem/rerank";
 import { createCachedEncoder, type TextEncoder } from "@tandem/semantic";
 import type { FeatureStore } from "@tandem/store";
@@ -132,7 +133,9 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     const live = await store.liveVersion();
     const metric =
       live && live !== version
-        ? (((await store.getMetadata("evaluation")) as Record<string, number> | null)?.[gateMetric] ?? null)
+        ? (((await store.getMetadata(VERSION_METADATA.evaluation)) as Record<string, number> | null)?.[
+            gateMetric
+          ] ?? null)
         : null;
     return { live, metric };
   };

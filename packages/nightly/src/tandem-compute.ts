@@ -9,14 +9,13 @@ import {
   fitStages,
   type LinearFusion,
   type StageModels,
-  serializeFusion,
   TandemRecommender,
 } from "@tandem/rerank";
 import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
 import type { FeatureStore, StoredEvent, UserRecord } from "@tandem/store";
 import { ingest } from "./ingest.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
-import { itemTables, userRecordFor, versionKinds } from "./version-writer.js";
+import { itemTables, userRecordFor, versionKinds, writeServingMetadata } from "./version-writer.js";
 
 interface VersionModel {
   stage: StageModels;
@@ -84,12 +83,7 @@ export async function tandemCompute(
         saveTandemArtifacts(modelDir(version), stage.mf, fusion);
         const tables = itemTables(stage, itemIds);
         await store.writeItemVectors(version, "stats", itemIds, tables.stats);
-        await store.writeMetadata(version, "fusion", serializeFusion(fusion));
-        await store.writeMetadata(
-          version,
-          "itemTags",
-          Object.fromEntries(dataset.itemInfo.map((it) => [it.id, it.tags ?? []])),
-        );
+        await writeServingMetadata(store, version, dataset, fusion);
         return {
           kind: "mf",
           dims: stage.mf.dim + 1,

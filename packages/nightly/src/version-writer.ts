@@ -8,6 +8,7 @@ import {
   type LinearFusion,
   type StageModels,
   serializeFusion,
+  VERSION_METADATA,
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
 
@@ -55,12 +56,7 @@ export async function writeTandemVersion(
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
   await store.writeItemVectors(version, "stats", itemIds, tables.stats);
   await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
-  await store.writeMetadata(version, "fusion", serializeFusion(fusion));
-  await store.writeMetadata(
-    version,
-    "itemTags",
-    Object.fromEntries(dataset.itemInfo.map((item) => [item.id, item.tags ?? []])),
-  );
+  await writeServingMetadata(store, version, dataset, fusion);
   for (const [name, value] of Object.entries(options.metadata ?? {}))
     await store.writeMetadata(version, name, value);
 
@@ -149,4 +145,19 @@ export function itemTables(stage: StageModels, itemIds: readonly string[]) {
       scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
     },
   };
+}
+
+/** The fusion model and item tags serving needs from a version (names in VERSION_METADATA). */
+export async function writeServingMetadata(
+  store: FeatureStore,
+  version: string,
+  dataset: Dataset,
+  fusion: LinearFusion,
+): Promise<void> {
+  await store.writeMetadata(version, VERSION_METADATA.fusion, serializeFusion(fusion));
+  await store.writeMetadata(
+    version,
+    VERSION_METADATA.itemTags,
+    Object.fromEntries(dataset.itemInfo.map((item) => [item.id, item.tags ?? []])),
+  );
 }

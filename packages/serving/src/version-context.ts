@@ -1,9 +1,6 @@
 import { ArtifactError, UnavailableError } from "@tandem/core";
-import { FEATURES, FusionScorer, type ItemStats, parseFusion } from "@tandem/rerank";
+import { FEATURES, FusionScorer, type ItemStats, parseFusion, VERSION_METADATA } from "@tandem/rerank";
 import type { FeatureStore } from "@tandem/store";
-
-/** Metadata names a published version carries for serving. */
-export const SERVING_METADATA = { fusion: "fusion", itemTags: "itemTags" } as const;
 
 /** What serving keeps in memory per live version: small, loaded once when the version changes. */
 export interface VersionContext {
@@ -29,9 +26,9 @@ export async function loadVersionContext(store: FeatureStore, version: string): 
   }
   const [itemIds, fusionJson, popularity, tagsJson] = await Promise.all([
     store.getItemIds(),
-    store.getMetadata(SERVING_METADATA.fusion),
+    store.getMetadata(VERSION_METADATA.fusion),
     store.getPopularity(),
-    store.getMetadata(SERVING_METADATA.itemTags),
+    store.getMetadata(VERSION_METADATA.itemTags),
   ]);
   if (typeof fusionJson !== "string") throw new ArtifactError(`version ${version} has no fusion model`);
   const tags = new Map<string, string[]>(Object.entries((tagsJson ?? {}) as Record<string, string[]>));

@@ -20,23 +20,28 @@ afterAll(async () => {
   await server.stop();
 });
 
+/** Environment for a worker or CLI process on the 50-core slice, in its own namespace and temp dirs. */
+function sliceEnv(namespace: string, tmpPrefix: string, extra: Record<string, string> = {}) {
+  const tmp = mkdtempSync(join(tmpdir(), tmpPrefix));
+  return {
+    REDIS_URL: server.url,
+    TANDEM_STORE_NAMESPACE: namespace,
+    TANDEM_DATA_DIR: join(ROOT, "data", "ml-latest-small"),
+    TANDEM_DATA_MIN_USER_INTERACTIONS: "50",
+    TANDEM_DATA_MIN_ITEM_INTERACTIONS: "50",
+    TANDEM_NIGHTLY_RUNS_DIR: join(tmp, "runs"),
+    TANDEM_SEMANTIC_CACHE_DIR: join(tmp, "cache"),
+    TANDEM_WORKER_CHUNK_SIZE: "100",
+    TANDEM_WORKER_HEALTH_PORT: "0",
+    ...extra,
+  };
+}
+
 // The production compute (Tandem model, USE-lite text) on a dense 50-core slice of ml-latest-small.
 describe("main.ts nightly across worker processes", () => {
   it("runs the nightly flow with the Tandem model to publish, serves it, and refreshes a user after events", async () => {
     const namespace = `${server.namespace}-nightly`;
-    const tmp = mkdtempSync(join(tmpdir(), "tandem-worker-"));
-    const env = {
-      REDIS_URL: server.url,
-      TANDEM_STORE_NAMESPACE: namespace,
-      TANDEM_DATA_DIR: join(ROOT, "data", "ml-latest-small"),
-      TANDEM_DATA_MIN_USER_INTERACTIONS: "50",
-      TANDEM_DATA_MIN_ITEM_INTERACTIONS: "50",
-      TANDEM_NIGHTLY_RUNS_DIR: join(tmp, "runs"),
-      TANDEM_SEMANTIC_CACHE_DIR: join(tmp, "cache"),
-      TANDEM_WORKER_CHUNK_SIZE: "100",
-      TANDEM_WORKER_UPDATE_DELAY_MS: "10",
-      TANDEM_WORKER_HEALTH_PORT: "0",
-    };
+    const env = sliceEnv(namespace, "tandem-worker-", { TANDEM_WORKER_UPDATE_DELAY_MS: "10" });
     const config = loadConfig({}, env);
     const app = await WorkerApp.start(config, { env, log: () => {} });
     const store = new RedisFeatureStore({ redis: server.url, namespace });
@@ -94,18 +99,7 @@ describe("main.ts nightly across worker processes", () => {
 
   it("tandem nightly --workers: evaluates and gates in the CLI, the workers publish through the flow", async () => {
     const namespace = `${server.namespace}-queued`;
-    const tmp = mkdtempSync(join(tmpdir(), "tandem-queued-"));
-    const env = {
-      REDIS_URL: server.url,
-      TANDEM_STORE_NAMESPACE: namespace,
-      TANDEM_DATA_DIR: join(ROOT, "data", "ml-latest-small"),
-      TANDEM_DATA_MIN_USER_INTERACTIONS: "50",
-      TANDEM_DATA_MIN_ITEM_INTERACTIONS: "50",
-      TANDEM_NIGHTLY_RUNS_DIR: join(tmp, "runs"),
-      TANDEM_SEMANTIC_CACHE_DIR: join(tmp, "cache"),
-      TANDEM_WORKER_CHUNK_SIZE: "100",
-      TANDEM_WORKER_HEALTH_PORT: "0",
-    };
+    const env = sliceEnv(namespace, "tandem-queued-");
     const app = await WorkerApp.start(loadConfig({}, env), { env, log: () => {} });
     const store = new RedisFeatureStore({ redis: server.url, namespace });
     try {
