@@ -9,4 +9,5 @@ export * from "./readers/movielens-100k.js";
 export * from "./readers/movielens-latest.js";
 export * from "./row-errors.js";
 export * from "./split/index.js";
+export * from "./synth/index.js";
 export * from "./user-items.js";

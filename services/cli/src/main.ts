@@ -3,12 +3,14 @@ import { coldstartCommand, coldstartHelp } from "./commands/coldstart.js";
 import { demoCommand, demoHelp } from "./commands/demo.js";
 import { evalCommand, evalHelp } from "./commands/eval.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly.js";
+import { synthCommand, synthHelp } from "./commands/synth.js";
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   coldstart: { run: coldstartCommand, help: coldstartHelp },
   demo: { run: demoCommand, help: demoHelp },
   eval: { run: evalCommand, help: evalHelp },
   nightly: { run: nightlyCommand, help: nightlyHelp },
+  synth: { run: synthCommand, help: synthHelp },
 };
 
 const usage = `usage: tandem <command> [options]
