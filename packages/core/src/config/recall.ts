@@ -92,7 +92,15 @@ const sourcesSchema = z
       .int()
       .positive()
       .default(100)
-      .describe("Neighbours kept per item for co-occurrence."),
+      .describe("Neighbours kept per item for co-occurrence and next-item (sparse lists, built once per run)."),
+    pairHistoryCap: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Co-occurrence pairs come from each user's latest N items only (0 = all). Its cost is Σ min(|history|, N)²: a cap bounds the few very long histories that dominate it at size.",
+      ),
     mfModel: z.enum(["als", "bpr"]).default("als").describe("MF model behind the MF source."),
     ann: z.enum(["flat", "usearch"]).default("usearch").describe("Vector index backend for MF retrieval."),
   })

@@ -1,6 +1,5 @@
 export * from "./candidate.js";
 export * from "./cooccurrence-source.js";
-export * from "./item-graph.js";
 export * from "./merge.js";
 export * from "./mf-source.js";
 export * from "./next-item-source.js";

@@ -28,7 +28,7 @@ export class RecallPipeline {
     this.sources = [
       new NextItemSource(history, config.nextWindow, config.neighbors, config.recentItems),
       new MfSource(model, config.ann === "flat" ? flatBackend : usearchBackend),
-      new CooccurrenceSource(history, config.neighbors),
+      new CooccurrenceSource(history, config.neighbors, config.pairHistoryCap),
       new PopularitySource(history),
       ...extra,
     ];

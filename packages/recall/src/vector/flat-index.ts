@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { ArtifactError } from "@tandem/core";
-import { TopKHeap } from "./top-k-heap.js";
+import { TopKHeap } from "@tandem/eval";
 import {
   checkQueries,
   checkRows,

@@ -1,6 +1,5 @@
 export * from "./backends.js";
 export * from "./faiss-index.js";
 export * from "./flat-index.js";
-export * from "./top-k-heap.js";
 export * from "./usearch-index.js";
 export * from "./vector-index.js";

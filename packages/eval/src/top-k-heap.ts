@@ -1,8 +1,7 @@
-import type { SearchHits } from "./vector-index.js";
-
 /**
  * Bounded min-heap of (score, key) keeping the k best; ties go to the lower key so results are
- * deterministic across backends. Reused across queries to avoid allocation.
+ * deterministic across backends. Reused across queries to avoid allocation. The one top-k selection:
+ * dense score rows (`topK`), sparse accumulators and vector indexes all go through it.
  */
 export class TopKHeap {
   private readonly vals: Float64Array;
@@ -69,7 +68,7 @@ export class TopKHeap {
   }
 
   /** Empties the heap into best-first arrays. */
-  drain(): SearchHits {
+  drain(): { keys: Int32Array; scores: Float32Array } {
     const n = this.size;
     const keys = new Int32Array(n);
     const scores = new Float32Array(n);
