@@ -92,7 +92,9 @@ const sourcesSchema = z
       .int()
       .positive()
       .default(100)
-      .describe("Neighbours kept per item for co-occurrence and next-item (sparse lists, built once per run)."),
+      .describe(
+        "Neighbours kept per item for co-occurrence and next-item (sparse lists, built once per run).",
+      ),
     pairHistoryCap: z
       .number()
       .int()
