@@ -15,7 +15,8 @@ import { movieLens1mReader } from "./readers/movielens-1m.js";
 import { movieLens100kReader } from "./readers/movielens-100k.js";
 import { movieLensLatestReader } from "./readers/movielens-latest.js";
 import type { SkipReport } from "./row-errors.js";
-import { type UserItemRow, type UserItems, userItemsFromRows } from "./user-items.js";
+import type { UserItems } from "./user-items.js";
+import { userItemsFromColumns } from "./user-items-from-columns.js";
 
 export const readers: readonly DatasetReader[] = [
   movieLensLatestReader,
@@ -77,6 +78,18 @@ export function detectReader(dir: string, format = "auto"): DatasetReader {
   return reader;
 }
 
+/** Which users and items have at least one kept row (marks over the log's own indexes). */
+function presentIn(log: RawData["log"], mask: Uint8Array): { users: Uint8Array; items: Uint8Array } {
+  const users = new Uint8Array(log.users.size);
+  const items = new Uint8Array(log.items.size);
+  for (let r = 0; r < log.length; r++) {
+    if (!mask[r]) continue;
+    users[log.user[r]!] = 1;
+    items[log.item[r]!] = 1;
+  }
+  return { users, items };
+}
+
 /** Reads, cleans and filters a dataset directory. Every dropped row is counted in `steps` or `skipped`. */
 export async function loadDataset(dir: string, options: LoadOptions = {}): Promise<Dataset> {
   const reader = detectReader(dir, options.format);
@@ -89,14 +102,8 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   const { log, items: catalogue } = raw;
   const steps: FilterStep[] = [];
   const record = (step: string, mask: Uint8Array) => {
-    const users = new Set<number>();
-    const items = new Set<number>();
-    for (let i = 0; i < log.length; i++) {
-      if (!mask[i]) continue;
-      users.add(log.user[i]!);
-      items.add(log.item[i]!);
-    }
-    steps.push({ step, users: users.size, items: items.size, interactions: countMask(mask) });
+    const { users, items } = presentIn(log, mask);
+    steps.push({ step, users: countMask(users), items: countMask(items), interactions: countMask(mask) });
   };
 
   let mask: Uint8Array = new Uint8Array(log.length).fill(1);
@@ -122,25 +129,31 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   }
 
   // Dense indexes in external-id order, so "sort by (time, item id)" is "sort by (time, index)".
-  const keptUsers = new Set<string>();
-  const keptItems = new Set<string>();
-  for (let i = 0; i < log.length; i++) {
-    if (!mask[i]) continue;
-    keptUsers.add(log.users.id(log.user[i]!));
-    keptItems.add(log.items.id(log.item[i]!));
-  }
-  const users = new IdMap("user", [...keptUsers].sort(compareIds));
-  const items = new IdMap("item", [...keptItems].sort(compareIds));
-  const rows: UserItemRow[] = [];
-  for (let i = 0; i < log.length; i++) {
-    if (!mask[i]) continue;
-    rows.push({
-      user: users.index(log.users.id(log.user[i]!)),
-      item: items.index(log.items.id(log.item[i]!)),
-      time: log.timestamp[i]!,
-      value: log.value[i]!,
-    });
-  }
+  const present = presentIn(log, mask);
+  const users = new IdMap(
+    "user",
+    log.users
+      .ids()
+      .filter((_, u) => present.users[u])
+      .sort(compareIds),
+  );
+  const items = new IdMap(
+    "item",
+    log.items
+      .ids()
+      .filter((_, i) => present.items[i])
+      .sort(compareIds),
+  );
+  const userIndex = Int32Array.from(log.users.ids(), (id, u) => (present.users[u] ? users.index(id) : -1));
+  const itemIndex = Int32Array.from(log.items.ids(), (id, i) => (present.items[i] ? items.index(id) : -1));
+  const interactions = userItemsFromColumns({
+    numUsers: users.size,
+    numItems: items.size,
+    user: Int32Array.from(log.user, (u, r) => (mask[r] ? userIndex[u]! : -1)),
+    item: Int32Array.from(log.item, (i) => itemIndex[i]!),
+    time: log.timestamp,
+    value: log.value,
+  });
   return {
     name,
     format: raw.format,
@@ -148,7 +161,7 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     items,
     itemInfo: items.ids().map((id) => catalogue.get(id)!),
     catalogue,
-    interactions: userItemsFromRows(users.size, items.size, rows),
+    interactions,
     steps,
     skipped: raw.skipped,
   };

@@ -1,4 +1,5 @@
 import type { InteractionLog } from "./interaction-log.js";
+import { rowsByUser } from "./rows-by-user.js";
 
 /**
  * Iterative k-core: drops users with fewer than `minUser` and items with fewer than `minItem`
@@ -37,21 +38,24 @@ export function kCoreMask(
 
 /**
  * Keeps one row per (user, item): the latest (ties: the later row). Returns a keep-mask;
- * rows already masked out are ignored.
+ * rows already masked out are ignored. Per user through a reusable item → row scratch: O(rows).
  */
 export function dedupeMask(log: InteractionLog, keep: Uint8Array): Uint8Array {
   const mask = keep.slice();
-  const latest = new Map<number, number>();
-  const key = (i: number) => log.user[i]! * log.items.size + log.item[i]!;
-  for (let i = 0; i < log.length; i++) {
-    if (!mask[i]) continue;
-    const k = key(i);
-    const prev = latest.get(k);
-    if (prev === undefined) latest.set(k, i);
-    else if (log.timestamp[i]! >= log.timestamp[prev]!) {
-      mask[prev] = 0;
-      latest.set(k, i);
-    } else mask[i] = 0;
+  const { ptr, rows } = rowsByUser(log.user, log.users.size, mask);
+  const latest = new Int32Array(log.items.size).fill(-1);
+  for (let u = 0; u < log.users.size; u++) {
+    for (let p = ptr[u]!; p < ptr[u + 1]!; p++) {
+      const r = rows[p]!;
+      const item = log.item[r]!;
+      const prev = latest[item]!;
+      if (prev < 0) latest[item] = r;
+      else if (log.timestamp[r]! >= log.timestamp[prev]!) {
+        mask[prev] = 0;
+        latest[item] = r;
+      } else mask[r] = 0;
+    }
+    for (let p = ptr[u]!; p < ptr[u + 1]!; p++) latest[log.item[rows[p]!]!] = -1;
   }
   return mask;
 }
