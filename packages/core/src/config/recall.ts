@@ -104,7 +104,22 @@ const sourcesSchema = z
         "Co-occurrence pairs come from each user's latest N items only (0 = all). Its cost is Σ min(|history|, N)²: a cap bounds the few very long histories that dominate it at size.",
       ),
     mfModel: z.enum(["als", "bpr"]).default("als").describe("MF model behind the MF source."),
-    ann: z.enum(["flat", "usearch"]).default("usearch").describe("Vector index backend for MF retrieval."),
+    ann: z
+      .enum(["auto", "flat", "usearch"])
+      .default("usearch")
+      .describe(
+        "Vector index backend for MF retrieval; auto = exact flat up to exactMaxItems, else usearch HNSW.",
+      ),
+    textAnn: z
+      .enum(["auto", "flat", "usearch"])
+      .default("auto")
+      .describe("Vector index backend for text recall (512-d: a flat scan per user does not scale)."),
+    exactMaxItems: z
+      .number()
+      .int()
+      .positive()
+      .default(20_000)
+      .describe("Catalogues up to this size use the exact flat index where a backend is auto."),
   })
   .prefault({});
 

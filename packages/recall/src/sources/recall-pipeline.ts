@@ -1,7 +1,7 @@
 import type { RecallConfig } from "@tandem/core";
 import type { UserItems } from "@tandem/data";
 import type { MfModel } from "../mf/mf-model.js";
-import { flatBackend, usearchBackend } from "../vector/backends.js";
+import { backendFor } from "../vector/backends.js";
 import type { Candidate, CandidateSource, SourceName } from "./candidate.js";
 import { CooccurrenceSource } from "./cooccurrence-source.js";
 import { mergeCandidates } from "./merge.js";
@@ -27,7 +27,7 @@ export class RecallPipeline {
     // Merge priority: next-item first (strongest on sequential data), then MF, co-occurrence, popularity.
     this.sources = [
       new NextItemSource(history, config.nextWindow, config.neighbors, config.recentItems),
-      new MfSource(model, config.ann === "flat" ? flatBackend : usearchBackend),
+      new MfSource(model, backendFor(config.ann, history.numItems, config.exactMaxItems)),
       new CooccurrenceSource(history, config.neighbors, config.pairHistoryCap),
       new PopularitySource(history),
       ...extra,

@@ -28,6 +28,20 @@ export const usearchBackend: VectorBackend = {
   load: (path) => UsearchIndex.load(path),
 };
 
+/**
+ * The backend for a catalogue of `size` items: "auto" is exact flat up to `exactMaxItems` (a scan is
+ * cheap and exact there) and usearch HNSW above, where a per-query scan would be O(catalogue).
+ */
+export function backendFor(
+  choice: "auto" | "flat" | "usearch",
+  size: number,
+  exactMaxItems: number,
+): VectorBackend {
+  if (choice === "flat") return flatBackend;
+  if (choice === "usearch") return usearchBackend;
+  return size <= exactMaxItems ? flatBackend : usearchBackend;
+}
+
 /** Every backend that can run in this process: flat and usearch always, faiss when faiss-node imports. */
 export async function availableBackends(): Promise<VectorBackend[]> {
   const backends = [flatBackend, usearchBackend];

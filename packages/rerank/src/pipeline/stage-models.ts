@@ -1,7 +1,7 @@
 import type { TandemConfig } from "@tandem/core";
 import type { Dataset, UserItems } from "@tandem/data";
 import type { FitReport } from "@tandem/eval";
-import { alsRecommender, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
+import { alsRecommender, backendFor, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
 import {
   buildProfiles,
   datasetItemVectors,
@@ -54,11 +54,12 @@ export async function fitStages(
   const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
   const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
   const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
+  const { textAnn, exactMaxItems } = config.recall.sources;
   const text = TextRecallSource.build(
     encoder.dim,
     Int32Array.from({ length: history.numItems }, (_, i) => i),
     itemText,
-    { profiles },
+    { profiles, index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim) },
   );
   return {
     history,
