@@ -1,4 +1,4 @@
-import { type Line, readLines } from "./line-reader.js";
+import { type Line, readLineBatches } from "./line-reader.js";
 
 export interface CsvRecord {
   fields: string[];
@@ -34,19 +34,35 @@ export function splitCsvLine(text: string, delimiter = ","): string[] | null {
   return fields;
 }
 
+/** Streams CSV records in batches, joining lines inside quoted fields. Blank lines are ignored. */
+export async function* readCsvBatches(file: string, delimiter = ","): AsyncGenerator<CsvRecord[]> {
+  let pending: Line | null = null;
+  for await (const { lines, first } of readLineBatches(file)) {
+    const records: CsvRecord[] = [];
+    for (let k = 0; k < lines.length; k++) {
+      const raw = lines[k]!;
+      // Fast path: a line with no quote is split natively.
+      if (!pending && !raw.includes('"')) {
+        if (raw.trim() !== "") records.push({ fields: raw.split(delimiter), line: first + k });
+        continue;
+      }
+      const current: Line = pending
+        ? { text: `${pending.text}\n${raw}`, number: pending.number }
+        : { text: raw, number: first + k };
+      const fields = splitCsvLine(current.text, delimiter);
+      if (fields === null) {
+        pending = current;
+        continue;
+      }
+      pending = null;
+      if (current.text.trim() !== "") records.push({ fields, line: current.number });
+    }
+    yield records;
+  }
+  if (pending) yield [{ fields: [pending.text], line: pending.number }]; // unterminated quote: let the caller reject it
+}
+
 /** Streams CSV records, joining lines inside quoted fields. Blank lines are ignored. */
 export async function* readCsv(file: string, delimiter = ","): AsyncGenerator<CsvRecord> {
-  let pending: Line | null = null;
-  for await (const line of readLines(file)) {
-    const current: Line = pending ? { text: `${pending.text}\n${line.text}`, number: pending.number } : line;
-    const fields = splitCsvLine(current.text, delimiter);
-    if (fields === null) {
-      pending = current;
-      continue;
-    }
-    pending = null;
-    if (current.text.trim() === "") continue;
-    yield { fields, line: current.number };
-  }
-  if (pending) yield { fields: [pending.text], line: pending.number }; // unterminated quote: let the caller reject it
+  for await (const batch of readCsvBatches(file, delimiter)) yield* batch;
 }

@@ -78,6 +78,20 @@ export function detectReader(dir: string, format = "auto"): DatasetReader {
   return reader;
 }
 
+/** A copy of `mask` that also drops the rows failing `keep` (a plain loop: 25M rows). */
+function keepWhere(mask: Uint8Array, keep: (row: number) => boolean): Uint8Array {
+  const out = new Uint8Array(mask.length);
+  for (let r = 0; r < mask.length; r++) out[r] = mask[r] && keep(r) ? 1 : 0;
+  return out;
+}
+
+/** `index[column[r]]` per row; -1 where `mask` drops the row. */
+function remap(column: Int32Array, index: Int32Array, mask?: Uint8Array): Int32Array {
+  const out = new Int32Array(column.length);
+  for (let r = 0; r < column.length; r++) out[r] = !mask || mask[r] ? index[column[r]!]! : -1;
+  return out;
+}
+
 /** Which users and items have at least one kept row (marks over the log's own indexes). */
 function presentIn(log: RawData["log"], mask: Uint8Array): { users: Uint8Array; items: Uint8Array } {
   const users = new Uint8Array(log.users.size);
@@ -109,11 +123,11 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   let mask: Uint8Array = new Uint8Array(log.length).fill(1);
   record("read", mask);
   const known = log.items.ids().map((id) => catalogue.has(id));
-  mask = mask.map((v, i) => (v && known[log.item[i]!] ? 1 : 0));
+  mask = keepWhere(mask, (r) => known[log.item[r]!] === true);
   record("item in catalogue", mask);
   const threshold = options.ratingThreshold;
   if (threshold !== null && threshold !== undefined) {
-    mask = mask.map((v, i) => (v && log.value[i]! >= threshold ? 1 : 0));
+    mask = keepWhere(mask, (r) => log.value[r]! >= threshold);
     record(`value >= ${threshold}`, mask);
   }
   mask = dedupeMask(log, mask);
@@ -149,8 +163,8 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   const interactions = userItemsFromColumns({
     numUsers: users.size,
     numItems: items.size,
-    user: Int32Array.from(log.user, (u, r) => (mask[r] ? userIndex[u]! : -1)),
-    item: Int32Array.from(log.item, (i) => itemIndex[i]!),
+    user: remap(log.user, userIndex, mask),
+    item: remap(log.item, itemIndex),
     time: log.timestamp,
     value: log.value,
   });

@@ -17,16 +17,35 @@ export interface IndexedColumns {
  * as `userItemsFromRows`, without materialising a row object per interaction.
  */
 export function userItemsFromColumns(c: IndexedColumns): UserItems {
-  const keep = Uint8Array.from(c.user, (u) => (u >= 0 ? 1 : 0));
+  const keep = new Uint8Array(c.user.length);
+  for (let r = 0; r < keep.length; r++) keep[r] = c.user[r]! >= 0 ? 1 : 0;
   const { ptr, rows } = rowsByUser(c.user, c.numUsers, keep);
-  const byTimeThenItem = (a: number, b: number) => c.time[a]! - c.time[b]! || c.item[a]! - c.item[b]!;
-  for (let u = 0; u < c.numUsers; u++) rows.subarray(ptr[u]!, ptr[u + 1]!).sort(byTimeThenItem);
-  return {
+  const { time, item } = c;
+  const byTimeThenItem = (a: number, b: number) => time[a]! - time[b]! || item[a]! - item[b]!;
+  for (let u = 0; u < c.numUsers; u++) {
+    // Logs usually arrive in time order: check before paying for a comparator sort.
+    let sorted = true;
+    for (let p = ptr[u]! + 1; p < ptr[u + 1]! && sorted; p++) {
+      const a = rows[p - 1]!;
+      const b = rows[p]!;
+      sorted = time[a]! < time[b]! || (time[a] === time[b] && item[a]! < item[b]!);
+    }
+    if (!sorted) rows.subarray(ptr[u]!, ptr[u + 1]!).sort(byTimeThenItem);
+  }
+  const n = rows.length;
+  const out = {
     numUsers: c.numUsers,
     numItems: c.numItems,
     indptr: ptr,
-    items: Int32Array.from(rows, (r) => c.item[r]!),
-    times: Float64Array.from(rows, (r) => c.time[r]!),
-    values: Float32Array.from(rows, (r) => c.value[r]!),
+    items: new Int32Array(n),
+    times: new Float64Array(n),
+    values: new Float32Array(n),
   };
+  for (let p = 0; p < n; p++) {
+    const r = rows[p]!;
+    out.items[p] = item[r]!;
+    out.times[p] = time[r]!;
+    out.values[p] = c.value[r]!;
+  }
+  return out;
 }

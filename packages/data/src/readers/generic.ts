@@ -2,9 +2,9 @@ import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { Item } from "@tandem/core";
 import { z } from "zod";
-import { readCsv } from "../csv.js";
+import { readCsvBatches } from "../csv.js";
 import { InteractionLogBuilder } from "../interaction-log.js";
-import { readLines } from "../line-reader.js";
+import { readLineBatches } from "../line-reader.js";
 import type { DatasetReader, RawData, ReadOptions } from "../raw-data.js";
 import { RowErrors } from "../row-errors.js";
 
@@ -42,45 +42,84 @@ function toSeconds(raw: number | string | undefined, fallback: number): number {
 const describe = (e: z.ZodError) =>
   e.issues.map((i) => `${i.path.join(".") || "row"}: ${i.message}`).join("; ");
 
-async function* interactionRows(dir: string): AsyncGenerator<{ file: string; line: number; row: unknown }> {
-  const jsonl = join(dir, "interactions.jsonl");
-  if (existsSync(jsonl)) {
-    for await (const { text, number } of readLines(jsonl)) {
-      if (text.trim() === "") continue;
+type RowBatch = { file: string; line: number; row: unknown }[];
+
+async function* jsonlObjects(file: string): AsyncGenerator<RowBatch> {
+  for await (const { lines, first } of readLineBatches(file)) {
+    const batch: RowBatch = [];
+    lines.forEach((text, k) => {
+      if (text.trim() === "") return;
       let row: unknown;
       try {
         row = JSON.parse(text);
       } catch {
         row = Symbol.for("invalid-json");
       }
-      yield { file: jsonl, line: number, row };
-    }
-    return;
+      batch.push({ file, line: first + k, row });
+    });
+    yield batch;
   }
-  const csv = join(dir, "interactions.csv");
-  yield* csvObjects(csv);
 }
 
-async function* csvObjects(file: string): AsyncGenerator<{ file: string; line: number; row: unknown }> {
+async function* csvObjects(file: string): AsyncGenerator<RowBatch> {
   let header: string[] | null = null;
-  for await (const { fields, line } of readCsv(file)) {
-    if (!header) {
-      header = fields.map((f) => f.trim());
-      continue;
+  for await (const records of readCsvBatches(file)) {
+    const batch: RowBatch = [];
+    for (const { fields, line } of records) {
+      if (!header) header = fields.map((f) => f.trim());
+      else batch.push({ file, line, row: csvRow(fields, header) });
     }
-    if (fields.length !== header.length) {
-      yield { file, line, row: Symbol.for(`expected ${header.length} fields, got ${fields.length}`) };
-      continue;
-    }
-    const row: Record<string, string | number> = {};
-    header.forEach((name, i) => {
-      const value = fields[i]!;
-      row[name] = name === "value" && value.trim() !== "" ? Number(value) : value;
-    });
-    if (row["value"] === "") delete row["value"];
-    if (row["timestamp"] === "") delete row["timestamp"];
-    yield { file, line, row };
+    yield batch;
   }
+}
+
+interface CsvColumns {
+  header: string[];
+  width: number;
+  user: number;
+  item: number;
+  value: number;
+  timestamp: number;
+}
+
+const csvColumns = (fields: string[]): CsvColumns => {
+  const header = fields.map((f) => f.trim());
+  return {
+    header,
+    width: header.length,
+    user: header.indexOf("user"),
+    item: header.indexOf("item"),
+    value: header.indexOf("value"),
+    timestamp: header.indexOf("timestamp"),
+  };
+};
+
+/** A CSV record as the object the schema validates (the slow path, for rows the fast one refuses). */
+function csvRow(fields: string[], header: string[]): unknown {
+  if (fields.length !== header.length)
+    return Symbol.for(`expected ${header.length} fields, got ${fields.length}`);
+  const row: Record<string, string | number> = {};
+  for (let i = 0; i < header.length; i++) {
+    const value = fields[i]!;
+    row[header[i]!] = header[i] === "value" && value.trim() !== "" ? Number(value) : value;
+  }
+  if (row["value"] === "") delete row["value"];
+  if (row["timestamp"] === "") delete row["timestamp"];
+  return row;
+}
+
+/** Pushes a row that needs no diagnosis (ids present, value and time numeric or a date); false otherwise. */
+function pushFast(fields: string[], c: CsvColumns, order: number, builder: InteractionLogBuilder): boolean {
+  const user = c.user >= 0 ? fields[c.user]! : "";
+  const item = c.item >= 0 ? fields[c.item]! : "";
+  if (user === "" || item === "") return false;
+  const rawValue = c.value >= 0 ? fields[c.value]! : "";
+  const value = rawValue.trim() === "" ? 1 : Number(rawValue);
+  if (!Number.isFinite(value)) return false;
+  const ts = toSeconds(c.timestamp >= 0 ? fields[c.timestamp] : undefined, order);
+  if (!Number.isFinite(ts)) return false;
+  builder.push(user, item, value, ts);
+  return true;
 }
 
 const symbolReason = (row: unknown) =>
@@ -92,44 +131,31 @@ async function readItems(dir: string, errors: RowErrors): Promise<Map<string, It
   const csv = join(dir, "items.csv");
   const source = existsSync(jsonl) ? "jsonl" : existsSync(csv) ? "csv" : null;
   if (!source) return items;
-  const rows =
-    source === "csv"
-      ? csvObjects(csv)
-      : (async function* () {
-          for await (const { text, number } of readLines(jsonl)) {
-            if (text.trim() === "") continue;
-            let row: unknown;
-            try {
-              row = JSON.parse(text);
-            } catch {
-              row = Symbol.for("invalid-json");
-            }
-            yield { file: jsonl, line: number, row };
-          }
-        })();
-  for await (const { file, line, row } of rows) {
-    const symbol = symbolReason(row);
-    if (symbol) {
-      errors.reject(file, line, symbol);
-      continue;
+  const batches = source === "csv" ? csvObjects(csv) : jsonlObjects(jsonl);
+  for await (const batch of batches)
+    for (const { file, line, row } of batch) {
+      const symbol = symbolReason(row);
+      if (symbol) {
+        errors.reject(file, line, symbol);
+        continue;
+      }
+      let candidate = row as Record<string, unknown>;
+      if (source === "csv") {
+        const { id, title, tags, ...rest } = candidate as Record<string, string>;
+        candidate = {
+          id,
+          title: title ?? "",
+          tags: tags ? tags.split("|").filter(Boolean) : [],
+          text: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== "")),
+        };
+      }
+      const parsed = itemSchema.safeParse(candidate);
+      if (!parsed.success) {
+        errors.reject(file, line, describe(parsed.error));
+        continue;
+      }
+      items.set(parsed.data.id, parsed.data as Item);
     }
-    let candidate = row as Record<string, unknown>;
-    if (source === "csv") {
-      const { id, title, tags, ...rest } = candidate as Record<string, string>;
-      candidate = {
-        id,
-        title: title ?? "",
-        tags: tags ? tags.split("|").filter(Boolean) : [],
-        text: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== "")),
-      };
-    }
-    const parsed = itemSchema.safeParse(candidate);
-    if (!parsed.success) {
-      errors.reject(file, line, describe(parsed.error));
-      continue;
-    }
-    items.set(parsed.data.id, parsed.data as Item);
-  }
   return items;
 }
 
@@ -141,23 +167,39 @@ export const genericReader: DatasetReader = {
     const items = await readItems(dir, errors);
     const builder = new InteractionLogBuilder();
     let order = 0;
-    for await (const { file, line, row } of interactionRows(dir)) {
+    const push = (file: string, line: number, row: unknown) => {
       const symbol = symbolReason(row);
       if (symbol) {
         errors.reject(file, line, symbol);
-        continue;
+        return;
       }
       const parsed = interactionSchema.safeParse(row);
       if (!parsed.success) {
         errors.reject(file, line, describe(parsed.error));
-        continue;
+        return;
       }
       const ts = toSeconds(parsed.data.timestamp, order++);
       if (!Number.isFinite(ts)) {
         errors.reject(file, line, `timestamp is neither Unix seconds nor a date: ${parsed.data.timestamp}`);
-        continue;
+        return;
       }
       builder.push(parsed.data.user, parsed.data.item, parsed.data.value, ts);
+    };
+    const jsonl = join(dir, "interactions.jsonl");
+    if (existsSync(jsonl)) {
+      for await (const batch of jsonlObjects(jsonl)) for (const r of batch) push(r.file, r.line, r.row);
+    } else {
+      // Well-formed CSV rows go straight into the columns; anything else takes the validating path
+      // above, which names the problem.
+      const csv = join(dir, "interactions.csv");
+      let cols: CsvColumns | null = null;
+      for await (const records of readCsvBatches(csv)) {
+        for (const { fields, line } of records) {
+          if (!cols) cols = csvColumns(fields);
+          else if (fields.length === cols.width && pushFast(fields, cols, order, builder)) order++;
+          else push(csv, line, csvRow(fields, cols.header));
+        }
+      }
     }
     const log = builder.build();
     // Without an items file every interacted item is its own catalogue entry.
