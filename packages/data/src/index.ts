@@ -9,6 +9,7 @@ export * from "./readers/movielens-100k.js";
 export * from "./readers/movielens-latest.js";
 export * from "./row-errors.js";
 export * from "./rows-by-user.js";
+export * from "./sample-users.js";
 export * from "./split/index.js";
 export * from "./synth/index.js";
 export * from "./user-items.js";

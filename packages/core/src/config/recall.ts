@@ -133,6 +133,14 @@ export const recallConfigSchema = z
       .default(64)
       .describe("Default latent dimension (vector indexes, tests)."),
     maxEpochs: z.number().int().positive().default(30).describe("Upper bound on training epochs."),
+    validationUsers: z
+      .number()
+      .int()
+      .positive()
+      .default(3_000)
+      .describe(
+        "Per-epoch early stopping scores a fixed, seeded sample of at most this many validation users (full ranking costs users × items per epoch); the final numbers use every user.",
+      ),
     patience: z
       .number()
       .int()

@@ -56,6 +56,7 @@ export function alsRecommender(config: RecallConfig, tuned?: Record<string, numb
     dim: c.factors,
     maxEpochs: c.maxEpochs,
     patience: config.patience,
+    validationUsers: config.validationUsers,
     ...(typeof epochs === "number" ? { epochs } : {}),
     hyperparameters: { ...c },
     foldIn: alsConfidence(c),

@@ -155,6 +155,7 @@ export function bprRecommender(config: RecallConfig, tuned?: Record<string, numb
     dim: c.factors,
     maxEpochs: c.maxEpochs,
     patience: config.patience,
+    validationUsers: config.validationUsers,
     ...(typeof epochs === "number" ? { epochs } : {}),
     hyperparameters: { ...c },
     // Fold-in for BPR models solves the ALS closed form against the BPR item factors.

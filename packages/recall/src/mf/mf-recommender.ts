@@ -1,5 +1,5 @@
 import { IdMap, InvalidArgumentError, Progress } from "@tandem/core";
-import type { UserItems } from "@tandem/data";
+import { sampleTargetUsers, type UserItems } from "@tandem/data";
 import { evaluate, type FitInput, type FitReport, type Recommender } from "@tandem/eval";
 import { initTf } from "@tandem/tf";
 import { type Bm25Stats, bm25Stats, type ConfidenceParams } from "./confidence.js";
@@ -22,6 +22,8 @@ export interface MfRecommenderOptions {
   patience: number;
   /** Fixed epoch count (the refit after tuning): train exactly this many, no early stopping. */
   epochs?: number;
+  /** Validation users scored per epoch (a seeded sample above this). */
+  validationUsers: number;
   hyperparameters: Record<string, number | string>;
   foldIn: ConfidenceParams & { reg: number };
   makeTrainer(history: UserItems, seed: number, bm25: Bm25Stats): MfTrainer;
@@ -75,7 +77,10 @@ export class MfRecommender implements Recommender {
         epochs,
       });
 
-    const validation = o.epochs === undefined ? input.validation : undefined;
+    const validation =
+      o.epochs === undefined && input.validation
+        ? sampleTargetUsers(input.validation, o.validationUsers, input.seed)
+        : undefined;
     const total = o.epochs ?? o.maxEpochs;
     const progress = new Progress(`${this.name}`, total, { enabled: input.progress ?? false });
     const curve: NonNullable<FitReport["curve"]> = [];
