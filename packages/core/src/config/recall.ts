@@ -31,6 +31,14 @@ const alsSchema = z
       .default(3)
       .describe("Conjugate-gradient steps per solve (warm-started); 0 solves exactly by Cholesky."),
     maxEpochs: z.number().int().positive().default(15).describe("Upper bound on ALS sweeps."),
+    threads: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Worker threads for the row solves (0 = one per core; 1 = on the calling thread). Same factors at any count.",
+      ),
   })
   .prefault({});
 

@@ -1,3 +1,4 @@
+import { availableParallelism } from "node:os";
 import type { RecallConfig } from "@tandem/core";
 import { Rng } from "@tandem/core";
 import type { UserItems } from "@tandem/data";
@@ -23,9 +24,6 @@ class AlsTrainer implements MfTrainer {
   constructor(history: UserItems, seed: number, bm25: Bm25Stats, c: RecallConfig["als"]) {
     const k = c.factors;
     const rng = new Rng(seed);
-    this.userFactors = Float32Array.from({ length: history.numUsers * k }, () => rng.normal() * 0.01);
-    this.itemFactors = Float32Array.from({ length: history.numItems * k }, () => rng.normal() * 0.01);
-    this.itemBias = new Float32Array(history.numItems);
     const confidence = matrixConfidence(history, alsConfidence(c), bm25);
     this.solver = new AlsSolver(
       {
@@ -38,11 +36,22 @@ class AlsTrainer implements MfTrainer {
       k,
       c.reg,
       c.cgSteps,
+      c.threads === 0 ? availableParallelism() : c.threads,
     );
+    // Same draws in the same order as ever, whether the tables are shared with worker threads or not.
+    this.userFactors = this.solver.allocate(history.numUsers);
+    for (let i = 0; i < this.userFactors.length; i++) this.userFactors[i] = rng.normal() * 0.01;
+    this.itemFactors = this.solver.allocate(history.numItems);
+    for (let i = 0; i < this.itemFactors.length; i++) this.itemFactors[i] = rng.normal() * 0.01;
+    this.itemBias = new Float32Array(history.numItems);
   }
 
-  epoch(): void {
-    this.solver.sweep(this.userFactors, this.itemFactors);
+  epoch(): Promise<void> {
+    return this.solver.sweep(this.userFactors, this.itemFactors);
+  }
+
+  close(): Promise<void> {
+    return this.solver.close();
   }
 }
 

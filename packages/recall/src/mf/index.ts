@@ -1,4 +1,7 @@
 export * from "./als.js";
+export * from "./als-rows.js";
+export * from "./als-solver.js";
+export * from "./als-thread-pool.js";
 export * from "./artifacts.js";
 export * from "./bpr.js";
 export * from "./bpr-gradients.js";

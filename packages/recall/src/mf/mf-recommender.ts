@@ -11,7 +11,9 @@ export interface MfTrainer {
   readonly userFactors: Float32Array;
   readonly itemFactors: Float32Array;
   readonly itemBias: Float32Array;
-  epoch(): void;
+  epoch(): void | Promise<void>;
+  /** Releases what the trainer holds beyond its tables (worker threads). */
+  close?(): Promise<void>;
 }
 
 export interface MfRecommenderOptions {
@@ -87,26 +89,30 @@ export class MfRecommender implements Recommender {
     let best: MfModel | null = null;
     let bestScore = Number.NEGATIVE_INFINITY;
     let bestEpoch = 0;
-    for (let epoch = 1; epoch <= total; epoch++) {
-      trainer.epoch();
-      if (!validation) {
-        progress.tick(1);
-        continue;
+    try {
+      for (let epoch = 1; epoch <= total; epoch++) {
+        await trainer.epoch();
+        if (!validation) {
+          progress.tick(1);
+          continue;
+        }
+        this.current?.dispose();
+        this.current = snapshot(epoch, {}, false);
+        const ndcg = evaluate(this, history, validation, { ks: [10] }).metrics["ndcg@10"] ?? 0;
+        curve.push({ step: epoch, metric: "ndcg@10", value: ndcg });
+        progress.tick(1, `val ndcg@10 ${ndcg.toFixed(4)} (best ${Math.max(ndcg, bestScore).toFixed(4)})`);
+        if (ndcg > bestScore) {
+          bestScore = ndcg;
+          bestEpoch = epoch;
+          best?.dispose();
+          best = snapshot(epoch, { "ndcg@10": ndcg }, true);
+        } else if (epoch - bestEpoch >= o.patience) {
+          progress.tick(total - epoch, `stopped early: best epoch ${bestEpoch}`);
+          break;
+        }
       }
-      this.current?.dispose();
-      this.current = snapshot(epoch, {}, false);
-      const ndcg = evaluate(this, history, validation, { ks: [10] }).metrics["ndcg@10"] ?? 0;
-      curve.push({ step: epoch, metric: "ndcg@10", value: ndcg });
-      progress.tick(1, `val ndcg@10 ${ndcg.toFixed(4)} (best ${Math.max(ndcg, bestScore).toFixed(4)})`);
-      if (ndcg > bestScore) {
-        bestScore = ndcg;
-        bestEpoch = epoch;
-        best?.dispose();
-        best = snapshot(epoch, { "ndcg@10": ndcg }, true);
-      } else if (epoch - bestEpoch >= o.patience) {
-        progress.tick(total - epoch, `stopped early: best epoch ${bestEpoch}`);
-        break;
-      }
+    } finally {
+      await trainer.close?.();
     }
     this.current?.dispose();
     this.current = best ?? snapshot(total, {}, true);

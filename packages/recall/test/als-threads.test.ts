@@ -1,0 +1,69 @@
+import { initTf } from "@tandem/tf";
+import { describe, expect, it } from "vitest";
+import { AlsSolver, alsRecommender, splitRows } from "../src/index.js";
+import { datasetOf, syntheticData, testConfig } from "./fixtures.js";
+
+const data = syntheticData();
+
+function solver(threads: number) {
+  const s = new AlsSolver(
+    {
+      rows: data.numUsers,
+      cols: data.numItems,
+      indptr: data.indptr,
+      indices: data.items,
+      values: data.values.map((v) => 1 + v),
+    },
+    16,
+    0.5,
+    3,
+    threads,
+  );
+  const users = s.allocate(data.numUsers);
+  const items = s.allocate(data.numItems);
+  for (let i = 0; i < users.length; i++) users[i] = Math.sin(i) * 0.01;
+  for (let i = 0; i < items.length; i++) items[i] = Math.cos(i) * 0.01;
+  return { s, users, items };
+}
+
+describe("threaded ALS", () => {
+  it("gives the same factors on two worker threads as on the calling thread", async () => {
+    await initTf();
+    const one = solver(1);
+    const two = solver(2);
+    expect(one.s.threaded).toBe(false);
+    expect(two.s.threaded).toBe(true);
+    expect(two.users.buffer).toBeInstanceOf(SharedArrayBuffer);
+    try {
+      for (let sweep = 0; sweep < 3; sweep++) {
+        await one.s.sweep(one.users, one.items);
+        await two.s.sweep(two.users, two.items);
+      }
+    } finally {
+      await two.s.close();
+    }
+    expect(Array.from(two.users)).toEqual(Array.from(one.users));
+    expect(Array.from(two.items)).toEqual(Array.from(one.items));
+    expect(one.users.some((v) => Math.abs(v) > 0.05)).toBe(true); // it did learn something
+  });
+
+  it("a threaded fit reproduces the single-thread fit end to end", async () => {
+    const config = (threads: number) => {
+      const c = testConfig().recall;
+      return { ...c, als: { ...c.als, threads } };
+    };
+    const dataset = datasetOf(data);
+    const a = alsRecommender(config(1), { epochs: 2 });
+    const b = alsRecommender(config(2), { epochs: 2 });
+    await a.fit({ history: data, dataset, seed: 3 });
+    await b.fit({ history: data, dataset, seed: 3 });
+    expect(Array.from(b.model.parts.itemFactors)).toEqual(Array.from(a.model.parts.itemFactors));
+  });
+
+  it("splits rows into ranges of about equal work", () => {
+    const indptr = Int32Array.of(0, 100, 101, 102, 103, 203);
+    const bounds = splitRows(indptr, 2);
+    expect(bounds).toEqual([0, 3, 5]); // rows 0–2 hold 102 entries, rows 3–4 hold 101
+    expect(splitRows(indptr, 1)).toEqual([0, 5]);
+  });
+});
