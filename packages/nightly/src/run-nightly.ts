@@ -188,7 +188,7 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   }
 
   const modelDir = join(run.dir, "model");
-  const restored = run.done("train") ? loadTandemArtifacts(modelDir, dataset.interactions) : null;
+  const restored = run.done("train") ? await loadTandemArtifacts(modelDir, dataset.interactions) : null;
   const { stage, fusion } = restored
     ? {
         stage: await fitStages(

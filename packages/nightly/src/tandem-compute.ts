@@ -45,7 +45,7 @@ export async function tandemCompute(
     let model = models.get(version);
     if (!model) {
       model = (async () => {
-        const saved = loadTandemArtifacts(modelDir(version), dataset.interactions);
+        const saved = await loadTandemArtifacts(modelDir(version), dataset.interactions);
         if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
         const stage = await fitStages(dataset.interactions, ctx, { mf: saved.mf });
         return { stage, scorer: new FusionScorer(saved.fusion) };
