@@ -70,6 +70,17 @@ export const defaultRunId = () => new Date().toISOString().replace(/[-:]/g, "").
  * runs/<id>/, so running again with the same id resumes where a crash stopped it.
  */
 export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
+  if (options.encoder) return nightly(options, Promise.resolve(options.encoder));
+  // The encoder this run creates (a worker-thread pool) is disposed by this run, or the process hangs.
+  const created = createCachedEncoder(options.config.semantic);
+  try {
+    return await nightly(options, created);
+  } finally {
+    await (await created.catch(() => null))?.dispose();
+  }
+}
+
+async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncoder>): Promise<NightlyResult> {
   const { config, store } = options;
   const log = options.log ?? (() => {});
   const run = RunState.open(config.nightly.runsDir, options.runId ?? defaultRunId());
@@ -83,9 +94,6 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     run.finish(name, (performance.now() - started) / 1000, output ?? run.done(name)?.output ?? {});
     return value;
   };
-  const encoderReady = options.encoder
-    ? Promise.resolve(options.encoder)
-    : createCachedEncoder(config.semantic);
   const encoder = () => encoderReady;
   const ctx = { config, encoder, progress: options.progress ?? false };
 

@@ -65,6 +65,7 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
     );
     process.stdout.write(`Report: ${result.reportPath}\n`);
   } finally {
+    await encoder.dispose();
     await queues?.close();
     await store.close();
   }
