@@ -3,6 +3,7 @@ import type { FeatureStore, UserRecord } from "@tandem/store";
 import { type Job, WaitingChildrenError } from "bullmq";
 import type { z } from "zod";
 import type { CandidateSource, Embedder, ProfileBuilder, Trainer } from "./compute.js";
+import { usersToRefresh } from "./fresh-users.js";
 import {
   CHUNK,
   embedItemsSchema,
@@ -30,6 +31,8 @@ export interface ProcessorDeps {
   /** Needed by update-user (generation claim) and the fan-out (adds chunk jobs). */
   queues?: PipelineQueues;
   claim?: (userId: string) => Promise<number>;
+  /** Schedules update-user jobs (the worker's UserUpdateScheduler); publish uses it for fresh users. */
+  scheduleUpdates?: (userIds: readonly string[]) => Promise<void>;
   /** Grace periods for the GC after publish; default the store's. */
   gc?: { retiredGraceMs?: number; orphanGraceMs?: number };
 }
@@ -180,14 +183,25 @@ export class PrecomputeProcessors {
     return { chunks: chunks.length };
   }
 
-  async publish(job: Job): Promise<{ version: string; previous: string | null; deleted: string[] }> {
+  async publish(
+    job: Job,
+  ): Promise<{ version: string; previous: string | null; deleted: string[]; refreshed: number }> {
     const data = parsePayload(publishSchema, job);
     const { store } = this.deps;
     const result = await store.publish(data.version);
+    await job.updateProgress(60);
+    // Users who acted after the version's data, or whom it does not know: recompute them now.
+    let refreshed = 0;
+    const schedule = this.deps.scheduleUpdates;
+    if (schedule && data.watermark !== undefined)
+      for await (const batch of usersToRefresh(store, data.watermark)) {
+        await schedule(batch.map((u) => u.userId));
+        refreshed += batch.length;
+      }
     await job.updateProgress(80);
     const deleted = await store.collectGarbage(this.deps.gc ?? {});
     await job.updateProgress(100);
-    return { version: data.version, previous: result.previous, deleted };
+    return { version: data.version, previous: result.previous, deleted, refreshed };
   }
 
   async updateUser(job: Job): Promise<RefreshResult> {

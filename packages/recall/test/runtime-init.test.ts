@@ -25,7 +25,7 @@ describe("a model loaded in a process that never trained", () => {
       const cold = JSON.parse(stdout) as number[];
       const here = Array.from(rec.model.foldIn([0, 1, 2]));
       expect(cold).toHaveLength(8);
-      cold.forEach((v, d) => expect(v).toBeCloseTo(here[d]!, 4));
+      for (const [d, v] of cold.entries()) expect(v).toBeCloseTo(here[d]!, 4);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

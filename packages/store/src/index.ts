@@ -4,6 +4,6 @@ export * from "./erasure-log.js";
 export * from "./keys.js";
 export * from "./memory-feature-store.js";
 export * from "./redis-feature-store.js";
+export * from "./stream-id.js";
 export * from "./types.js";
 export * from "./version-codec.js";
-export * from "./stream-id.js";
