@@ -260,6 +260,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
     await step("precompute", async () => {
       const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
         keep: config.nightly.keepCandidates,
+        batch: config.nightly.precomputeBatch,
         progress: options.progress ?? false,
         exclude: erased,
         metadata: {
