@@ -47,7 +47,9 @@ try {
     for (let t = 0; t < trials; t++) {
       const world = faultWorld(redis, `${name.split(" ")[0]}${t}`, cacheDir);
       const losses = await scenario(world);
-      process.stderr.write(`${name} #${t + 1}: ${losses.length === 0 ? "nothing lost" : losses.join("; ")}\n`);
+      process.stderr.write(
+        `${name} #${t + 1}: ${losses.length === 0 ? "nothing lost" : losses.join("; ")}\n`,
+      );
       if (losses.length > 0) failedTrials++;
       lost.push(...losses);
     }
