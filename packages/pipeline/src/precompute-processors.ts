@@ -188,6 +188,7 @@ export class PrecomputeProcessors {
   ): Promise<{ version: string; previous: string | null; deleted: string[]; refreshed: number }> {
     const data = parsePayload(publishSchema, job);
     const { store } = this.deps;
+    await this.checkUserCount(data.version);
     const result = await store.publish(data.version);
     await job.updateProgress(60);
     // Users who acted after the version's data, or whom it does not know: recompute them now.
@@ -202,6 +203,23 @@ export class PrecomputeProcessors {
     const deleted = await store.collectGarbage(this.deps.gc ?? {});
     await job.updateProgress(100);
     return { version: data.version, previous: result.previous, deleted, refreshed };
+  }
+
+  /**
+   * The gate on completeness: the version must hold every user its flow fanned out to (less those
+   * erased since). Parts already guard each chunk; this catches a chunk that wrote fewer users.
+   */
+  private async checkUserCount(version: string): Promise<void> {
+    const fanOut = await this.deps.queues?.queue("precompute-candidates").getJob(`${version}.fan-out`);
+    const parsed = fanOutSchema.safeParse(fanOut?.data);
+    if (!parsed.success) return; // not started by a flow (or its record is gone): parts alone decide
+    const erased = new Set(await this.deps.store.erasedUsers());
+    const expected = parsed.data.userIds.filter((u) => !erased.has(u)).length;
+    const found = await this.deps.store.countUsers(version);
+    if (found !== expected)
+      throw new NonRetryableError(
+        `version ${version} holds ${found} users but its data has ${expected}: incomplete, not published`,
+      );
   }
 
   async updateUser(job: Job): Promise<RefreshResult> {
