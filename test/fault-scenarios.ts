@@ -195,9 +195,7 @@ export async function killDuringPrecompute(world: FaultWorld): Promise<string[]>
     // Small store writes, so the kill lands between them.
     const env = { ...world, env: { ...world.env, TANDEM_NIGHTLY_PRECOMPUTE_BATCH: "20" } };
     const killed = await tandem(env, ["nightly", "--run-id", "k1", "--quiet"], (child) => {
-      void until(async () => (await usersIn(store, "k1")) > 0, 300_000, 20).then(() =>
-        child.kill("SIGKILL"),
-      );
+      void until(async () => (await usersIn(store, "k1")) > 0, 300_000, 20).then(() => child.kill("SIGKILL"));
     });
     if (killed.code === 0) lost.push("the run finished before it could be killed");
     const stateFile = join(world.runsDir, "k1", "state.json");
