@@ -11,13 +11,13 @@ export function saveTandemArtifacts(dir: string, mf: MfModel, fusion: LinearFusi
   writeFileSync(join(dir, "fusion.json"), serializeFusion(fusion));
 }
 
-export function loadTandemArtifacts(
+export async function loadTandemArtifacts(
   dir: string,
   history?: UserItems,
-): { mf: MfModel; fusion: LinearFusion } | null {
+): Promise<{ mf: MfModel; fusion: LinearFusion } | null> {
   if (!existsSync(join(dir, "fusion.json"))) return null;
   return {
-    mf: loadModel(join(dir, "mf"), history ? { history } : {}),
+    mf: await loadModel(join(dir, "mf"), history ? { history } : {}),
     fusion: parseFusion(readFileSync(join(dir, "fusion.json"), "utf8")),
   };
 }

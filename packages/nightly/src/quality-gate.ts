@@ -8,7 +8,7 @@ export interface GateDecision {
 }
 
 /**
- * Publishes when nothing is live, or when the candidate's held-out metric is at least
+ * Refuses a version whose user count differs from its data's. Otherwise publishes when nothing is live, or when the candidate's held-out metric is at least
  * live × (1 − tolerance). Both numbers come from the same protocol on the same kind of split.
  */
 export function qualityGate(
@@ -16,7 +16,18 @@ export function qualityGate(
   candidate: number,
   live: number | null,
   tolerance: number,
+  /** Users the version holds against those its data has: any difference is a half-written version. */
+  users?: { expected: number; found: number },
 ): GateDecision {
+  if (users && users.found !== users.expected) {
+    return {
+      publish: false,
+      metric,
+      candidate,
+      live,
+      reason: `the version holds ${users.found} users but its data has ${users.expected}: incomplete, not published`,
+    };
+  }
   if (!Number.isFinite(candidate)) {
     return { publish: false, metric, candidate, live, reason: `candidate ${metric} is not a number` };
   }

@@ -3,6 +3,7 @@ import { UnavailableError } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { type PipelineQueues, startNightlyRun } from "@tandem/pipeline";
 import type { FeatureStore } from "@tandem/store";
+import type { DataSnapshot } from "./data-snapshot.js";
 import { nightlyFlowSpec } from "./tandem-compute.js";
 
 /**
@@ -20,13 +21,16 @@ export async function runQueuedNightly(
   metadata: Record<string, unknown>,
   log: (line: string) => void = () => {},
 ): Promise<void> {
+  const watermark = (metadata["data"] as DataSnapshot | undefined)?.eventWatermark;
   const run = await startNightlyRun(store, queues, {
     version,
     ...nightlyFlowSpec(config, dataset, textDim),
     chunkSize: config.worker.chunkSize,
     embedBatchSize: config.worker.embedBatchSize,
+    // Written before any job runs: the workers read the data snapshot it names.
+    metadata,
+    ...(watermark !== undefined && { watermark }),
   });
-  for (const [name, value] of Object.entries(metadata)) await store.writeMetadata(version, name, value);
   log(`queued: flow ${run.publishJobId} (${run.embedBatches} embed batches, ${run.chunks} user chunks)`);
   for (let polls = 0; ; polls++) {
     const job = await queues.queue("publish").getJob(run.publishJobId);

@@ -2,7 +2,9 @@ import { join } from "node:path";
 import type { TandemConfig } from "@tandem/core";
 import { concatUserItems, type Dataset, itemCounts, leaveOneOutSplit } from "@tandem/data";
 import { type ModelFactory, type ProtocolResult, runProtocol } from "@tandem/eval";
+import { usersToRefresh } from "@tandem/pipeline";
 import {
+  FusionScorer,
   fitStages,
   type LinearFusion,
   type StageModels,
@@ -12,12 +14,15 @@ import {
 } from "@tandem/rerank";
 import { createCachedEncoder, type TextEncoder } from "@tandem/semantic";
 import type { FeatureStore } from "@tandem/store";
-import { ingest } from "./ingest.js";
+import { readSnapshot, snapshotDataset, syncErasures, takeSnapshot } from "./data-snapshot.js";
+import { refreshedRecord } from "./fresh-record.js";
 import { readJson, writeJson } from "./json-file.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
 import { writeNightlyReport } from "./nightly-report.js";
 import { type GateDecision, qualityGate } from "./quality-gate.js";
 import { RunState, type StepName } from "./run-state.js";
+import { scrubErased } from "./scrub-erased.js";
+import { erasureLogOf, newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { writeTandemVersion } from "./version-writer.js";
 
 export interface NightlyOptions {
@@ -34,6 +39,8 @@ export interface NightlyOptions {
    * worker processes once the gate passes, and resolve when they have published `version`.
    */
   queued?: (version: string, dataset: Dataset, metadata: Record<string, unknown>) => Promise<void>;
+  /** Removes job records naming erased users (the CLI passes the BullMQ queues'); returns how many. */
+  purgeJobs?: (erased: ReadonlySet<string>) => Promise<number>;
   /** Options of the Tandem model (the regression-gate test passes a deliberately crippled one). */
   tandem?: TandemOptions;
   progress?: boolean;
@@ -70,6 +77,17 @@ export const defaultRunId = () => new Date().toISOString().replace(/[-:]/g, "").
  * runs/<id>/, so running again with the same id resumes where a crash stopped it.
  */
 export async function runNightly(options: NightlyOptions): Promise<NightlyResult> {
+  if (options.encoder) return nightly(options, Promise.resolve(options.encoder));
+  // The encoder this run creates (a worker-thread pool) is disposed by this run, or the process hangs.
+  const created = createCachedEncoder(options.config.semantic);
+  try {
+    return await nightly(options, created);
+  } finally {
+    await (await created.catch(() => null))?.dispose();
+  }
+}
+
+async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncoder>): Promise<NightlyResult> {
   const { config, store } = options;
   const log = options.log ?? (() => {});
   const run = RunState.open(config.nightly.runsDir, options.runId ?? defaultRunId());
@@ -83,20 +101,36 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     run.finish(name, (performance.now() - started) / 1000, output ?? run.done(name)?.output ?? {});
     return value;
   };
-  const encoderReady = options.encoder
-    ? Promise.resolve(options.encoder)
-    : createCachedEncoder(config.semantic);
   const encoder = () => encoderReady;
   const ctx = { config, encoder, progress: options.progress ?? false };
 
   log(`run ${run.runId}: version ${version} (checkpoints in ${run.dir})`);
+  const erasures = erasureLogOf(config);
+  const dataDir = snapshotDirOf(config, version);
+  // A resumed run keeps its snapshot (its model was trained on it), unless a user erased since is
+  // in it: then everything trained on it is redone without them.
+  let snapshot = run.done("ingest") ? readSnapshot(dataDir) : null;
+  let checked: Dataset | null = snapshot ? await snapshotDataset(config, snapshot, erasures) : null;
+  if (snapshot && checked) {
+    const newly = (await syncErasures(store, erasures)).slice(snapshot.erasures);
+    if (newly.some((u) => checked!.users.has(u))) {
+      log(`resume: users erased since the snapshot are in it: ingest and train again without them`);
+      run.reset(["ingest", "train", "precompute", "gate", "publish", "report"]);
+      snapshot = null;
+      checked = null;
+    }
+  }
+  snapshot ??= await step("ingest", async () => {
+    const taken = await takeSnapshot(config, store, erasures, dataDir, newestSnapshot(config, dataDir));
+    return {
+      value: taken,
+      output: { snapshot: dataDir, events: taken.eventCount, erasures: taken.erasures },
+    };
+  });
+  const dataset: Dataset = checked ?? (await snapshotDataset(config, snapshot, erasures));
   const erased = new Set(await store.erasedUsers());
-  const dataset = await step("ingest", async () => ({
-    value: await ingest(config, erased),
-    output: { erased: erased.size },
-  }));
   log(
-    `ingest: ${dataset.users.size} users, ${dataset.items.size} items (${erased.size} erased users excluded)`,
+    `ingest: ${dataset.users.size} users, ${dataset.items.size} items (${snapshot.eventCount} events from the streams, ${snapshot.erasures} erased users excluded)`,
   );
 
   const evaluationFile = join(run.dir, "evaluation.json");
@@ -179,16 +213,18 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         log("queued: the workers train, embed, precompute and publish");
         await options.queued!(version, dataset, {
           evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },
+          data: snapshot,
         });
         return { value: null, output: { queued: true } };
       });
       published = (await store.liveVersion()) === version;
     }
+    await scrubErased(config, store, version, options.purgeJobs, log);
     return finish(gate, published);
   }
 
   const modelDir = join(run.dir, "model");
-  const restored = run.done("train") ? loadTandemArtifacts(modelDir, dataset.interactions) : null;
+  const restored = run.done("train") ? await loadTandemArtifacts(modelDir, dataset.interactions) : null;
   const { stage, fusion } = restored
     ? {
         stage: await fitStages(
@@ -211,17 +247,27 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
         return { value: { stage: model.stages, fusion: model.fusion! }, output: { modelDir } };
       });
 
-  const precomputed = run.done("precompute") && (await store.versionInfo(version)) !== null;
+  // The users the version must hold: the snapshot's, less anyone erased by now.
+  const expectedUsers = () => dataset.users.ids().filter((u) => !erased.has(u)).length;
+  const complete = async () =>
+    (await store.versionInfo(version)) !== null &&
+    (await store.missingParts(version)).length === 0 &&
+    (await store.countUsers(version)) === expectedUsers();
+  // A resumed run re-verifies what it skips: a precompute killed half-way is written again.
+  const precomputed = run.done("precompute") !== undefined && (await complete());
+  if (run.done("precompute") && !precomputed) log("resume: the version is incomplete: precompute again");
   if (!precomputed) {
     await step("precompute", async () => {
       const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
         keep: config.nightly.keepCandidates,
+        batch: config.nightly.precomputeBatch,
         progress: options.progress ?? false,
         exclude: erased,
         metadata: {
           evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },
           model: { fusion: fusion.names, mfEpochs: stage.mfEpochs, dataset: dataset.name },
           encoder: { id: (await encoder()).id },
+          data: snapshot,
         },
       });
       log(`precompute: ${written.users} users, ${written.candidates} candidates into version ${version}`);
@@ -230,8 +276,15 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
   }
 
   const { live, metric: liveMetric } = await liveMetricOf();
+  const users = { expected: expectedUsers(), found: await store.countUsers(version) };
   const gate = await step("gate", async () => {
-    const decision = qualityGate(gateMetric, candidateMetric, liveMetric, config.nightly.regressionTolerance);
+    const decision = qualityGate(
+      gateMetric,
+      candidateMetric,
+      liveMetric,
+      config.nightly.regressionTolerance,
+      users,
+    );
     return { value: decision, output: { ...decision } };
   });
   log(`gate: ${gate.publish ? "publish" : "keep the live version"}: ${gate.reason}`);
@@ -241,10 +294,31 @@ export async function runNightly(options: NightlyOptions): Promise<NightlyResult
     await step("publish", async () => {
       const result = await store.publish(version);
       const collected = await store.collectGarbage();
-      return { value: result, output: { previous: result.previous, collected } };
+      // Users who acted after the snapshot, or whom it does not know: recomputed right away.
+      const scorer = new FusionScorer(fusion);
+      let refreshed = 0;
+      for await (const batch of usersToRefresh(store, snapshot.eventWatermark))
+        for (const { userId, events } of batch) {
+          const record = refreshedRecord(
+            stage,
+            scorer,
+            dataset,
+            userId,
+            events,
+            config.nightly.keepCandidates,
+          );
+          if (record)
+            refreshed += await store.updateLiveUser(record).then(
+              () => 1,
+              () => 0, // erased meanwhile
+            );
+        }
+      log(`publish: ${refreshed} users with newer events refreshed`);
+      return { value: result, output: { previous: result.previous, collected, refreshed } };
     });
     published = true;
   }
+  await scrubErased(config, store, version, options.purgeJobs, log);
 
   return finish(gate, published, stage, fusion);
 }

@@ -64,6 +64,12 @@ export class RunState {
     this.save();
   }
 
+  /** Forgets finished steps (their inputs changed), so they run again. */
+  reset(steps: readonly StepName[]): void {
+    for (const step of steps) delete this.state.steps[step];
+    this.save();
+  }
+
   timings(): { step: StepName; seconds: number }[] {
     return STEPS.flatMap((step) => {
       const record = this.state.steps[step];

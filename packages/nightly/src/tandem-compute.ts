@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import type { TandemConfig } from "@tandem/core";
+import { ArtifactError, NonRetryableError, type TandemConfig } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { userItemsOf } from "@tandem/data";
 import type { Compute, Embedder } from "@tandem/pipeline";
@@ -12,9 +12,11 @@ import {
   TandemRecommender,
 } from "@tandem/rerank";
 import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
-import type { FeatureStore, StoredEvent, UserRecord } from "@tandem/store";
-import { ingest } from "./ingest.js";
+import type { FeatureStore, UserRecord } from "@tandem/store";
+import { readSnapshot, snapshotDataset, takeSnapshot } from "./data-snapshot.js";
+import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
+import { erasureLogOf, newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { itemTables, userRecordFor, versionKinds, writeServingMetadata } from "./version-writer.js";
 
 interface VersionModel {
@@ -22,11 +24,32 @@ interface VersionModel {
   scorer: FusionScorer;
 }
 
+/** Versions whose dataset and model a worker keeps (the live one and the one being built). */
+const KEEP_VERSIONS = 2;
+
+/** A per-version cache that evicts the oldest entry and forgets failures (they are retried). */
+function perVersion<T>(make: (version: string) => Promise<T>) {
+  const cache = new Map<string, Promise<T>>();
+  return (version: string): Promise<T> => {
+    let value = cache.get(version);
+    if (!value) {
+      value = make(version);
+      value.catch(() => cache.delete(version));
+      cache.set(version, value);
+      for (const old of [...cache.keys()].slice(0, Math.max(0, cache.size - KEEP_VERSIONS)))
+        cache.delete(old);
+    }
+    return value;
+  };
+}
+
 /**
  * The production compute behind the BullMQ queues: the same Tandem model, features and item text as
- * the in-process nightly. train-cf fits the model and saves it under runs/<version>/model (a volume the
- * workers share); any worker then rebuilds the stages from that artifact and the data, once per
- * version, to precompute candidates or refresh a user after new events.
+ * the in-process nightly. Every job works on the data snapshot its version names
+ * (`<runsDir>/<version>/data`, taken when the run started), never on what the worker read at
+ * start-up: a worker that keeps running through nightlies on new data and erasures stays correct.
+ * train-cf fits the model and saves it under runs/<version>/model (a volume the workers share); any
+ * worker then rebuilds the stages from that artifact and the snapshot, once per version.
  */
 export async function tandemCompute(
   config: TandemConfig,
@@ -34,50 +57,37 @@ export async function tandemCompute(
   encoderIn?: TextEncoder,
 ): Promise<Compute> {
   const encoder = encoderIn ?? (await createCachedEncoder(config.semantic));
-  const dataset = await ingest(config, new Set(await store.erasedUsers()));
-  const ctx = { config, dataset, seed: config.eval.seed, encoder: async () => encoder };
-  const itemIds = dataset.items.ids();
+  const erasures = erasureLogOf(config);
+  const seed = config.eval.seed;
   const keep = config.nightly.keepCandidates;
   const modelDir = (version: string) => join(config.nightly.runsDir, version, "model");
+  const ctxOf = (dataset: Dataset) => ({ config, dataset, seed, encoder: async () => encoder });
 
-  const models = new Map<string, Promise<VersionModel>>();
-  const modelFor = (version: string) => {
-    let model = models.get(version);
-    if (!model) {
-      model = (async () => {
-        const saved = loadTandemArtifacts(modelDir(version), dataset.interactions);
-        if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
-        const stage = await fitStages(dataset.interactions, ctx, { mf: saved.mf });
-        return { stage, scorer: new FusionScorer(saved.fusion) };
-      })();
-      model.catch(() => models.delete(version));
-      models.set(version, model);
-    }
-    return model;
-  };
-
-  /** A user's history in item indexes: what the dataset holds plus newer events of known items. */
-  const historyOf = (userId: string, events: readonly StoredEvent[]) => {
-    const u = dataset.users.find(userId);
-    const base = u === undefined ? [] : [...userItemsOf(dataset.interactions, u)];
-    const since =
-      u === undefined
-        ? Number.NEGATIVE_INFINITY
-        : dataset.interactions.times[dataset.interactions.indptr[u + 1]! - 1]!;
-    const fresh = events
-      .filter((e) => e.timestamp > since)
-      .map((e) => dataset.items.find(e.item))
-      .filter((i): i is number => i !== undefined);
-    return { u, items: Int32Array.from([...base, ...fresh]), hasFresh: fresh.length > 0 };
-  };
+  const datasetFor = perVersion(async (version) => {
+    const snapshot = readSnapshot(snapshotDirOf(config, version));
+    if (!snapshot)
+      throw new ArtifactError(
+        `version ${version} names no data snapshot in ${snapshotDirOf(config, version)}`,
+      );
+    return snapshotDataset(config, snapshot, erasures);
+  });
+  const modelFor = perVersion<VersionModel>(async (version) => {
+    const dataset = await datasetFor(version);
+    const saved = await loadTandemArtifacts(modelDir(version), dataset.interactions);
+    if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
+    const stage = await fitStages(dataset.interactions, ctxOf(dataset), { mf: saved.mf });
+    return { stage, scorer: new FusionScorer(saved.fusion) };
+  });
 
   const embedder: Embedder = { id: encoder.id, dims: encoder.dim, embed: (texts) => encoder.embed(texts) };
   return {
     embedder,
     trainer: {
       async train({ version }) {
-        const model = new TandemRecommender({ config, encoder: ctx.encoder });
-        await model.fit({ history: dataset.interactions, dataset, seed: ctx.seed });
+        const dataset = await datasetFor(version);
+        const itemIds = dataset.items.ids();
+        const model = new TandemRecommender(ctxOf(dataset));
+        await model.fit({ history: dataset.interactions, dataset, seed });
         const stage = model.stages;
         const fusion: LinearFusion = model.fusion!;
         saveTandemArtifacts(modelDir(version), stage.mf, fusion);
@@ -102,20 +112,17 @@ export async function tandemCompute(
     candidates: {
       columns: FEATURES,
       async candidates(userIds, { version }) {
+        const dataset = await datasetFor(version);
         const { stage, scorer } = await modelFor(version);
+        const itemIds = dataset.items.ids();
         const records: UserRecord[] = [];
         for (const userId of userIds) {
           const u = dataset.users.find(userId);
-          if (u === undefined) continue;
-          const record = userRecordFor(
-            stage,
-            scorer,
-            itemIds,
-            userId,
-            u,
-            userItemsOf(stage.history, u),
-            keep,
-          );
+          // A chunk lists users of this version's snapshot: one it does not know is a broken run.
+          if (u === undefined)
+            throw new NonRetryableError(`user ${userId} is not in the data snapshot of version ${version}`);
+          const history = userItemsOf(stage.history, u);
+          const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
           record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
           records.push(record);
         }
@@ -126,16 +133,25 @@ export async function tandemCompute(
       async build(userId, events, liveStore) {
         const live = await liveStore.liveVersion();
         if (live === null) return null;
+        const dataset = await datasetFor(live);
         const { stage, scorer } = await modelFor(live);
-        const { u, items, hasFresh } = historyOf(userId, events);
-        if (items.length === 0) return null;
-        // New events: fold the user in from the whole history; otherwise the trained factors stand.
-        const record = userRecordFor(stage, scorer, itemIds, userId, hasFresh ? -1 : (u ?? -1), items, keep);
-        record.scalars = { refreshedAt: Date.now(), lastEventAt: events.at(-1)?.timestamp ?? 0 };
-        return record;
+        return refreshedRecord(stage, scorer, dataset, userId, events, keep);
       },
     },
-    nightly: nightlyFlowSpec(config, dataset, encoder.dim),
+    async prepareNightly(version) {
+      const dir = snapshotDirOf(config, version);
+      const snapshot =
+        readSnapshot(dir) ?? (await takeSnapshot(config, store, erasures, dir, newestSnapshot(config, dir)));
+      const dataset = await datasetFor(version);
+      return {
+        ...nightlyFlowSpec(config, dataset, encoder.dim),
+        metadata: { data: snapshot },
+        watermark: snapshot.eventWatermark,
+      };
+    },
+    async close() {
+      if (!encoderIn) await encoder.dispose?.();
+    },
   };
 }
 

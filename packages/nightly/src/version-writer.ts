@@ -49,7 +49,13 @@ export async function writeTandemVersion(
 ): Promise<{ users: number; candidates: number }> {
   const itemIds = dataset.items.ids();
   const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim);
-  await store.beginVersion(version, { itemIds, columns: FEATURES, itemKinds, userKinds });
+  const keep = options.keep ?? 200;
+  const batchSize = options.batch ?? 200;
+  const users = dataset.users.ids();
+  const batches = Math.ceil(users.length / batchSize);
+  // Declared parts: publish refuses the version until the item tables and every user batch are in.
+  const parts = ["items", ...Array.from({ length: batches }, (_, b) => `users:${b}`)];
+  await store.beginVersion(version, { itemIds, columns: FEATURES, itemKinds, userKinds, parts });
 
   const tables = itemTables(stage, itemIds);
   await store.writeItemVectors(version, "mf", itemIds, tables.mf);
@@ -59,11 +65,9 @@ export async function writeTandemVersion(
   await writeServingMetadata(store, version, dataset, fusion);
   for (const [name, value] of Object.entries(options.metadata ?? {}))
     await store.writeMetadata(version, name, value);
+  await store.completeParts(version, ["items"]);
 
   const scorer = new FusionScorer(fusion);
-  const keep = options.keep ?? 200;
-  const batchSize = options.batch ?? 200;
-  const users = dataset.users.ids();
   const progress = new Progress("precompute users", users.length, { enabled: options.progress ?? false });
   let written = 0;
   let candidates = 0;
@@ -79,6 +83,7 @@ export async function writeTandemVersion(
       records.push(record);
     }
     await store.writeUsers(version, records);
+    await store.completeParts(version, [`users:${start / batchSize}`]);
     written += records.length;
     progress.tick(Math.min(batchSize, users.length - start));
   }

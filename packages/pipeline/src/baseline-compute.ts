@@ -13,9 +13,16 @@ export interface Compute {
   candidates: CandidateSource;
   trainer: Trainer;
   profiles: ProfileBuilder;
-  /** What a nightly run over the configured dataset needs besides the version id. */
-  nightly: Omit<NightlyRunOptions, "version" | "chunkSize" | "embedBatchSize">;
+  /**
+   * What a nightly run of `version` needs besides its id, on the data as it is now (a compute that
+   * snapshots its data does so here and names the snapshot in `metadata`).
+   */
+  prepareNightly(version: string): Promise<NightlySpec>;
+  /** Releases what the compute holds (an encoder's thread pool); called by whoever created it. */
+  close?(): Promise<void>;
 }
+
+export type NightlySpec = Omit<NightlyRunOptions, "version" | "chunkSize" | "embedBatchSize">;
 
 /**
  * The compute this package can provide today, on the configured dataset: ItemKNN + popularity
@@ -41,7 +48,7 @@ export async function baselineCompute(config: TandemConfig, dataset?: Dataset): 
     candidates,
     trainer,
     profiles: new MeanVectorProfileBuilder("text", config.semantic.halfLifeDays),
-    nightly: {
+    prepareNightly: async () => ({
       items: d.itemInfo.map((item) => ({
         id: item.id,
         text: [item.title, ...(item.tags ?? []), ...Object.values(item.text ?? {})].join(" "),
@@ -50,6 +57,6 @@ export async function baselineCompute(config: TandemConfig, dataset?: Dataset): 
       columns: [...candidates.columns],
       itemKinds: { mf: trainer.dims, text: embedder.dims },
       userKinds: { mf: trainer.dims, text: embedder.dims },
-    },
+    }),
   };
 }

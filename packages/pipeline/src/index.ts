@@ -4,6 +4,7 @@ export * from "./baseline-candidate-source.js";
 export * from "./baseline-compute.js";
 export * from "./compute.js";
 export * from "./event-ingestor.js";
+export * from "./fresh-users.js";
 export * from "./hashing-embedder.js";
 export * from "./inline-update-trigger.js";
 export * from "./job-schemas.js";

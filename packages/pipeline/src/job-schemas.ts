@@ -18,7 +18,11 @@ export const fanOutSchema = z.object({
   step: z.enum(["start", "waiting"]).default("start"),
 });
 export const trainCfSchema = z.object({ version, part });
-export const publishSchema = z.object({ version });
+export const publishSchema = z.object({
+  version,
+  /** The version's data watermark: users with later events are refreshed right after the publish. */
+  watermark: z.string().optional(),
+});
 
 export type EmbedItemsJob = z.infer<typeof embedItemsSchema>;
 export type UpdateUserJob = z.infer<typeof updateUserSchema>;

@@ -20,6 +20,10 @@ export interface NightlyRunOptions {
   chunkSize?: number;
   /** Items per embed-items job (config `worker.embedBatchSize`). Default 256. */
   embedBatchSize?: number;
+  /** JSON metadata stored with the version before any job runs (e.g. its data snapshot). */
+  metadata?: Record<string, unknown>;
+  /** The data watermark of the version: publish refreshes users with later events. */
+  watermark?: string;
 }
 
 /**
@@ -55,11 +59,14 @@ export async function startNightlyRun(
     userKinds: options.userKinds,
     parts: ["train-cf", ...embedBatches.map((_, i) => `embed:${i}`), ...chunks.map((_, i) => chunkPart(i))],
   });
+  // Before the flow: every job reads the snapshot this metadata names.
+  for (const [name, value] of Object.entries(options.metadata ?? {}))
+    await store.writeMetadata(version, name, value);
   const child = { failParentOnFailure: true };
   const flow: FlowJob = {
     name: "publish",
     queueName: "publish",
-    data: { version },
+    data: { version, ...(options.watermark !== undefined && { watermark: options.watermark }) },
     opts: queues.jobOptions({ jobId: `${version}.publish` }),
     children: [
       {

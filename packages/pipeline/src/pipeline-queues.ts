@@ -73,6 +73,43 @@ export class PipelineQueues {
     return this.flows;
   }
 
+  /**
+   * Privacy erasure in the job records: removes every non-active job (waiting, delayed, completed,
+   * failed) whose payload names an erased user (update-user's userId, a chunk's or fan-out's userIds),
+   * paging through each queue. Returns how many were removed.
+   */
+  async purgeUsers(erased: ReadonlySet<string>, page = 500): Promise<number> {
+    if (erased.size === 0) return 0;
+    const names = (data: unknown): string[] => {
+      const d = (data ?? {}) as { userId?: unknown; userIds?: unknown };
+      return [
+        ...(typeof d.userId === "string" ? [d.userId] : []),
+        ...(Array.isArray(d.userIds) ? d.userIds.filter((u): u is string => typeof u === "string") : []),
+      ];
+    };
+    let removed = 0;
+    for (const name of QUEUE_NAMES) {
+      const queue = this.queue(name);
+      for (const state of ["completed", "failed", "waiting", "delayed", "prioritized"] as const) {
+        // Removing shifts later jobs down: re-read a page until it names no erased user.
+        for (let start = 0; ; ) {
+          const jobs = await queue.getJobs([state], start, start + page - 1);
+          if (jobs.length === 0) break;
+          const hits = jobs.filter((j) => j && names(j.data).some((u) => erased.has(u)));
+          let ok = 0;
+          for (const job of hits)
+            ok += await job.remove({ removeChildren: false }).then(
+              () => 1,
+              () => 0, // locked by a worker right now: the next run removes it
+            );
+          removed += ok;
+          if (ok < hits.length || hits.length === 0) start += page;
+        }
+      }
+    }
+    return removed;
+  }
+
   async close(): Promise<void> {
     await Promise.all([...this.queues.values()].map((q) => q.close()));
     await this.flows?.close();

@@ -3,6 +3,7 @@ import type { FeatureStore, UserRecord } from "@tandem/store";
 import { type Job, WaitingChildrenError } from "bullmq";
 import type { z } from "zod";
 import type { CandidateSource, Embedder, ProfileBuilder, Trainer } from "./compute.js";
+import { usersToRefresh } from "./fresh-users.js";
 import {
   CHUNK,
   embedItemsSchema,
@@ -30,6 +31,8 @@ export interface ProcessorDeps {
   /** Needed by update-user (generation claim) and the fan-out (adds chunk jobs). */
   queues?: PipelineQueues;
   claim?: (userId: string) => Promise<number>;
+  /** Schedules update-user jobs (the worker's UserUpdateScheduler); publish uses it for fresh users. */
+  scheduleUpdates?: (userIds: readonly string[]) => Promise<void>;
   /** Grace periods for the GC after publish; default the store's. */
   gc?: { retiredGraceMs?: number; orphanGraceMs?: number };
 }
@@ -180,14 +183,43 @@ export class PrecomputeProcessors {
     return { chunks: chunks.length };
   }
 
-  async publish(job: Job): Promise<{ version: string; previous: string | null; deleted: string[] }> {
+  async publish(
+    job: Job,
+  ): Promise<{ version: string; previous: string | null; deleted: string[]; refreshed: number }> {
     const data = parsePayload(publishSchema, job);
     const { store } = this.deps;
+    await this.checkUserCount(data.version);
     const result = await store.publish(data.version);
+    await job.updateProgress(60);
+    // Users who acted after the version's data, or whom it does not know: recompute them now.
+    let refreshed = 0;
+    const schedule = this.deps.scheduleUpdates;
+    if (schedule && data.watermark !== undefined)
+      for await (const batch of usersToRefresh(store, data.watermark)) {
+        await schedule(batch.map((u) => u.userId));
+        refreshed += batch.length;
+      }
     await job.updateProgress(80);
     const deleted = await store.collectGarbage(this.deps.gc ?? {});
     await job.updateProgress(100);
-    return { version: data.version, previous: result.previous, deleted };
+    return { version: data.version, previous: result.previous, deleted, refreshed };
+  }
+
+  /**
+   * The gate on completeness: the version must hold every user its flow fanned out to (less those
+   * erased since). Parts already guard each chunk; this catches a chunk that wrote fewer users.
+   */
+  private async checkUserCount(version: string): Promise<void> {
+    const fanOut = await this.deps.queues?.queue("precompute-candidates").getJob(`${version}.fan-out`);
+    const parsed = fanOutSchema.safeParse(fanOut?.data);
+    if (!parsed.success) return; // not started by a flow (or its record is gone): parts alone decide
+    const erased = new Set(await this.deps.store.erasedUsers());
+    const expected = parsed.data.userIds.filter((u) => !erased.has(u)).length;
+    const found = await this.deps.store.countUsers(version);
+    if (found !== expected)
+      throw new NonRetryableError(
+        `version ${version} holds ${found} users but its data has ${expected}: incomplete, not published`,
+      );
   }
 
   async updateUser(job: Job): Promise<RefreshResult> {

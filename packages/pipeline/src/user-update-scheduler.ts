@@ -20,7 +20,10 @@ export class UserUpdateScheduler implements UpdateTrigger {
     private readonly queues: PipelineQueues,
     /** Debounce: how long a job waits so a burst becomes one job (config `worker.updateDelayMs`). */
     private readonly delayMs = 1000,
-  ) {}
+  ) {
+    // Failures surface on schedule()/claim(); without a listener ioredis logs every reconnect attempt.
+    if (redis.listenerCount("error") === 0) redis.on("error", () => {});
+  }
 
   static jobId(userId: string, generation: number): string {
     // BullMQ job ids must not contain ':'; encodeURIComponent removes it (and keeps ids readable).

@@ -132,4 +132,39 @@ describe("nightly run (flow: train-cf + embed-items → fan-out → chunks → p
       await store.close();
     }
   });
+
+  it("does not publish a version missing a user its flow fanned out to", async () => {
+    const namespace = `${server.namespace}-short`;
+    const store = new RedisFeatureStore({ redis: server.url, namespace });
+    const queues = newQueues(server.url, namespace);
+    const deps = await realDeps(store, queues);
+    const real = deps.candidates!;
+    // Completes its part but silently leaves user 1 out: the version would be half a version.
+    deps.candidates = {
+      columns: real.columns,
+      candidates: async (users, ctx) =>
+        real.candidates(
+          users.filter((u) => u !== "1"),
+          ctx,
+        ),
+    };
+    const workers = new PipelineWorkers({
+      connection: server.url,
+      prefix: queues.prefix,
+      queues: QUEUE_NAMES,
+      processors: processors(deps),
+      log: () => {},
+    });
+    try {
+      const run = await startNightlyRun(store, queues, await nightlyOptions("short"));
+      const publish = await waitForState(queues.queue("publish"), run.publishJobId, ["failed"], 60_000);
+      expect(publish.failedReason).toMatch(/holds 609 users but its data has 610: incomplete/);
+      expect(await store.missingParts("short")).toEqual([]);
+      expect(await store.liveVersion()).toBeNull();
+    } finally {
+      await workers.close();
+      await queues.close();
+      await store.close();
+    }
+  });
 });

@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => rmSync(root, { recursive: true, force: true }));
 
 describe("MF artifacts", () => {
-  it("round-trips factors, ids and metadata", () => {
+  it("round-trips factors, ids and metadata", async () => {
     const dir = freshDir();
     const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8"));
     expect(meta.algorithm).toBe("als");
@@ -37,7 +37,7 @@ describe("MF artifacts", () => {
     expect(readFileSync(join(dir, "item-factors.f32")).length).toBe(60 * 8 * 4);
     // Little-endian float32 on disk.
     expect(readFileSync(join(dir, "item-factors.f32")).readFloatLE(4)).toBe(model.parts.itemFactors[1]);
-    const loaded = loadModel(dir, { history: data });
+    const loaded = await loadModel(dir, { history: data });
     expect(Array.from(loaded.parts.userFactors)).toEqual(Array.from(model.parts.userFactors));
     expect(loaded.parts.items.id(5)).toBe("i5");
     const a = new Float32Array(60);
@@ -47,34 +47,34 @@ describe("MF artifacts", () => {
     expect(Array.from(b)).toEqual(Array.from(a));
   });
 
-  it("rejects a truncated factor file", () => {
+  it("rejects a truncated factor file", async () => {
     const dir = freshDir();
     truncateSync(join(dir, "user-factors.f32"), 100);
-    expect(() => loadModel(dir)).toThrow(ArtifactError);
-    expect(() => loadModel(dir)).toThrow(/user-factors\.f32: expected 3840 bytes .* found 100/);
+    await expect(loadModel(dir)).rejects.toThrow(ArtifactError);
+    await expect(loadModel(dir)).rejects.toThrow(/user-factors\.f32: expected 3840 bytes .* found 100/);
   });
 
-  it("rejects bad JSON in meta.json and ids", () => {
+  it("rejects bad JSON in meta.json and ids", async () => {
     const dir = freshDir();
     writeFileSync(join(dir, "meta.json"), '{"format": "tandem-mf", ');
-    expect(() => loadModel(dir)).toThrow(/meta\.json: not valid JSON/);
+    await expect(loadModel(dir)).rejects.toThrow(/meta\.json: not valid JSON/);
     const dir2 = freshDir();
     writeFileSync(join(dir2, "items.json"), JSON.stringify(["a", "b"]));
-    expect(() => loadModel(dir2)).toThrow(/items\.json: expected 60 item ids/);
+    await expect(loadModel(dir2)).rejects.toThrow(/items\.json: expected 60 item ids/);
   });
 
-  it("rejects mismatched dims and a different data fingerprint", () => {
+  it("rejects mismatched dims and a different data fingerprint", async () => {
     const dir = freshDir();
     const meta = JSON.parse(readFileSync(join(dir, "meta.json"), "utf8"));
     writeFileSync(join(dir, "meta.json"), JSON.stringify({ ...meta, dim: 16 }));
-    expect(() => loadModel(dir)).toThrow(/expected 7680 bytes/);
+    await expect(loadModel(dir)).rejects.toThrow(/expected 7680 bytes/);
     const dir2 = freshDir();
     const other = syntheticData(120, 60, 3, 99);
-    expect(() => loadModel(dir2, { history: other })).toThrow(ArtifactError);
-    expect(() => loadModel(dir2, { history: other })).toThrow(
+    await expect(loadModel(dir2, { history: other })).rejects.toThrow(ArtifactError);
+    await expect(loadModel(dir2, { history: other })).rejects.toThrow(
       /trained on data fnv1a32:.* current data is fnv1a32:/,
     );
-    expect(() => loadModel(join(root, "nope"))).toThrow(/meta\.json: missing/);
+    await expect(loadModel(join(root, "nope"))).rejects.toThrow(/meta\.json: missing/);
   });
 });
 

@@ -1,6 +1,7 @@
 import { type Interaction, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
+import { compareStreamIds } from "./stream-id.js";
 import type {
   FeatureStore,
   GcOptions,
@@ -310,6 +311,33 @@ export class MemoryFeatureStore implements FeatureStore {
     return [...this.lastEventAt.entries()]
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : -1))
       .map(([user]) => user);
+  }
+
+  async eventClock(): Promise<string> {
+    // Ids of the current ms may still come: the watermark stops one ms short (as on Redis).
+    return `${Math.max(Date.now(), this.lastStreamMs) - 1}-${Number.MAX_SAFE_INTEGER}`;
+  }
+
+  async *scanEvents(options: {
+    after?: string;
+    until: string;
+    batch?: number;
+  }): AsyncIterable<StoredEvent[]> {
+    const batch = options.batch ?? 200;
+    const inRange = (e: StoredEvent) =>
+      (options.after === undefined || compareStreamIds(e.id, options.after) > 0) &&
+      compareStreamIds(e.id, options.until) <= 0;
+    const users = [...this.events.keys()];
+    for (let start = 0; start < users.length; start += batch) {
+      const out = users
+        .slice(start, start + batch)
+        .flatMap((u) => (this.events.get(u) ?? []).filter(inRange).map((e) => ({ ...e })));
+      if (out.length > 0) yield out;
+    }
+  }
+
+  async countUsers(version: string): Promise<number> {
+    return this.get(version).candidates.size;
   }
 
   private removeUser(v: MemoryVersion, userId: string): void {

@@ -63,6 +63,20 @@ const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
   ["tandemUnregister", 3, lua.UNREGISTER],
 ];
 
+/** One stream entry as an event (fields the writer does not know, e.g. a client id, are ignored). */
+function eventOf(userId: string, [id, fields]: [string, string[]]): StoredEvent {
+  const f = new Map<string, string>();
+  for (let i = 0; i < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
+  return {
+    id,
+    user: userId,
+    item: f.get("item") ?? "",
+    value: Number(f.get("value")),
+    timestamp: Number(f.get("timestamp")),
+    kind: f.get("kind") ?? "",
+  };
+}
+
 /** Our Lua errors become the typed errors they name; anything else from the client is an outage. */
 function mapError(error: unknown, what: string): never {
   if (error instanceof TandemError) throw error;
@@ -558,22 +572,50 @@ export class RedisFeatureStore implements FeatureStore {
     const entries = await this.call("readUserEvents", () =>
       this.redis.xrange(this.keys.events(userId), "-", "+"),
     );
-    return entries.map(([id, fields]) => {
-      const f = new Map<string, string>();
-      for (let i = 0; i < fields.length; i += 2) f.set(fields[i]!, fields[i + 1]!);
-      return {
-        id,
-        user: userId,
-        item: f.get("item") ?? "",
-        value: Number(f.get("value")),
-        timestamp: Number(f.get("timestamp")),
-        kind: f.get("kind") ?? "",
-      };
-    });
+    return entries.map((entry) => eventOf(userId, entry));
   }
 
   async eventUsers(): Promise<string[]> {
     return this.call("eventUsers", () => this.redis.zrevrange(this.keys.eventUsers, 0, -1));
+  }
+
+  async eventClock(): Promise<string> {
+    const [seconds, micros] = await this.call("eventClock", () => this.redis.time());
+    // Every id up to the previous ms was assigned before this reading (Redis is single-threaded); ids
+    // of this very ms may still come, so the watermark stops one ms short and the next run takes them.
+    return `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-${Number.MAX_SAFE_INTEGER}`;
+  }
+
+  async *scanEvents(options: {
+    after?: string;
+    until: string;
+    batch?: number;
+  }): AsyncIterable<StoredEvent[]> {
+    const batch = options.batch ?? 200;
+    const start = options.after === undefined ? "-" : `(${options.after}`;
+    // ZSCAN returns every member present for the whole scan at least once, whatever is added meanwhile.
+    let cursor = "0";
+    do {
+      const [next, flat] = await this.call("scanEvents", () =>
+        this.redis.zscan(this.keys.eventUsers, cursor, "COUNT", batch),
+      );
+      cursor = next;
+      const users = flat.filter((_, i) => i % 2 === 0);
+      if (users.length === 0) continue;
+      const pipeline = this.redis.pipeline();
+      for (const user of users) pipeline.xrange(this.keys.events(user), start, options.until);
+      const results = await this.call("scanEvents", () => pipeline.exec());
+      const out: StoredEvent[] = [];
+      for (const [i, [error, entries]] of (results ?? []).entries()) {
+        if (error) mapError(error, "scanEvents");
+        for (const entry of entries as [string, string[]][]) out.push(eventOf(users[i]!, entry));
+      }
+      if (out.length > 0) yield out;
+    } while (cursor !== "0");
+  }
+
+  async countUsers(version: string): Promise<number> {
+    return this.call("countUsers", () => this.redis.hlen(this.keys.candidates(version)));
   }
 
   async deleteUser(userId: string): Promise<void> {

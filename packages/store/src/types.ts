@@ -147,6 +147,20 @@ export interface FeatureStore {
   readUserEvents(userId: string): Promise<StoredEvent[]>;
   /** Users with events, most recent first. */
   eventUsers(): Promise<string[]>;
+  /**
+   * The stream clock now: an id every event accepted from here on sorts after ("<ms>-<seq>"). A run
+   * takes it before reading events, so its training set ends exactly there (its watermark).
+   */
+  eventClock(): Promise<string>;
+  /**
+   * Every stored event with a stream id in (`after`, `until`], across users, in batches of about
+   * `batch` users' events (bounded memory, any number of users). Order across users is unspecified;
+   * each user's events come in stream order. A user whose events arrive during the scan is seen at
+   * least once up to `until`.
+   */
+  scanEvents(options: { after?: string; until: string; batch?: number }): AsyncIterable<StoredEvent[]>;
+  /** Users with a stored candidate list in `version` (a completeness check before publishing). */
+  countUsers(version: string): Promise<number>;
   /** Privacy erasure: events, profile and candidates in every version; recorded in the erasure set. */
   deleteUser(userId: string): Promise<void>;
   erasedUsers(): Promise<string[]>;

@@ -256,6 +256,49 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     expect(c.at(-1)!.item).toBe("i999");
   });
 
+  it("scans every user's events between two clock readings, in bounded batches", async () => {
+    const before = await store.eventClock();
+    await store.appendEvents(
+      Array.from({ length: 25 }, (_, u) => ({
+        user: `s${u}`,
+        item: "i1",
+        value: u,
+        timestamp: 1_000 + u,
+        kind: "view",
+      })),
+    );
+    await store.appendEvents([{ user: "s0", item: "i2", value: 1, timestamp: 2_000, kind: "view" }]);
+    await new Promise((r) => setTimeout(r, 3));
+    const watermark = await store.eventClock();
+    await store.appendEvents([{ user: "s1", item: "i3", value: 1, timestamp: 3_000, kind: "view" }]);
+    const scan = async (options: { after?: string; until: string }) => {
+      const seen: [string, string][] = [];
+      for await (const batch of store.scanEvents({ ...options, batch: 10 })) {
+        seen.push(...batch.map((e): [string, string] => [e.user, e.item]));
+      }
+      return { seen };
+    };
+    const all = await scan({ until: watermark });
+    expect(all.seen).toHaveLength(26);
+    expect(all.seen).toContainEqual(["s0", "i2"]);
+    expect(all.seen).not.toContainEqual(["s1", "i3"]); // after the watermark
+    // Per user in stream order.
+    expect(all.seen.filter(([u]) => u === "s0").map(([, i]) => i)).toEqual(["i1", "i2"]);
+    expect((await scan({ after: before, until: watermark })).seen).toHaveLength(26);
+    await new Promise((r) => setTimeout(r, 3));
+    const later = await scan({ after: watermark, until: await store.eventClock() });
+    expect(later.seen).toEqual([["s1", "i3"]]);
+  });
+
+  it("counts the users with candidates in a version", async () => {
+    await publishedVersion("v1");
+    expect(await store.countUsers("v1")).toBe(2);
+    await store.beginVersion("v2", SPEC);
+    expect(await store.countUsers("v2")).toBe(0);
+    await store.deleteUser("u1");
+    expect(await store.countUsers("v1")).toBe(1);
+  });
+
   it("erases a user everywhere and keeps them out of later versions", async () => {
     await publishedVersion("v1");
     await store.beginVersion("v2", SPEC);

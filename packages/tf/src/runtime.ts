@@ -63,3 +63,12 @@ export function initTf(options: TfRuntimeOptions = {}): Promise<TfBackend> {
   });
   return ready;
 }
+
+/**
+ * The runtime, initialised on first use with the defaults (no log line). Code that runs TF.js ops
+ * outside training (a loaded model's fold-in, a worker refreshing users) awaits this, so no caller
+ * has to remember to initialise the backend first.
+ */
+export function tfReady(): Promise<TfBackend> {
+  return ready ?? initTf({ log: false });
+}

@@ -41,14 +41,18 @@ async function main(argv: string[]): Promise<number> {
   return 0;
 }
 
+let code: number;
 try {
-  process.exitCode = await main(process.argv.slice(2));
+  code = await main(process.argv.slice(2));
 } catch (error) {
   if (error instanceof TandemError) {
     process.stderr.write(`tandem: error [${error.code}] ${error.message}\n`);
-    process.exitCode = 2;
+    code = 2;
   } else {
     process.stderr.write(`tandem: internal error: ${(error as Error).stack ?? error}\n`);
-    process.exitCode = 1;
+    code = 1;
   }
 }
+// Every command ends here with an explicit code: a handle some library left open (a thread pool, a
+// socket) must never keep a finished run alive (a hung CronJob run would skip every later night).
+process.exit(code);

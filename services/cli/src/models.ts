@@ -27,13 +27,24 @@ export function modelRegistry(
   };
 }
 
+/** A shared encoder made on first use; its creator disposes it (the worker-thread pool) when done. */
+export type LazyEncoder = (() => Promise<TextEncoder>) & { dispose(): Promise<void> };
+
 /** The configured encoder behind its cache, created on first use and then shared. */
-export function lazyEncoder(config: TandemConfig): () => Promise<TextEncoder> {
+export function lazyEncoder(config: TandemConfig): LazyEncoder {
   let encoder: Promise<TextEncoder> | null = null;
-  return () => {
+  const get = () => {
     encoder ??= createCachedEncoder(config.semantic);
     return encoder;
   };
+  return Object.assign(get, {
+    async dispose() {
+      if (encoder === null) return;
+      const created = encoder;
+      encoder = null;
+      await (await created.catch(() => null))?.dispose?.();
+    },
+  });
 }
 
 export function pickModels(

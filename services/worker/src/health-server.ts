@@ -8,7 +8,11 @@ export interface HealthReport {
   redis: string;
 }
 
-/** `GET /healthz`: 200 with the served queues and Redis status when Redis answers PING, else 503. */
+/**
+ * `GET /healthz` (liveness): 200 while the process runs, Redis or not: a Redis outage must not get
+ * every worker restarted (they reconnect by themselves). `GET /readyz` (readiness): 200 when Redis
+ * answers PING, else 503. Both report the served queues and the Redis status.
+ */
 export class HealthServer {
   private readonly server: Server;
 
@@ -19,14 +23,15 @@ export class HealthServer {
     private readonly pingTimeoutMs = 1000,
   ) {
     this.server = createServer((req, res) => {
-      if (req.method !== "GET" || req.url !== "/healthz") {
+      const live = req.url === "/healthz";
+      if (req.method !== "GET" || (!live && req.url !== "/readyz")) {
         res.writeHead(404, { "content-type": "application/json" }).end('{"error":"not found"}');
         return;
       }
       void this.report().then((report) => {
         res
-          .writeHead(report.status === "ok" ? 200 : 503, { "content-type": "application/json" })
-          .end(JSON.stringify(report));
+          .writeHead(live || report.status === "ok" ? 200 : 503, { "content-type": "application/json" })
+          .end(JSON.stringify(live ? { ...report, status: "ok", ready: report.status === "ok" } : report));
       });
     });
   }
@@ -47,10 +52,26 @@ export class HealthServer {
     return { status: redis === "ready" ? "ok" : "unavailable", queues: this.queues, redis };
   }
 
-  listen(port: number): Promise<number> {
+  /**
+   * Listens on `host:port`; if the port is taken (a second worker on the host) it falls back to a free
+   * port, so the worker still starts. Resolves to the port in use (the caller logs it).
+   */
+  async listen(port: number, host = "127.0.0.1"): Promise<number> {
+    try {
+      return await this.bind(port, host);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== "EADDRINUSE" || port === 0) throw error;
+      return this.bind(0, host);
+    }
+  }
+
+  private bind(port: number, host: string): Promise<number> {
     return new Promise((resolve, reject) => {
       this.server.once("error", reject);
-      this.server.listen(port, () => resolve((this.server.address() as AddressInfo).port));
+      this.server.listen(port, host, () => {
+        this.server.off("error", reject);
+        resolve((this.server.address() as AddressInfo).port);
+      });
     });
   }
 

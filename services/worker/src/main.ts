@@ -49,13 +49,17 @@ async function nightly(version: string): Promise<void> {
   });
   try {
     const compute = await computeFor(config, store);
-    const run = await startNightlyRun(store, queues, {
-      version,
-      ...compute.nightly,
-      chunkSize: config.worker.chunkSize,
-      embedBatchSize: config.worker.embedBatchSize,
-    });
-    line({ event: "nightly-started", ...run });
+    try {
+      const run = await startNightlyRun(store, queues, {
+        version,
+        ...(await compute.prepareNightly(version)),
+        chunkSize: config.worker.chunkSize,
+        embedBatchSize: config.worker.embedBatchSize,
+      });
+      line({ event: "nightly-started", ...run });
+    } finally {
+      await compute.close?.();
+    }
   } finally {
     await queues.close();
     await store.close();

@@ -38,6 +38,8 @@ export class WorkerApp {
     readonly workers: PipelineWorkers,
     readonly health: HealthServer,
     readonly healthPort: number,
+    /** The compute this app created (and so disposes). */
+    private readonly owned?: Compute,
   ) {}
 
   static async start(config: TandemConfig, options: WorkerAppOptions = {}): Promise<WorkerApp> {
@@ -62,14 +64,17 @@ export class WorkerApp {
       attempts: config.worker.attempts,
       backoffMs: config.worker.backoffMs,
     });
-    const compute =
-      options.compute ??
-      (queueNames.some((q) => NEEDS_COMPUTE.includes(q)) ? await computeFor(config, store) : undefined);
+    const owned =
+      options.compute === undefined && queueNames.some((q) => NEEDS_COMPUTE.includes(q))
+        ? await computeFor(config, store)
+        : undefined;
+    const compute = options.compute ?? owned;
     const scheduler = new UserUpdateScheduler(store.redis, store.keys, queues, config.worker.updateDelayMs);
     const processors = new PrecomputeProcessors({
       store,
       queues,
       claim: (userId) => scheduler.claim(userId),
+      scheduleUpdates: (userIds) => scheduler.schedule(userIds),
       ...(compute && {
         embedder: compute.embedder,
         candidates: compute.candidates,
@@ -88,9 +93,16 @@ export class WorkerApp {
       log,
     });
     const health = new HealthServer(store.redis, queueNames);
-    const healthPort = await health.listen(config.worker.healthPort);
+    const healthPort = await health.listen(config.worker.healthPort, config.worker.healthHost);
+    if (config.worker.healthPort !== 0 && healthPort !== config.worker.healthPort)
+      log({
+        time: new Date().toISOString(),
+        event: "health-port-taken",
+        wanted: config.worker.healthPort,
+        healthPort,
+      });
     log({ time: new Date().toISOString(), event: "started", queues: queueNames, healthPort, namespace });
-    return new WorkerApp(config, queueNames, store, queues, workers, health, healthPort);
+    return new WorkerApp(config, queueNames, store, queues, workers, health, healthPort, owned);
   }
 
   /** Graceful shutdown: finish active jobs, then close connections and the health endpoint. */
@@ -99,5 +111,6 @@ export class WorkerApp {
     await this.queues.close();
     await this.health.close();
     await this.store.close();
+    await this.owned?.close?.();
   }
 }

@@ -17,8 +17,11 @@ afterAll(async () => {
   await server.stop();
 });
 
-async function health(port: number): Promise<{ status: number; body: Record<string, unknown> }> {
-  const res = await fetch(`http://127.0.0.1:${port}/healthz`);
+async function health(
+  port: number,
+  path = "/readyz",
+): Promise<{ status: number; body: Record<string, unknown> }> {
+  const res = await fetch(`http://127.0.0.1:${port}${path}`);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
 }
 
@@ -88,11 +91,14 @@ describe("worker process", () => {
       expect(forJob).toEqual(expect.arrayContaining(["active", "progress", "completed"]));
       expect(await store.missingParts("w1")).toEqual([]);
 
-      // Redis down → 503; back → 200 (the clients reconnect on their own).
+      // Redis down → not ready (503) but alive (200: no restart); back → ready (the clients reconnect).
       await server.kill();
       const down = await health(port);
       expect(down.status).toBe(503);
       expect(down.body["status"]).toBe("unavailable");
+      const alive = await health(port, "/healthz");
+      expect(alive.status).toBe(200);
+      expect(alive.body).toMatchObject({ status: "ok", ready: false });
       await server.restart();
       await expect.poll(async () => (await health(port)).status, { timeout: 20_000 }).toBe(200);
       child.kill("SIGTERM");
@@ -102,6 +108,42 @@ describe("worker process", () => {
       if (child.exitCode === null) child.kill("SIGKILL");
       await queues.close();
       await store.close();
+    }
+  });
+
+  it("binds the health endpoint to 127.0.0.1 and a second worker on a taken port still starts", async () => {
+    const namespace = `${server.namespace}-ports`;
+    const port = await freePort();
+    const compute = { embedder: new HashingEmbedder(8) } as unknown as Compute;
+    const config = loadConfig(
+      { store: { namespace }, worker: { queues: "embed-items", healthPort: port } },
+      { REDIS_URL: server.url },
+    );
+    const events: Record<string, unknown>[] = [];
+    const options = { compute, env: { REDIS_URL: server.url }, log: (e: object) => events.push({ ...e }) };
+    const first = await WorkerApp.start(config, options);
+    try {
+      const second = await WorkerApp.start(config, options);
+      try {
+        expect(first.healthPort).toBe(port);
+        expect(second.healthPort).not.toBe(port);
+        expect(events).toContainEqual(
+          expect.objectContaining({
+            event: "health-port-taken",
+            wanted: port,
+            healthPort: second.healthPort,
+          }),
+        );
+        expect((await health(second.healthPort, "/healthz")).status).toBe(200);
+        expect(
+          (first.health as unknown as { server: { address(): { address: string } } }).server.address()
+            .address,
+        ).toBe("127.0.0.1");
+      } finally {
+        await second.stop();
+      }
+    } finally {
+      await first.stop();
     }
   });
 

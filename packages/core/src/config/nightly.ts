@@ -23,6 +23,12 @@ export const nightlyConfigSchema = z
       .positive()
       .default(200)
       .describe("Candidates stored per user, best first."),
+    precomputeBatch: z
+      .number()
+      .int()
+      .positive()
+      .default(200)
+      .describe("Users per store write (and per declared part) when the in-process nightly precomputes."),
     compare: z
       .array(z.string())
       .default([])

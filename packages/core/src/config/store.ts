@@ -19,7 +19,13 @@ export const storeConfigSchema = z
       .positive()
       .default(1000)
       .describe(
-        "Events kept per user stream (XADD MAXLEN ~): profiles only need recent history; the nightly run reads the dataset.",
+        "Events kept per user stream (XADD MAXLEN ~): profiles only need recent history; each nightly carries the events it trained on forward in its data snapshot.",
+      ),
+    erasureLog: z
+      .string()
+      .default("")
+      .describe(
+        "Durable erasure log outside Redis (append-only JSONL, fsynced); the nightly merges Redis's erasure set into it and applies the union. Empty: `<nightly.runsDir>/erasures.jsonl`.",
       ),
     retiredGraceMs: z
       .number()

@@ -70,7 +70,13 @@ export const workerConfigSchema = z
       .min(0)
       .max(65535)
       .default(8081)
-      .describe("Port of the worker's GET /healthz endpoint; 0 picks a free port."),
+      .describe(
+        "Port of the worker's /healthz (liveness) and /readyz (Redis) endpoints; 0 picks a free port. If the port is taken (a second worker on the host), a free one is used and logged.",
+      ),
+    healthHost: z
+      .string()
+      .default("127.0.0.1")
+      .describe("Interface the health endpoints bind; `0.0.0.0` for a probe from outside the host (k8s)."),
     updateDelayMs: z
       .number()
       .int()

@@ -4,7 +4,7 @@ import { endianness } from "node:os";
 import { dirname, join } from "node:path";
 import { ArtifactError, IdMap } from "@tandem/core";
 import type { UserItems } from "@tandem/data";
-import { tf } from "@tandem/tf";
+import { tf, tfReady } from "@tandem/tf";
 import { dataFingerprint } from "./fingerprint.js";
 import { type MfAlgorithm, MfModel, type MfModelParts } from "./mf-model.js";
 
@@ -130,8 +130,12 @@ function readTable(dir: string, name: string, floats: number): Float32Array {
   return new Float32Array(copy.buffer, copy.byteOffset, floats);
 }
 
-/** Reads and validates a model directory; every inconsistency is an ArtifactError naming the file. */
-export function loadModel(dir: string, options: LoadModelOptions = {}): MfModel {
+/**
+ * Reads and validates a model directory; every inconsistency is an ArtifactError naming the file.
+ * Loading a model initialises the TF.js runtime its fold-in runs on (a process that never trained).
+ */
+export async function loadModel(dir: string, options: LoadModelOptions = {}): Promise<MfModel> {
+  await tfReady();
   const meta = readJson<MfMeta>(join(dir, "meta.json"));
   if (meta.format !== ARTIFACT_FORMAT || meta.version !== ARTIFACT_VERSION)
     throw new ArtifactError(`${dir}/meta.json: not a ${ARTIFACT_FORMAT} v${ARTIFACT_VERSION} artifact`);

@@ -18,7 +18,8 @@ export async function coldstartCommand(argv: string[]): Promise<void> {
   const log = stderrLog(flags.quiet);
   log(`loading ${config.data.dir} ...`);
   const dataset = await loadDataset(config.data.dir, config.data);
-  const encoder = await lazyEncoder(config)();
+  const lazy = lazyEncoder(config);
+  const encoder = await lazy();
   const result = await runColdStartExperiment(dataset, {
     encoder,
     template: new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars),
@@ -28,6 +29,6 @@ export async function coldstartCommand(argv: string[]): Promise<void> {
     k: config.eval.ks[config.eval.ks.length - 1] ?? 20,
     collaborative: () => alsRecommender(config.recall),
     progress: !flags.quiet,
-  });
+  }).finally(() => lazy.dispose());
   process.stdout.write(`${result.markdown}\n`);
 }

@@ -29,7 +29,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     encoder: await encoder(),
     progress: !flags.quiet,
     log,
-  });
+  }).finally(() => encoder.dispose());
   const out = (s = "") => process.stdout.write(`${s}\n`);
   out(
     `Tandem demo on ${result.dataset.name}: ${result.dataset.users.size} users, ${result.dataset.items.size} items`,

@@ -32,10 +32,9 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
   const url = redisUrlFrom(config);
   if (flags.workers && url === null)
     throw new ConfigError("--workers needs Redis: set REDIS_URL or TANDEM_STORE_REDIS_URL");
+  // With Redis the queues are also where erased users' job records are removed after the run.
   const queues =
-    flags.workers && url !== null
-      ? new PipelineQueues({ connection: url, namespace: config.store.namespace })
-      : null;
+    url !== null ? new PipelineQueues({ connection: url, namespace: config.store.namespace }) : null;
   try {
     log(`feature store: ${store.backend}`);
     const result = await runNightly({
@@ -44,10 +43,12 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
       ...(flags["run-id"] !== undefined && { runId: flags["run-id"] }),
       baselines: Object.fromEntries(pickModels(config, config.nightly.compare, encoder)),
       encoder: await encoder(),
-      ...(queues && {
-        queued: async (version: string, dataset: Dataset, metadata: Record<string, unknown>) =>
-          runQueuedNightly(config, store, queues, dataset, (await encoder()).dim, version, metadata, log),
-      }),
+      ...(queues && { purgeJobs: (erased: ReadonlySet<string>) => queues.purgeUsers(erased) }),
+      ...(queues &&
+        flags.workers && {
+          queued: async (version: string, dataset: Dataset, metadata: Record<string, unknown>) =>
+            runQueuedNightly(config, store, queues, dataset, (await encoder()).dim, version, metadata, log),
+        }),
       progress: !flags.quiet,
       log,
     });
@@ -65,6 +66,7 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
     );
     process.stdout.write(`Report: ${result.reportPath}\n`);
   } finally {
+    await encoder.dispose();
     await queues?.close();
     await store.close();
   }
