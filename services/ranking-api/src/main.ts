@@ -3,18 +3,37 @@
  * REDIS_URL / TANDEM_STORE_REDIS_URL is set (production; events schedule BullMQ update-user jobs),
  * else an empty in-memory store (use `tandem serve` for the embedded all-in-one).
  */
-import { loadConfig } from "@tandem/core";
+import { ConfigError, loadConfig } from "@tandem/core";
 import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
 import { createFeatureStore, redisUrlFrom } from "@tandem/store";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
+import { QueueStats } from "./queue-stats.js";
 
-const config = loadConfig();
+/** The validated config; placeholder or weak keys stop the process here, before the port opens. */
+function startupConfig() {
+  try {
+    if (process.env["TANDEM_API_API_KEYS"] !== undefined) {
+      // The one-list key setting was split by scope; ignoring it silently would lock every client out.
+      throw new ConfigError(
+        "TANDEM_API_API_KEYS is no longer read: set TANDEM_API_WRITE_KEYS (events) and TANDEM_API_ADMIN_KEYS (erasure, explanations), and TANDEM_API_READ_KEYS when reads are closed",
+      );
+    }
+    return loadConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ranking-api: ${error.code}: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const config = startupConfig();
 const store = createFeatureStore(config);
 const url = redisUrlFrom(config);
 const closers: (() => Promise<unknown>)[] = [() => store.close()];
 let scheduleUpdates = async (_users: string[]) => {};
+let queueStats: QueueStats | undefined;
 if (url !== null) {
   const queues = new PipelineQueues({
     connection: url,
@@ -25,6 +44,7 @@ if (url !== null) {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const scheduler = new UserUpdateScheduler(redis, queues.keys, queues, config.worker.updateDelayMs);
   scheduleUpdates = (users) => scheduler.schedule(users);
+  queueStats = new QueueStats(queues, redis);
   closers.push(
     () => queues.close(),
     () => redis.quit(),
@@ -35,8 +55,15 @@ const engine = new StoreRankingEngine({
   timeoutMs: config.api.storeTimeoutMs,
   itemCacheSize: config.api.itemCacheSize,
   scheduleUpdates,
+  eventIdWindowMs: config.api.eventIdWindowMs,
 });
-const app = buildApp({ config, engine, logger: { level: config.api.logLevel } });
+const app = buildApp({
+  config,
+  engine,
+  logger: { level: config.api.logLevel },
+  store,
+  ...(queueStats && { queues: queueStats }),
+});
 await app.listen({ host: config.api.host, port: config.api.port });
 
 const stop = async () => {
