@@ -27,11 +27,7 @@ export function storeBackends(): [string, () => FeatureStore][] {
 }
 
 /** An app over `store` with one key per scope (reads open unless the config says otherwise). */
-export function testApp(
-  store: FeatureStore,
-  api: TandemConfigInput["api"] = {},
-  logLines?: string[],
-) {
+export function testApp(store: FeatureStore, api: TandemConfigInput["api"] = {}, logLines?: string[]) {
   const scheduled: string[][] = [];
   const config = loadConfig(
     {
