@@ -216,9 +216,7 @@ export class StoreRankingEngine implements RankingEngine {
 
   async ingest(events: EventInput[]): Promise<IngestResult> {
     const now = Date.now() / 1000;
-    // Events are kept before anything is published too; then no item is in a live catalogue.
-    const live = await this.call(this.options.store.liveVersion(), "live version");
-    const catalogue = live === null ? null : (await this.contextFor(live)).index;
+    const catalogue = await this.catalogue();
     const written = this.options.store
       .appendEventsOnce(
         events.map((e) => ({
@@ -242,6 +240,15 @@ export class StoreRankingEngine implements RankingEngine {
     const duplicates = result.duplicate.filter(Boolean).length;
     const unknownItems = [...new Set(events.map((e) => e.itemId))].filter((id) => !catalogue?.has(id));
     return { accepted: events.length - duplicates, duplicates, unknownItems };
+  }
+
+  /** Item ids of the version this process serves: no store round trip once a context is loaded. */
+  private async catalogue(): Promise<ReadonlyMap<string, number> | null> {
+    const cached = await this.context?.catch(() => null);
+    if (cached) return cached.index;
+    // Events are kept before anything is published too; then no item is in a live catalogue.
+    const live = await this.call(this.options.store.liveVersion(), "live version");
+    return live === null ? null : (await this.contextFor(live)).index;
   }
 
   async eraseUser(userId: string): Promise<{ erased: boolean }> {
