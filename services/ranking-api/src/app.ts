@@ -45,6 +45,7 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
   const schemas = requestSchemas(api);
   const metrics = createMetrics({
     timeoutMs: api.metricsTimeoutMs,
+    log: (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read"),
     ...(store && { store }),
     ...(queues && { queues }),
   });
@@ -112,7 +113,7 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async () => ({ status: "ready", ...(await engine.ready()) }));
   app.get("/metrics", async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    reply.type(metrics.registry.contentType).send(await metrics.scrape()),
   );
   app.get("/openapi.json", async () => document);
   return app;

@@ -9,6 +9,8 @@ export interface MetricsSources {
   queues?: QueueStats;
   /** Each scrape gives up on the store and queues after this long (config api.metricsTimeoutMs). */
   timeoutMs: number;
+  /** Where a failed read is reported (the app's logger). */
+  log?: (source: string, error: unknown) => void;
 }
 
 /**
@@ -32,101 +34,104 @@ export function createMetrics(sources: MetricsSources = { timeoutMs: 1000 }) {
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  // prom-client serialises each metric right after its own collect(): every on-scrape metric awaits one
+  // shared refresh, so all of them (and the error counter) show the same, finished, read.
+  const tasks: (() => Promise<void>)[] = [];
+  let inflight: Promise<void> | null = null;
+  const refresh = () => {
+    inflight ??= Promise.all(tasks.map((t) => t())).then(() => {});
+    return inflight;
+  };
   const scrapeErrors = new Counter({
     name: "tandem_metrics_scrape_errors_total",
     help: "Scrapes whose store or queue figures could not be read in time (those gauges are then absent).",
     labelNames: ["source"] as const,
     registers: [registry],
+    collect: refresh,
   });
-  const { store, queues, timeoutMs } = sources;
-  const guarded = async (source: string, work: () => Promise<void>) => {
+  const { store, queues, timeoutMs, log } = sources;
+  const guarded = (source: string, work: () => Promise<void>) => async () => {
     try {
       await withDeadline(work(), timeoutMs, `metrics ${source}`);
-    } catch {
+    } catch (error) {
       scrapeErrors.inc({ source });
-      throw new Error("skip");
+      log?.(source, error);
     }
   };
-  if (store) liveVersionGauges(registry, store, guarded);
-  if (queues) queueGauges(registry, queues, guarded);
-  return { registry, latency, authFailures };
+  if (store) tasks.push(guarded("store", liveVersionGauges(registry, store, refresh)));
+  if (queues) tasks.push(guarded("queues", queueGauges(registry, queues, refresh)));
+  /** The exposition text: one fresh read of the store and queues per call. */
+  const scrape = () => {
+    inflight = null;
+    return registry.metrics();
+  };
+  return { registry, latency, authFailures, scrape };
 }
 
-type Guarded = (source: string, work: () => Promise<void>) => Promise<void>;
-
-function liveVersionGauges(registry: Registry, store: FeatureStore, guarded: Guarded) {
-  const age = new Gauge({
-    name: "tandem_live_version_age_seconds",
-    help: "Seconds since the live version's run started writing it.",
-    registers: [registry],
-  });
-  const published = new Gauge({
-    name: "tandem_live_version_published_timestamp_seconds",
-    help: "When the live version was published (Unix seconds; Redis store).",
-    registers: [registry],
-  });
-  const evaluation = new Gauge({
-    name: "tandem_live_version_evaluation",
-    help: "The nightly's held-out evaluation of the live version (what its quality gate compared), by metric.",
-    labelNames: ["metric"] as const,
-    registers: [registry],
-  });
-  const info: Gauge<"version"> = new Gauge({
-    name: "tandem_live_version_info",
-    help: "1 for the version being served (label `version`).",
-    labelNames: ["version"] as const,
-    registers: [registry],
-    // One read per scrape fills the four gauges.
-    collect: async () => {
-      await collect();
-    },
-  });
-  const collect = async () => {
-    info.reset();
-    age.reset();
-    published.reset();
-    evaluation.reset();
-    await guarded("store", async () => {
-      const version = await store.liveVersion();
-      if (version === null) return;
-      const [meta, publishedAt, evaluated] = await Promise.all([
-        store.versionInfo(version),
-        store.getMetadata("publishedAt").catch(() => null),
-        store.getMetadata("evaluation"),
-      ]);
-      info.set({ version }, 1);
-      if (meta) age.set((Date.now() - meta.createdAt) / 1000);
-      if (typeof publishedAt === "number") published.set(publishedAt / 1000);
-      for (const [metric, value] of Object.entries((evaluated ?? {}) as Record<string, unknown>)) {
-        if (typeof value === "number") evaluation.set({ metric }, value);
-      }
-    }).catch(() => {});
+/** Registers the live-version gauges; returns the read that fills them. */
+function liveVersionGauges(registry: Registry, store: FeatureStore, collect: () => Promise<void>) {
+  const gauge = <L extends string>(name: string, help: string, labelNames: L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry], collect });
+  const info = gauge("tandem_live_version_info", "1 for the version being served (label `version`).", [
+    "version",
+  ]);
+  const age = gauge(
+    "tandem_live_version_age_seconds",
+    "Seconds since the live version's run started writing it.",
+    ["version"],
+  );
+  const published = gauge(
+    "tandem_live_version_published_timestamp_seconds",
+    "When the live version was published (Unix seconds; Redis store).",
+    ["version"],
+  );
+  const evaluation = gauge(
+    "tandem_live_version_evaluation",
+    "The nightly's held-out evaluation of the live version (what its quality gate compared), by metric.",
+    ["metric"],
+  );
+  return async () => {
+    for (const g of [info, age, published, evaluation]) g.reset();
+    const version = await store.liveVersion();
+    if (version === null) return;
+    const [meta, publishedAt, evaluated] = await Promise.all([
+      store.versionInfo(version),
+      store.getMetadata("publishedAt"),
+      store.getMetadata("evaluation"),
+    ]);
+    info.set({ version }, 1);
+    if (meta) age.set({ version }, (Date.now() - meta.createdAt) / 1000);
+    if (typeof publishedAt === "number") published.set({ version }, publishedAt / 1000);
+    for (const [metric, value] of Object.entries((evaluated ?? {}) as Record<string, unknown>)) {
+      if (typeof value === "number") evaluation.set({ metric }, value);
+    }
   };
 }
 
-function queueGauges(registry: Registry, queues: QueueStats, guarded: Guarded) {
+/** Registers the queue gauges; returns the read that fills them. */
+function queueGauges(registry: Registry, queues: QueueStats, collect: () => Promise<void>) {
+  const jobs = new Gauge({
+    name: "tandem_queue_jobs",
+    help: "BullMQ jobs by queue and state (waiting, active, delayed, failed = retained failures).",
+    labelNames: ["queue", "state"] as const,
+    registers: [registry],
+    collect,
+  });
   const stalled = new Gauge({
     name: "tandem_queue_stalled_events",
     help: "Jobs found stalled (their worker died) in the queue's retained event log.",
     labelNames: ["queue"] as const,
     registers: [registry],
+    collect,
   });
-  const jobs: Gauge<"queue" | "state"> = new Gauge({
-    name: "tandem_queue_jobs",
-    help: "BullMQ jobs by queue and state (waiting, active, delayed, failed = retained failures).",
-    labelNames: ["queue", "state"] as const,
-    registers: [registry],
-    collect: async () => {
-      jobs.reset();
-      stalled.reset();
-      await guarded("queues", async () => {
-        for (const q of await queues.read()) {
-          for (const [state, n] of Object.entries(q.counts)) jobs.set({ queue: q.name, state }, n);
-          stalled.set({ queue: q.name }, q.stalled);
-        }
-      }).catch(() => {});
-    },
-  });
+  return async () => {
+    jobs.reset();
+    stalled.reset();
+    for (const q of await queues.read()) {
+      for (const [state, n] of Object.entries(q.counts)) jobs.set({ queue: q.name, state }, n);
+      stalled.set({ queue: q.name }, q.stalled);
+    }
+  };
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
