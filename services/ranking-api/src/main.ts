@@ -3,24 +3,19 @@
  * REDIS_URL / TANDEM_STORE_REDIS_URL is set (production; events schedule BullMQ update-user jobs),
  * else an empty in-memory store (use `tandem serve` for the embedded all-in-one).
  */
-import { ConfigError, loadConfig } from "@tandem/core";
+import { ConfigError } from "@tandem/core";
 import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
 import { createFeatureStore, redisUrlFrom } from "@tandem/store";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { QueueStats } from "./queue-stats.js";
+import { startupConfig } from "./startup-config.js";
 
-/** The validated config; placeholder or weak keys stop the process here, before the port opens. */
-function startupConfig() {
+/** Stops the process with the error's code and message (no stack trace) before the port opens. */
+function configOrExit() {
   try {
-    if (process.env["TANDEM_API_API_KEYS"] !== undefined) {
-      // The one-list key setting was split by scope; ignoring it silently would lock every client out.
-      throw new ConfigError(
-        "TANDEM_API_API_KEYS is no longer read: set TANDEM_API_WRITE_KEYS (events) and TANDEM_API_ADMIN_KEYS (erasure, explanations), and TANDEM_API_READ_KEYS when reads are closed",
-      );
-    }
-    return loadConfig();
+    return startupConfig();
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stderr.write(`ranking-api: ${error.code}: ${error.message}\n`);
@@ -28,7 +23,7 @@ function startupConfig() {
   }
 }
 
-const config = startupConfig();
+const config = configOrExit();
 const store = createFeatureStore(config);
 const url = redisUrlFrom(config);
 const closers: (() => Promise<unknown>)[] = [() => store.close()];
