@@ -86,6 +86,8 @@ describe("API keys", () => {
     expect(c.api.writeKeys).toEqual(["b71e0c9f2a4d6385e1f0a9c2"]);
     expect(c.api.openReads).toBe(false);
     expect(defaultConfig().api.openReads).toBe(true);
+    // An unset compose variable (`${VAR:-}`) is no key, not an empty one.
+    expect(loadConfig({}, { TANDEM_API_READ_KEYS: "" }).api.readKeys).toEqual([]);
   });
 });
 

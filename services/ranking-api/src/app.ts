@@ -39,6 +39,7 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
   const app = Fastify({
     logger,
     bodyLimit: config.api.bodyLimitBytes,
+    trustProxy: config.api.trustProxy,
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   const api = config.api;

@@ -59,6 +59,13 @@ const app = buildApp({
   store,
   ...(queueStats && { queues: queueStats }),
 });
+for (const [scope, keys, refused] of [
+  ["write", config.api.writeKeys, "POST /v1/events"],
+  ["admin", config.api.adminKeys, "DELETE /v1/users/:id and explain: true"],
+  ["read", config.api.openReads ? ["open"] : config.api.readKeys, "the read routes (api.openReads is false)"],
+] as const) {
+  if (keys.length === 0) app.log.warn(`no ${scope} keys configured: ${refused} refuse every request`);
+}
 await app.listen({ host: config.api.host, port: config.api.port });
 
 const stop = async () => {

@@ -10,7 +10,11 @@ const apiKey = z
   .refine((k) => !PLACEHOLDER.test(k), "looks like a placeholder key; set a random one")
   .refine((k) => new Set(k).size >= 6, "too weak: fewer than 6 distinct characters");
 
-const keyList = z.array(apiKey).default([]);
+// Empty entries are dropped, so an unset `${VAR:-}` in compose means "no keys", not one empty key.
+const keyList = z.preprocess(
+  (v) => (Array.isArray(v) ? v.filter((k) => k !== "") : v),
+  z.array(apiKey).default([]),
+);
 
 /** The ranking API process. Owned by services/ranking-api. */
 export const apiConfigSchema = z
@@ -37,6 +41,12 @@ export const apiConfigSchema = z
       .default(30)
       .describe(
         "Failed-auth limit per client IP and minute; past it every keyed request from that IP gets 429 until the minute ends.",
+      ),
+    trustProxy: z
+      .boolean()
+      .default(false)
+      .describe(
+        "Behind a reverse proxy or ingress: take the client IP (for the failed-auth limit and logs) from X-Forwarded-For.",
       ),
     eventIdWindowMs: z
       .number()
