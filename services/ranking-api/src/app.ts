@@ -50,7 +50,7 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
     ...(store && { store }),
     ...(queues && { queues }),
   });
-  const document = openApiDocument(schemas);
+  const document = openApiDocument(schemas, api.openReads);
   // Counts failed authentications only (see Authorizer); no route is limited as such.
   app.register(rateLimit, { global: false });
   registerJsonParser(app);

@@ -161,6 +161,11 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     expect(
       doc.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.itemIds.maxItems,
     ).toBe(1000);
+    const schema = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content["application/json"].schema;
+    expect(schema("/v1/recommend", "post").properties.explain.default).toBe(false);
+    expect(schema("/v1/events", "post").properties.events.items.properties.eventId.maxLength).toBe(128);
+    expect(doc.paths["/v1/users/{id}"].delete.responses["403"]).toBeDefined();
   });
 
   it("is not ready before anything is published", async () => {
