@@ -69,8 +69,9 @@ const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
 /** Scripts whose key count varies per call (passed as the first argument). */
 const VARIADIC_SCRIPTS: [name: string, source: string][] = [["tandemAppendEvents", lua.APPEND_EVENTS]];
 
-/** Default `AppendOptions.eventIdWindowMs`: one day. */
-export const EVENT_ID_WINDOW_MS = 86_400_000;
+/** Default `AppendOptions.eventIdWindowMs`: one hour (config api.eventIdWindowMs). */
+export const EVENT_ID_WINDOW_MS = 3_600_000;
+const EVENTS_PER_SCRIPT = 100;
 
 /** Our Lua errors become the typed errors they name; anything else from the client is an outage. */
 function mapError(error: unknown, what: string): never {
@@ -543,9 +544,10 @@ export class RedisFeatureStore implements FeatureStore {
     for (const e of events) validateEvent(e);
     const k = this.keys;
     const window = options.eventIdWindowMs ?? EVENT_ID_WINDOW_MS;
+    // Scripts block Redis while they run: 100 events each keeps that to a few ms (reads wait behind it).
     const chunks: EventToAppend[][] = [];
-    for (let start = 0; start < events.length; start += this.batch)
-      chunks.push(events.slice(start, start + this.batch));
+    for (let start = 0; start < events.length; start += EVENTS_PER_SCRIPT)
+      chunks.push(events.slice(start, start + EVENTS_PER_SCRIPT));
     // Each chunk is one atomic script; check every user up front so a later chunk cannot be refused
     // after earlier ones were stored (the scripts check again, for erasures in between).
     if (chunks.length > 1) {

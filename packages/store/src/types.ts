@@ -82,7 +82,7 @@ export interface EventToAppend extends Interaction {
 }
 
 export interface AppendOptions {
-  /** How long an `eventId` is remembered per user. Default 24 hours (config `api.eventIdWindowMs`). */
+  /** How long an `eventId` is remembered per user. Default 1 hour (config `api.eventIdWindowMs`). */
   eventIdWindowMs?: number;
 }
 

@@ -304,7 +304,7 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     expect(await store.readUserEvents("gone")).toEqual([]);
     expect(await store.readUserEvents("ok")).toEqual([]);
     expect(await store.eventUsers()).toEqual([]);
-    // Across several atomic chunks (Redis sends 500 events per script) the refusal is still whole.
+    // Across several atomic chunks (Redis sends 100 events per script) the refusal is still whole.
     const big = Array.from({ length: 1200 }, (_, i) => ({ ...batch[0]!, item: `i${i}` }));
     big.push(batch[1]!);
     await expect(store.appendEvents(big)).rejects.toBeInstanceOf(ErasedUserError);
