@@ -236,7 +236,11 @@ export class StoreRankingEngine implements RankingEngine {
     const result = await this.call(written, "append events");
     if (result instanceof TandemError) throw result;
     // Also after a retry that stored nothing new: the first try may have timed out before scheduling.
-    await this.options.scheduleUpdates([...new Set(events.map((e) => e.userId))]);
+    // A failure here is a 503 too: the client retries with the same eventIds, which is safe.
+    await this.call(
+      this.options.scheduleUpdates([...new Set(events.map((e) => e.userId))]),
+      "schedule updates",
+    );
     const duplicates = result.duplicate.filter(Boolean).length;
     const unknownItems = [...new Set(events.map((e) => e.itemId))].filter((id) => !catalogue?.has(id));
     return { accepted: events.length - duplicates, duplicates, unknownItems };
