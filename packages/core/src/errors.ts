@@ -10,7 +10,11 @@ export type ErrorCode =
   | "INVALID_ARGUMENT"
   | "ARTIFACT_INVALID"
   | "UNAVAILABLE"
-  | "NON_RETRYABLE";
+  | "NON_RETRYABLE"
+  | "UNAUTHORIZED"
+  | "FORBIDDEN"
+  | "RATE_LIMITED"
+  | "USER_ERASED";
 
 export class TandemError extends Error {
   readonly code: ErrorCode;
@@ -82,5 +86,41 @@ export class UnavailableError extends TandemError {
 export class NonRetryableError extends TandemError {
   constructor(message: string, options?: { cause?: unknown }) {
     super("NON_RETRYABLE", message, options);
+  }
+}
+
+/** The caller presented no credential, or one that matches no configured key. */
+export class UnauthorizedError extends TandemError {
+  constructor(message = "a valid x-api-key header is required") {
+    super("UNAUTHORIZED", message);
+  }
+}
+
+/** The caller's key is valid but its scope does not allow this operation. */
+export class ForbiddenError extends TandemError {
+  constructor(message: string) {
+    super("FORBIDDEN", message);
+  }
+}
+
+/** Too many failed attempts from one client: it must wait `retryAfterSeconds`. */
+export class RateLimitedError extends TandemError {
+  constructor(
+    message: string,
+    readonly retryAfterSeconds: number,
+  ) {
+    super("RATE_LIMITED", message);
+  }
+}
+
+/** Writes about users erased for privacy are refused (and nothing of the request is stored). */
+export class ErasedUserError extends TandemError {
+  constructor(readonly userIds: readonly string[]) {
+    super(
+      "USER_ERASED",
+      `user${userIds.length > 1 ? "s" : ""} ${userIds.map((u) => JSON.stringify(u)).join(", ")} ${
+        userIds.length > 1 ? "were" : "was"
+      } erased; events for erased users are not accepted`,
+    );
   }
 }

@@ -97,6 +97,10 @@ describe("types", () => {
       | "ARTIFACT_INVALID"
       | "UNAVAILABLE"
       | "NON_RETRYABLE"
+      | "UNAUTHORIZED"
+      | "FORBIDDEN"
+      | "RATE_LIMITED"
+      | "USER_ERASED"
     >();
   });
 });

@@ -45,6 +45,52 @@ describe("config", () => {
   });
 });
 
+describe("API keys", () => {
+  const refused = (api: Record<string, unknown>, env: Record<string, string> = {}) => {
+    try {
+      loadConfig({ api }, env);
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      expect((e as ConfigError).code).toBe("CONFIG_INVALID");
+      return (e as ConfigError).issues.join("\n");
+    }
+    throw new Error("accepted");
+  };
+
+  it("refuses placeholder, short and weak keys at load time, naming the setting", () => {
+    // The compose file's former default, and other copied placeholders.
+    expect(refused({ writeKeys: ["change-me-to-a-long-random-key"] })).toMatch(
+      /api\.writeKeys\.0 \(TANDEM_API_WRITE_KEYS[^)]*\): looks like a placeholder/,
+    );
+    expect(refused({}, { TANDEM_API_ADMIN_KEYS: "good-0123456789abcdef,CHANGEME-please-0000" })).toContain(
+      "api.adminKeys.1",
+    );
+    expect(refused({ readKeys: ["your-api-key-goes-here"] })).toContain("placeholder");
+    expect(refused({ readKeys: ["short-key"] })).toContain("at least 16 characters");
+    expect(refused({ adminKeys: ["aaaaaaaaaaaaaaaaaaaaaaaa"] })).toContain("too weak");
+    expect(refused({ readKeys: ["k-0123456789abcdef"], adminKeys: ["k-0123456789abcdef"] })).toContain(
+      "also in readKeys",
+    );
+  });
+
+  it("accepts random keys in every scope, reads open by default", () => {
+    const c = loadConfig(
+      {},
+      {
+        TANDEM_API_READ_KEYS: "3f9c2a7d41be86e0d5a1c4b7",
+        TANDEM_API_WRITE_KEYS: "b71e0c9f2a4d6385e1f0a9c2",
+        TANDEM_API_ADMIN_KEYS: "9d2e4f6a8c0b1d3e5f7a9c1e",
+        TANDEM_API_OPEN_READS: "false",
+      },
+    );
+    expect(c.api.writeKeys).toEqual(["b71e0c9f2a4d6385e1f0a9c2"]);
+    expect(c.api.openReads).toBe(false);
+    expect(defaultConfig().api.openReads).toBe(true);
+    // An unset compose variable (`${VAR:-}`) is no key, not an empty one.
+    expect(loadConfig({}, { TANDEM_API_READ_KEYS: "" }).api.readKeys).toEqual([]);
+  });
+});
+
 describe("configuration reference", () => {
   it("docs/configuration.md is generated from the current schema (run `pnpm docs:config`)", () => {
     const file = readFileSync(

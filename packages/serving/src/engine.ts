@@ -16,6 +16,8 @@ export interface RecommendRequest {
   diversity?: number;
   /** In [0, 1]: 0 (default) leaves scores alone; higher values demote popular items. */
   popularityPenalty?: number;
+  /** Per-signal explanations (they reveal the user's recent items: the API allows them to admin keys only). */
+  explain?: boolean;
 }
 
 export interface ScoredItem {
@@ -39,6 +41,8 @@ export interface RankRequest {
   userId: string;
   itemIds: string[];
   k?: number;
+  /** Per-signal explanations (they reveal the user's recent items: the API allows them to admin keys only). */
+  explain?: boolean;
 }
 
 export interface RankResponse {
@@ -56,13 +60,25 @@ export interface EventInput {
   /** Unix seconds; defaults to now. */
   timestamp?: number;
   kind?: string;
+  /** Client id of the event: a retry with the same (userId, eventId) is stored once. */
+  eventId?: string;
+}
+
+export interface IngestResult {
+  /** Events stored by this call. */
+  accepted: number;
+  /** Events an earlier call had already stored (same userId and eventId): not stored again. */
+  duplicates: number;
+  /** Item ids the live catalogue does not know (stored all the same: a later catalogue may). */
+  unknownItems: string[];
 }
 
 export interface RankingEngine {
   recommend(request: RecommendRequest): Promise<RecommendResponse>;
   rank(request: RankRequest): Promise<RankResponse>;
   similar(itemId: string, k: number): Promise<{ itemId: string; version: string; items: ScoredItem[] }>;
-  ingest(events: EventInput[]): Promise<{ accepted: number }>;
+  /** ErasedUserError (nothing stored) when an event names an erased user. */
+  ingest(events: EventInput[]): Promise<IngestResult>;
   eraseUser(userId: string): Promise<{ erased: boolean }>;
   /** Throws UnavailableError when the store cannot serve. */
   ready(): Promise<{ version: string }>;

@@ -1,10 +1,11 @@
-import { NotFoundError, UnavailableError } from "@tandem/core";
+import { NotFoundError, TandemError, UnavailableError } from "@tandem/core";
 import { FlatIndex, type VectorIndex } from "@tandem/recall";
 import { type CandidateFeatures, FEATURE_INDEX, FEATURES, vectorFeatures } from "@tandem/rerank";
 import type { FeatureStore, UserFeatures } from "@tandem/store";
 import { withDeadline } from "./deadline.js";
 import type {
   EventInput,
+  IngestResult,
   RankingEngine,
   RankRequest,
   RankResponse,
@@ -32,6 +33,8 @@ export interface StoreEngineOptions {
   itemCacheSize?: number;
   /** Schedules profile updates for users with new events (a BullMQ job per user, or in-process). */
   scheduleUpdates: (userIds: string[]) => Promise<void>;
+  /** How long a client eventId is remembered (config api.eventIdWindowMs). Default: the store's. */
+  eventIdWindowMs?: number;
 }
 
 /**
@@ -211,22 +214,45 @@ export class StoreRankingEngine implements RankingEngine {
     return this.similarIndex.index;
   }
 
-  async ingest(events: EventInput[]): Promise<{ accepted: number }> {
+  async ingest(events: EventInput[]): Promise<IngestResult> {
     const now = Date.now() / 1000;
-    await this.call(
-      this.options.store.appendEvents(
+    const catalogue = await this.catalogue();
+    const written = this.options.store
+      .appendEventsOnce(
         events.map((e) => ({
           user: e.userId,
           item: e.itemId,
           value: e.value ?? 1,
           timestamp: e.timestamp ?? now,
           kind: e.kind ?? "interaction",
+          ...(e.eventId !== undefined && { eventId: e.eventId }),
         })),
-      ),
-      "append events",
+        this.options.eventIdWindowMs === undefined ? {} : { eventIdWindowMs: this.options.eventIdWindowMs },
+      )
+      // The store's own typed refusals (erased user, bad event) are the caller's, not an outage.
+      .catch((error) =>
+        error instanceof TandemError && !(error instanceof UnavailableError) ? error : Promise.reject(error),
+      );
+    const result = await this.call(written, "append events");
+    if (result instanceof TandemError) throw result;
+    // Also after a retry that stored nothing new: the first try may have timed out before scheduling.
+    // A failure here is a 503 too: the client retries with the same eventIds, which is safe.
+    await this.call(
+      this.options.scheduleUpdates([...new Set(events.map((e) => e.userId))]),
+      "schedule updates",
     );
-    await this.options.scheduleUpdates([...new Set(events.map((e) => e.userId))]);
-    return { accepted: events.length };
+    const duplicates = result.duplicate.filter(Boolean).length;
+    const unknownItems = [...new Set(events.map((e) => e.itemId))].filter((id) => !catalogue?.has(id));
+    return { accepted: events.length - duplicates, duplicates, unknownItems };
+  }
+
+  /** Item ids of the version this process serves: no store round trip once a context is loaded. */
+  private async catalogue(): Promise<ReadonlyMap<string, number> | null> {
+    const cached = await this.context?.catch(() => null);
+    if (cached) return cached.index;
+    // Events are kept before anything is published too; then no item is in a live catalogue.
+    const live = await this.call(this.options.store.liveVersion(), "live version");
+    return live === null ? null : (await this.contextFor(live)).index;
   }
 
   async eraseUser(userId: string): Promise<{ erased: boolean }> {

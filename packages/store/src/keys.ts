@@ -35,6 +35,8 @@ export const VERSION_KEYS = {
  * - `N:retired` zset: version → ms when it stopped being live
  * - `N:erased` set: user ids erased for privacy; excluded by the next runs
  * - `N:events:U` stream: user U's events; `N:event-users` zset: user → last event ms
+ * - `N:event-id:L:U:E` string, TTL config `api.eventIdWindowMs`: stream id of user U's event with client
+ *   event id E (L = length of U, so ids containing ':' cannot collide); makes retried writes idempotent
  * - `N:update-gen:U` string: generation counter that de-duplicates update-user jobs
  * - `N:v:V:meta` hash: `info` (JSON VersionInfo), `userKinds` (comma list, read by Lua), `model`, `encoder`, …
  * - `N:v:V:parts` / `N:v:V:done` sets: parts a run must write / has written before publish is allowed
@@ -74,6 +76,10 @@ export class Keys {
   }
   events(userId: string) {
     return `${this.base}:events:${userId}`;
+  }
+  /** Remembers one client event id of a user (see layout above). */
+  eventId(userId: string, eventId: string) {
+    return `${this.base}:event-id:${userId.length}:${userId}:${eventId}`;
   }
   updateGeneration(userId: string) {
     return `${this.base}:update-gen:${userId}`;

@@ -152,3 +152,39 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `;
+
+/** KEYS: erased, event users, then per event: its user's stream, its event-id key (the stream again
+ *  when the event has no id). ARGV: maxlen, event-id window ms, then per event: user, item, value,
+ *  timestamp, kind, event id ("" = none), score (ms) for the event-users zset.
+ *  All or nothing: refuses the whole batch when any user is erased ({"ERASED", users…}); otherwise
+ *  returns per event "N<stream id>" (stored) or "D<stream id>" (an earlier write with the same id). */
+export const APPEND_EVENTS = `
+local n = (#KEYS - 2) / 2
+local erased, seen = {}, {}
+for i = 1, n do
+  local user = ARGV[3 + (i - 1) * 7]
+  if not seen[user] then
+    seen[user] = true
+    if redis.call('SISMEMBER', KEYS[1], user) == 1 then erased[#erased + 1] = user end
+  end
+end
+if #erased > 0 then return {'ERASED', unpack(erased)} end
+local out = {}
+for i = 1, n do
+  local a = 2 + (i - 1) * 7
+  local eid = ARGV[a + 6]
+  local existing = false
+  if eid ~= '' then existing = redis.call('GET', KEYS[2 + 2 * i]) end
+  if existing then
+    out[i] = 'D' .. existing
+  else
+    local fields = {'item', ARGV[a + 2], 'value', ARGV[a + 3], 'timestamp', ARGV[a + 4], 'kind', ARGV[a + 5]}
+    if eid ~= '' then fields[9] = 'eventId'; fields[10] = eid end
+    local id = redis.call('XADD', KEYS[1 + 2 * i], 'MAXLEN', '~', ARGV[1], '*', unpack(fields))
+    if eid ~= '' then redis.call('SET', KEYS[2 + 2 * i], id, 'PX', ARGV[2]) end
+    redis.call('ZADD', KEYS[2], 'GT', ARGV[a + 7], ARGV[a + 1])
+    out[i] = 'N' .. id
+  end
+end
+return out
+`;

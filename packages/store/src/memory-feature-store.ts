@@ -1,8 +1,12 @@
-import { type Interaction, InvalidArgumentError, NotFoundError } from "@tandem/core";
+import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
 import { compareStreamIds } from "./stream-id.js";
+import { EVENT_ID_WINDOW_MS } from "./redis-feature-store.js";
 import type {
+  AppendOptions,
+  AppendResult,
+  EventToAppend,
   FeatureStore,
   GcOptions,
   ItemVectors,
@@ -52,6 +56,8 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly erased = new Set<string>();
   private readonly events = new Map<string, StoredEvent[]>();
   private readonly lastEventAt = new Map<string, number>();
+  /** (user, eventId) → stream id and expiry, like the Redis backend's event-id keys. */
+  private readonly eventIds = new Map<string, { id: string; expiresAt: number }>();
   private lastStreamMs = 0;
   private streamSeq = 0;
   private readonly eventsMaxLen: number;
@@ -284,23 +290,59 @@ export class MemoryFeatureStore implements FeatureStore {
     return this.live;
   }
 
-  async appendEvents(events: readonly Interaction[]): Promise<string[]> {
+  async appendEvents(events: readonly EventToAppend[], options?: AppendOptions): Promise<string[]> {
+    return (await this.appendEventsOnce(events, options)).ids;
+  }
+
+  async appendEventsOnce(
+    events: readonly EventToAppend[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     for (const e of events) validateEvent(e);
-    return events.map((e) => {
-      // Stream-like ids: "<ms>-<seq>", strictly increasing.
-      const ms = Date.now();
-      if (ms > this.lastStreamMs) {
-        this.lastStreamMs = ms;
-        this.streamSeq = 0;
-      } else this.streamSeq++;
-      const id = `${this.lastStreamMs}-${this.streamSeq}`;
-      let list = this.events.get(e.user);
-      if (!list) this.events.set(e.user, (list = []));
-      list.push({ id, user: e.user, item: e.item, value: e.value, timestamp: e.timestamp, kind: e.kind });
-      if (list.length > this.eventsMaxLen) list.splice(0, list.length - this.eventsMaxLen);
-      this.lastEventAt.set(e.user, Math.max(this.lastEventAt.get(e.user) ?? 0, e.timestamp * 1000));
-      return id;
-    });
+    const erased = [...new Set(events.map((e) => e.user))].filter((u) => this.erased.has(u));
+    if (erased.length > 0) throw new ErasedUserError(erased);
+    const window = options.eventIdWindowMs ?? EVENT_ID_WINDOW_MS;
+    const now = Date.now();
+    this.forgetExpiredEventIds(now);
+    const result: AppendResult = { ids: [], duplicate: [] };
+    for (const e of events) {
+      const idKey = e.eventId === undefined ? null : JSON.stringify([e.user, e.eventId]);
+      const earlier = idKey === null ? undefined : this.eventIds.get(idKey);
+      if (earlier && earlier.expiresAt > now) {
+        result.ids.push(earlier.id);
+        result.duplicate.push(true);
+        continue;
+      }
+      const id = this.appendOne(e);
+      if (idKey !== null) this.eventIds.set(idKey, { id, expiresAt: now + window });
+      result.ids.push(id);
+      result.duplicate.push(false);
+    }
+    return result;
+  }
+
+  /** Amortised: sweeps only when the map doubled since the last sweep. */
+  private eventIdSweepAt = 1024;
+  private forgetExpiredEventIds(now: number): void {
+    if (this.eventIds.size < this.eventIdSweepAt) return;
+    for (const [key, v] of this.eventIds) if (v.expiresAt <= now) this.eventIds.delete(key);
+    this.eventIdSweepAt = Math.max(1024, 2 * this.eventIds.size);
+  }
+
+  private appendOne(e: EventToAppend): string {
+    // Stream-like ids: "<ms>-<seq>", strictly increasing.
+    const ms = Date.now();
+    if (ms > this.lastStreamMs) {
+      this.lastStreamMs = ms;
+      this.streamSeq = 0;
+    } else this.streamSeq++;
+    const id = `${this.lastStreamMs}-${this.streamSeq}`;
+    let list = this.events.get(e.user);
+    if (!list) this.events.set(e.user, (list = []));
+    list.push({ id, user: e.user, item: e.item, value: e.value, timestamp: e.timestamp, kind: e.kind });
+    if (list.length > this.eventsMaxLen) list.splice(0, list.length - this.eventsMaxLen);
+    this.lastEventAt.set(e.user, Math.max(this.lastEventAt.get(e.user) ?? 0, e.timestamp * 1000));
+    return id;
   }
 
   async readUserEvents(userId: string): Promise<StoredEvent[]> {

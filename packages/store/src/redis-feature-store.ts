@@ -1,5 +1,5 @@
 import {
-  type Interaction,
+  ErasedUserError,
   InvalidArgumentError,
   NotFoundError,
   TandemError,
@@ -10,6 +10,9 @@ import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "
 import { assertSafeName, Keys, VERSION_KEYS } from "./keys.js";
 import * as lua from "./lua.js";
 import type {
+  AppendOptions,
+  AppendResult,
+  EventToAppend,
   FeatureStore,
   GcOptions,
   ItemVectors,
@@ -50,6 +53,7 @@ type LuaCommands = {
   tandemWriteLiveUser(...args: (string | number | Buffer)[]): Promise<string>;
   tandemDeleteUser(...args: (string | number)[]): Promise<number>;
   tandemUnregister(...args: (string | number)[]): Promise<number>;
+  tandemAppendEvents(numberOfKeys: number, ...args: (string | number)[]): Promise<string[]>;
 };
 
 const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
@@ -62,6 +66,12 @@ const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
   ["tandemDeleteUser", 5, lua.DELETE_USER],
   ["tandemUnregister", 3, lua.UNREGISTER],
 ];
+/** Scripts whose key count varies per call (passed as the first argument). */
+const VARIADIC_SCRIPTS: [name: string, source: string][] = [["tandemAppendEvents", lua.APPEND_EVENTS]];
+
+/** Default `AppendOptions.eventIdWindowMs`: one hour (config api.eventIdWindowMs). */
+export const EVENT_ID_WINDOW_MS = 3_600_000;
+const EVENTS_PER_SCRIPT = 100;
 
 /** One stream entry as an event (fields the writer does not know, e.g. a client id, are ignored). */
 function eventOf(userId: string, [id, fields]: [string, string[]]): StoredEvent {
@@ -124,6 +134,9 @@ export class RedisFeatureStore implements FeatureStore {
     this.batch = options.pipelineBatch ?? 500;
     for (const [name, numberOfKeys, lua] of SCRIPTS) {
       if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys, lua });
+    }
+    for (const [name, lua] of VARIADIC_SCRIPTS) {
+      if (!(name in this.redis)) this.redis.defineCommand(name, { lua });
     }
     this.commands = this.redis as unknown as LuaCommands;
     // Errors surface on the calls; without a listener ioredis would also print every reconnect failure.
@@ -534,38 +547,49 @@ export class RedisFeatureStore implements FeatureStore {
 
   // --- events and erasure ------------------------------------------------------------------------------
 
-  async appendEvents(events: readonly Interaction[]): Promise<string[]> {
+  async appendEvents(events: readonly EventToAppend[], options?: AppendOptions): Promise<string[]> {
+    return (await this.appendEventsOnce(events, options)).ids;
+  }
+
+  async appendEventsOnce(
+    events: readonly EventToAppend[],
+    options: AppendOptions = {},
+  ): Promise<AppendResult> {
     for (const e of events) validateEvent(e);
     const k = this.keys;
-    const ids: string[] = [];
-    for (let start = 0; start < events.length; start += this.batch) {
-      const pipeline = this.redis.pipeline();
-      for (const e of events.slice(start, start + this.batch)) {
-        // MAXLEN ~ trims whole macro nodes only: cheap, keeps at least the newest N events.
-        pipeline.xadd(
-          k.events(e.user),
-          "MAXLEN",
-          "~",
-          this.eventsMaxLen,
-          "*",
-          "item",
-          e.item,
-          "value",
-          String(e.value),
-          "timestamp",
-          String(e.timestamp),
-          "kind",
-          e.kind,
-        );
-        pipeline.zadd(k.eventUsers, "GT", e.timestamp * 1000, e.user);
+    const window = options.eventIdWindowMs ?? EVENT_ID_WINDOW_MS;
+    // Scripts block Redis while they run: 100 events each keeps that to a few ms (reads wait behind it).
+    const chunks: EventToAppend[][] = [];
+    for (let start = 0; start < events.length; start += EVENTS_PER_SCRIPT)
+      chunks.push(events.slice(start, start + EVENTS_PER_SCRIPT));
+    // Each chunk is one atomic script; check every user up front so a later chunk cannot be refused
+    // after earlier ones were stored (the scripts check again, for erasures in between).
+    if (chunks.length > 1) {
+      const users = [...new Set(events.map((e) => e.user))];
+      const flags = await this.call("appendEvents", () => this.redis.smismember(k.erased, ...users));
+      const erased = users.filter((_, i) => flags[i] === 1);
+      if (erased.length > 0) throw new ErasedUserError(erased);
+    }
+    const result: AppendResult = { ids: [], duplicate: [] };
+    for (const chunk of chunks) {
+      const keys: string[] = [k.erased, k.eventUsers];
+      const args: (string | number)[] = [this.eventsMaxLen, window];
+      for (const e of chunk) {
+        const stream = k.events(e.user);
+        keys.push(stream, e.eventId === undefined ? stream : k.eventId(e.user, e.eventId));
+        args.push(e.user, e.item, String(e.value), String(e.timestamp), e.kind, e.eventId ?? "");
+        args.push(e.timestamp * 1000);
       }
-      const results = await this.call("appendEvents", () => pipeline.exec());
-      for (const [i, [error, value]] of (results ?? []).entries()) {
-        if (error) mapError(error, "appendEvents");
-        if (i % 2 === 0) ids.push(value as string);
+      const out = await this.call("appendEvents", () =>
+        this.commands.tandemAppendEvents(keys.length, ...keys, ...args),
+      );
+      if (out[0] === "ERASED") throw new ErasedUserError(out.slice(1));
+      for (const r of out) {
+        result.ids.push(r.slice(1));
+        result.duplicate.push(r[0] === "D");
       }
     }
-    return ids;
+    return result;
   }
 
   async readUserEvents(userId: string): Promise<StoredEvent[]> {

@@ -76,6 +76,23 @@ export interface StoredEvent extends Interaction {
   id: string;
 }
 
+/** An event to append; `eventId` (client-chosen) makes a retried write idempotent per user. */
+export interface EventToAppend extends Interaction {
+  eventId?: string;
+}
+
+export interface AppendOptions {
+  /** How long an `eventId` is remembered per user. Default 1 hour (config `api.eventIdWindowMs`). */
+  eventIdWindowMs?: number;
+}
+
+export interface AppendResult {
+  /** Stream ids in input order; a duplicate gets the id of the earlier write. */
+  ids: string[];
+  /** Per event: true when an earlier write with the same (user, eventId) had already stored it. */
+  duplicate: boolean[];
+}
+
 export interface PublishResult {
   version: string;
   previous: string | null;
@@ -142,8 +159,13 @@ export interface FeatureStore {
   updateLiveUser(record: UserRecord): Promise<string>;
 
   // --- events and erasure ----------------------------------------------------------------------------
-  /** Appends to each user's event stream; returns the stream ids in input order. */
-  appendEvents(events: readonly Interaction[]): Promise<string[]>;
+  /** Appends to each user's event stream; returns the stream ids in input order (see appendEventsOnce). */
+  appendEvents(events: readonly EventToAppend[], options?: AppendOptions): Promise<string[]>;
+  /**
+   * Appends atomically: events whose (user, eventId) was written within the window are not stored again
+   * (reported as duplicates); ErasedUserError, with nothing stored, when any user was erased.
+   */
+  appendEventsOnce(events: readonly EventToAppend[], options?: AppendOptions): Promise<AppendResult>;
   readUserEvents(userId: string): Promise<StoredEvent[]>;
   /** Users with events, most recent first. */
   eventUsers(): Promise<string[]>;

@@ -1,7 +1,8 @@
-import { type Interaction, InvalidArgumentError } from "@tandem/core";
+import { InvalidArgumentError } from "@tandem/core";
+import type { EventToAppend } from "./types.js";
 
 /** The store's own guard on events (the pipeline validates payloads with zod before this). */
-export function validateEvent(e: Interaction): void {
+export function validateEvent(e: EventToAppend): void {
   const ok =
     typeof e === "object" &&
     e !== null &&
@@ -12,6 +13,8 @@ export function validateEvent(e: Interaction): void {
     typeof e.kind === "string" &&
     Number.isFinite(e.value) &&
     Number.isFinite(e.timestamp) &&
-    e.timestamp >= 0;
+    e.timestamp >= 0 &&
+    (e.eventId === undefined ||
+      (typeof e.eventId === "string" && e.eventId.length > 0 && e.eventId.length <= 128));
   if (!ok) throw new InvalidArgumentError(`invalid event ${JSON.stringify(e)}`);
 }

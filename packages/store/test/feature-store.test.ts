@@ -1,4 +1,4 @@
-import { InvalidArgumentError, NotFoundError } from "@tandem/core";
+import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore, type VersionSpec } from "../src/index.js";
 import { TestRedis } from "../src/testing/redis-server.js";
@@ -297,6 +297,61 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     expect(await store.countUsers("v2")).toBe(0);
     await store.deleteUser("u1");
     expect(await store.countUsers("v1")).toBe(1);
+  });
+
+  it("stores an event with a client eventId once per user, within the window", async () => {
+    const ev = (user: string, eventId: string | undefined, item = "i1") => ({
+      user,
+      item,
+      value: 1,
+      timestamp: 100,
+      kind: "view",
+      ...(eventId !== undefined && { eventId }),
+    });
+    const first = await store.appendEventsOnce([ev("a", "e1"), ev("a", "e2"), ev("a", undefined)]);
+    expect(first.duplicate).toEqual([false, false, false]);
+    // The retry of the same batch: both ids already stored; the id-less event cannot be recognised.
+    const retry = await store.appendEventsOnce([ev("a", "e1"), ev("a", "e2"), ev("a", undefined)]);
+    expect(retry.duplicate).toEqual([true, true, false]);
+    expect(retry.ids.slice(0, 2)).toEqual(first.ids.slice(0, 2));
+    // Ids are per user, and a repeat inside one batch is a duplicate too.
+    const other = await store.appendEventsOnce([ev("b", "e1"), ev("b", "e1", "i2")]);
+    expect(other.duplicate).toEqual([false, true]);
+    expect((await store.readUserEvents("a")).map((e) => e.item)).toEqual(["i1", "i1", "i1", "i1"]);
+    expect((await store.readUserEvents("b")).map((e) => e.item)).toEqual(["i1"]);
+    // ':' in ids cannot make two (user, eventId) pairs collide.
+    const colon = await store.appendEventsOnce([ev("x:y", "z"), ev("x", "y:z")]);
+    expect(colon.duplicate).toEqual([false, false]);
+    // Past the window the id is forgotten.
+    await store.appendEventsOnce([ev("c", "e1")], { eventIdWindowMs: 30 });
+    await new Promise((r) => setTimeout(r, 60));
+    expect((await store.appendEventsOnce([ev("c", "e1")], { eventIdWindowMs: 30 })).duplicate).toEqual([
+      false,
+    ]);
+    await expect(store.appendEventsOnce([ev("a", "x".repeat(129))])).rejects.toBeInstanceOf(
+      InvalidArgumentError,
+    );
+  });
+
+  it("refuses events of an erased user, naming the user, and stores nothing of the batch", async () => {
+    await store.deleteUser("gone");
+    const batch = [
+      { user: "ok", item: "i1", value: 1, timestamp: 1, kind: "view" },
+      { user: "gone", item: "i2", value: 1, timestamp: 2, kind: "view" },
+    ];
+    const error = await store.appendEvents(batch).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ErasedUserError);
+    expect((error as ErasedUserError).code).toBe("USER_ERASED");
+    expect((error as ErasedUserError).userIds).toEqual(["gone"]);
+    expect((error as Error).message).toContain('"gone"');
+    expect(await store.readUserEvents("gone")).toEqual([]);
+    expect(await store.readUserEvents("ok")).toEqual([]);
+    expect(await store.eventUsers()).toEqual([]);
+    // Across several atomic chunks (Redis sends 100 events per script) the refusal is still whole.
+    const big = Array.from({ length: 1200 }, (_, i) => ({ ...batch[0]!, item: `i${i}` }));
+    big.push(batch[1]!);
+    await expect(store.appendEvents(big)).rejects.toBeInstanceOf(ErasedUserError);
+    expect(await store.readUserEvents("ok")).toEqual([]);
   });
 
   it("erases a user everywhere and keeps them out of later versions", async () => {

@@ -1,35 +1,71 @@
-import { timingSafeEqual } from "node:crypto";
-import type { TandemConfig } from "@tandem/core";
+import rateLimit from "@fastify/rate-limit";
+import { ForbiddenError, type TandemConfig } from "@tandem/core";
 import type { RankingEngine } from "@tandem/serving";
+import type { FeatureStore } from "@tandem/store";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
+import { Authorizer, type Scope } from "./auth.js";
 import { toHttpError } from "./http-errors.js";
+import { registerJsonParser } from "./json-body.js";
 import { createMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import type { QueueStats } from "./queue-stats.js";
 import { parseRequest, requestSchemas } from "./schemas.js";
 
 export interface AppOptions {
   config: TandemConfig;
   engine: RankingEngine;
-  /** Fastify's logger: off (default, tests) or a level (the process entry point passes config.api.logLevel). */
-  logger?: false | { level: string };
+  /** Fastify's logger: off (default, tests) or pino options (the entry point passes config.api.logLevel). */
+  logger?: false | { level: string; stream?: { write(line: string): void } };
+  /** Read on /metrics scrapes: the live version's id, age and evaluation. */
+  store?: FeatureStore;
+  /** Read on /metrics scrapes: the pipeline's queue depths and failed/stalled jobs (Redis only). */
+  queues?: QueueStats;
 }
 
-function hasValidKey(request: FastifyRequest, keys: readonly string[]): boolean {
-  const given = request.headers["x-api-key"];
-  if (typeof given !== "string") return false;
-  const a = Buffer.from(given);
-  return keys.some((k) => {
-    const b = Buffer.from(k);
-    return a.length === b.length && timingSafeEqual(a, b);
-  });
+/** Ids are ≤ 256 characters (schemas.ts); a URL-encoded one can take up to 12 bytes per character. */
+const MAX_PARAM_LENGTH = 256 * 12;
+
+/** Explanations name the user's recent items: stripped unless asked for (and allowed). */
+function withoutExplanations<T extends { items: { explanation?: unknown }[] }>(
+  response: T,
+  keep: boolean,
+): T {
+  if (!keep) for (const item of response.items) delete item.explanation;
+  return response;
 }
 
 /** Builds the HTTP app around an engine: validation, auth, errors, metrics and OpenAPI. */
-export function buildApp({ config, engine, logger = false }: AppOptions): FastifyInstance {
-  const app = Fastify({ logger, bodyLimit: config.api.bodyLimitBytes });
-  const schemas = requestSchemas(config.api);
-  const metrics = createMetrics();
-  const document = openApiDocument(schemas);
+export function buildApp({ config, engine, logger = false, store, queues }: AppOptions): FastifyInstance {
+  const app = Fastify({
+    logger,
+    bodyLimit: config.api.bodyLimitBytes,
+    trustProxy: config.api.trustProxy,
+    routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
+  });
+  const api = config.api;
+  const schemas = requestSchemas(api);
+  const metrics = createMetrics({
+    timeoutMs: api.metricsTimeoutMs,
+    log: (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read"),
+    ...(store && { store }),
+    ...(queues && { queues }),
+  });
+  const document = openApiDocument(schemas, api.openReads);
+  // Counts failed authentications only (see Authorizer); no route is limited as such.
+  app.register(rateLimit, { global: false });
+  registerJsonParser(app);
+  const auth = new Authorizer(app, api, (reason) => metrics.authFailures.inc({ reason }));
+  /** The caller's scope on a read route: anonymous when reads are open and no key is sent. */
+  const read = async (request: FastifyRequest): Promise<Scope | "anonymous"> =>
+    api.openReads && request.headers["x-api-key"] === undefined
+      ? "anonymous"
+      : auth.require(request, "read", "this route");
+  const mayExplain = (scope: Scope | "anonymous", explain: boolean) => {
+    if (explain && scope !== "admin")
+      throw new ForbiddenError(
+        "explain: true requires an admin-scope key (explanations reveal the user's recent items)",
+      );
+  };
 
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
@@ -38,37 +74,47 @@ export function buildApp({ config, engine, logger = false }: AppOptions): Fastif
       reply.elapsedTime / 1000,
     );
   });
-  app.setErrorHandler(async (error, _request, reply) => {
+  app.setErrorHandler(async (error, request, reply) => {
     const { status, body } = toHttpError(error);
-    if (status >= 500 && status !== 503) app.log.error(error);
+    if (status === 503) request.log.warn({ err: error }, "feature store unavailable");
+    else if (status >= 500) request.log.error(error);
+    if (error instanceof Error && "retryAfterSeconds" in error)
+      reply.header("retry-after", String(error.retryAfterSeconds));
     return reply.status(status).send(body);
   });
-  const requireKey = async (request: FastifyRequest) => {
-    if (!hasValidKey(request, config.api.apiKeys)) {
-      const err = Object.assign(new Error("a valid x-api-key header is required"), { statusCode: 401 });
-      throw err;
-    }
-  };
 
-  app.post("/v1/recommend", async (request) =>
-    engine.recommend(parseRequest(schemas.recommend, request.body)),
-  );
-  app.post("/v1/rank", async (request) => engine.rank(parseRequest(schemas.rank, request.body)));
-  app.get<{ Params: { id: string } }>("/v1/items/:id/similar", async (request) => {
-    const { k } = parseRequest(schemas.similarQuery, request.query);
-    return engine.similar(request.params.id, k);
+  app.post("/v1/recommend", async (request) => {
+    const scope = await read(request);
+    const body = parseRequest(schemas.recommend, request.body);
+    mayExplain(scope, body.explain);
+    return withoutExplanations(await engine.recommend(body), body.explain);
   });
-  app.post("/v1/events", { preHandler: requireKey }, async (request, reply) => {
+  app.post("/v1/rank", async (request) => {
+    const scope = await read(request);
+    const body = parseRequest(schemas.rank, request.body);
+    mayExplain(scope, body.explain);
+    return withoutExplanations(await engine.rank(body), body.explain);
+  });
+  app.get("/v1/items/:id/similar", async (request) => {
+    await read(request);
+    const { id } = parseRequest(schemas.idParams, request.params);
+    const { k } = parseRequest(schemas.similarQuery, request.query);
+    return engine.similar(id, k);
+  });
+  app.post("/v1/events", async (request, reply) => {
+    await auth.require(request, "write", "POST /v1/events");
     const { events } = parseRequest(schemas.events, request.body);
     return reply.status(202).send(await engine.ingest(events));
   });
-  app.delete<{ Params: { id: string } }>("/v1/users/:id", { preHandler: requireKey }, async (request) =>
-    engine.eraseUser(request.params.id),
-  );
+  app.delete("/v1/users/:id", async (request) => {
+    await auth.require(request, "admin", "erasing a user");
+    const { id } = parseRequest(schemas.idParams, request.params);
+    return engine.eraseUser(id);
+  });
   app.get("/healthz", async () => ({ status: "ok" }));
   app.get("/readyz", async () => ({ status: "ready", ...(await engine.ready()) }));
   app.get("/metrics", async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.registry.metrics()),
+    reply.type(metrics.registry.contentType).send(await metrics.scrape()),
   );
   app.get("/openapi.json", async () => document);
   return app;

@@ -10,7 +10,14 @@ export const statusOf: Record<ErrorCode, number> = {
   DATA_EMPTY: 500,
   ARTIFACT_INVALID: 500,
   UNAVAILABLE: 503,
+  UNAUTHORIZED: 401,
+  FORBIDDEN: 403,
+  RATE_LIMITED: 429,
+  USER_ERASED: 409,
 };
+
+/** Outage details (hosts, ports, cluster nodes) go to the log, never to the client. */
+export const UNAVAILABLE_MESSAGE = "the feature store is unavailable or has no live version; retry later";
 
 export interface ErrorBody {
   error: string;
@@ -23,8 +30,10 @@ export function toHttpError(error: unknown): { status: number; body: ErrorBody }
   if (error instanceof RequestValidationError) {
     return { status: 400, body: { error: "INVALID_ARGUMENT", message: error.message, issues: error.issues } };
   }
-  if (error instanceof TandemError)
-    return { status: statusOf[error.code], body: { error: error.code, message: error.message } };
+  if (error instanceof TandemError) {
+    const message = error.code === "UNAVAILABLE" ? UNAVAILABLE_MESSAGE : error.message;
+    return { status: statusOf[error.code], body: { error: error.code, message } };
+  }
   const fastify = error as { statusCode?: number; code?: string; message?: string };
   if (fastify.code === "FST_ERR_CTP_BODY_TOO_LARGE") {
     return {

@@ -3,18 +3,32 @@
  * REDIS_URL / TANDEM_STORE_REDIS_URL is set (production; events schedule BullMQ update-user jobs),
  * else an empty in-memory store (use `tandem serve` for the embedded all-in-one).
  */
-import { loadConfig } from "@tandem/core";
+import { ConfigError } from "@tandem/core";
 import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
 import { createFeatureStore, redisUrlFrom } from "@tandem/store";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
+import { QueueStats } from "./queue-stats.js";
+import { startupConfig } from "./startup-config.js";
 
-const config = loadConfig();
+/** Stops the process with the error's code and message (no stack trace) before the port opens. */
+function configOrExit() {
+  try {
+    return startupConfig();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stderr.write(`ranking-api: ${error.code}: ${error.message}\n`);
+    process.exit(2);
+  }
+}
+
+const config = configOrExit();
 const store = createFeatureStore(config);
 const url = redisUrlFrom(config);
 const closers: (() => Promise<unknown>)[] = [() => store.close()];
 let scheduleUpdates = async (_users: string[]) => {};
+let queueStats: QueueStats | undefined;
 if (url !== null) {
   const queues = new PipelineQueues({
     connection: url,
@@ -25,6 +39,7 @@ if (url !== null) {
   const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const scheduler = new UserUpdateScheduler(redis, queues.keys, queues, config.worker.updateDelayMs);
   scheduleUpdates = (users) => scheduler.schedule(users);
+  queueStats = new QueueStats(queues, redis);
   closers.push(
     () => queues.close(),
     () => redis.quit(),
@@ -35,8 +50,22 @@ const engine = new StoreRankingEngine({
   timeoutMs: config.api.storeTimeoutMs,
   itemCacheSize: config.api.itemCacheSize,
   scheduleUpdates,
+  eventIdWindowMs: config.api.eventIdWindowMs,
 });
-const app = buildApp({ config, engine, logger: { level: config.api.logLevel } });
+const app = buildApp({
+  config,
+  engine,
+  logger: { level: config.api.logLevel },
+  store,
+  ...(queueStats && { queues: queueStats }),
+});
+for (const [scope, keys, refused] of [
+  ["write", config.api.writeKeys, "POST /v1/events"],
+  ["admin", config.api.adminKeys, "DELETE /v1/users/:id and explain: true"],
+  ["read", config.api.openReads ? ["open"] : config.api.readKeys, "the read routes (api.openReads is false)"],
+] as const) {
+  if (keys.length === 0) app.log.warn(`no ${scope} keys configured: ${refused} refuse every request`);
+}
 await app.listen({ host: config.api.host, port: config.api.port });
 
 const stop = async () => {

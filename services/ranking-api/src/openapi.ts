@@ -6,14 +6,23 @@ const json = (schema: z.ZodType) => ({
 });
 const errors = {
   "400": { description: "Invalid request; `issues` lists every offending field." },
-  "401": { description: "Missing or wrong `x-api-key`." },
+  "401": { description: "UNAUTHORIZED: missing or unknown `x-api-key`." },
+  "403": {
+    description:
+      "FORBIDDEN: the key's scope does not allow this (e.g. `explain: true` without an admin key).",
+  },
   "413": { description: "Body larger than the configured limit." },
-  "503": { description: "The feature store is unavailable; retry later." },
+  "429": {
+    description: "RATE_LIMITED: too many failed authentications from this client; see `retry-after`.",
+  },
+  "503": { description: "The feature store is unavailable; retry later (details are in the server log)." },
 };
 
 /** The OpenAPI 3.1 description, generated from the same zod schemas that validate requests. */
-export function openApiDocument(schemas: RequestSchemas) {
+export function openApiDocument(schemas: RequestSchemas, openReads: boolean) {
   const secured = [{ apiKey: [] }];
+  // Open reads: a key is optional (and needed, with the admin scope, for `explain: true`).
+  const reads = openReads ? [{}, { apiKey: [] }] : secured;
   return {
     openapi: "3.1.0",
     info: { title: "Tandem ranking API", version: "1" },
@@ -22,7 +31,8 @@ export function openApiDocument(schemas: RequestSchemas) {
       "/v1/recommend": {
         post: {
           summary:
-            "Top-k items for a user, with a per-signal explanation. Unknown users get a cold-start answer.",
+            "Top-k items for a user; per-signal explanations with `explain: true` (admin key). Unknown users get a cold-start answer.",
+          security: reads,
           requestBody: { required: true, content: json(schemas.recommend) },
           responses: { "200": { description: "Ranked items." }, ...errors },
         },
@@ -30,6 +40,7 @@ export function openApiDocument(schemas: RequestSchemas) {
       "/v1/rank": {
         post: {
           summary: "Reranks the caller's own candidate items for a user; unknown item ids are reported.",
+          security: reads,
           requestBody: { required: true, content: json(schemas.rank) },
           responses: { "200": { description: "Ranked items and unknownItems." }, ...errors },
         },
@@ -37,8 +48,9 @@ export function openApiDocument(schemas: RequestSchemas) {
       "/v1/items/{id}/similar": {
         get: {
           summary: "Items most similar in meaning to an item.",
+          security: reads,
           parameters: [
-            { name: "id", in: "path", required: true, schema: { type: "string" } },
+            { name: "id", in: "path", required: true, schema: { type: "string", maxLength: 256 } },
             { name: "k", in: "query", schema: { type: "integer", minimum: 1 } },
           ],
           responses: {
@@ -50,18 +62,25 @@ export function openApiDocument(schemas: RequestSchemas) {
       },
       "/v1/events": {
         post: {
-          summary: "Appends interaction events durably and schedules each user's profile update.",
+          summary:
+            "Appends interaction events durably (write key) and schedules each user's profile update. A retry with the same `eventId`s stores nothing twice.",
           security: secured,
           requestBody: { required: true, content: json(schemas.events) },
-          responses: { "202": { description: "Accepted." }, ...errors },
+          responses: {
+            "202": { description: "`accepted` (stored now), `duplicates` (stored before), `unknownItems`." },
+            "409": { description: "USER_ERASED: an event names an erased user; nothing was stored." },
+            ...errors,
+          },
         },
       },
       "/v1/users/{id}": {
         delete: {
           summary:
-            "Privacy erasure: removes the user's events, profile and candidates, and excludes them from later runs.",
+            "Privacy erasure (admin key): removes the user's events, profile and candidates, and excludes them from later runs.",
           security: secured,
-          parameters: [{ name: "id", in: "path", required: true, schema: { type: "string" } }],
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", maxLength: 256 } },
+          ],
           responses: { "200": { description: "Erased." }, ...errors },
         },
       },

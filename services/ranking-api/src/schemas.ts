@@ -3,6 +3,12 @@ import { z } from "zod";
 import { RequestValidationError } from "./http-errors.js";
 
 const id = z.string().min(1).max(256);
+const explain = z
+  .boolean()
+  .default(false)
+  .describe("Per-signal explanations; they reveal the user's recent items, so they need an admin key.");
+
+const iso = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
 /** Request schemas; limits come from the config so operators can tune them. Also the OpenAPI source. */
 export function requestSchemas(api: TandemConfig["api"]) {
@@ -20,8 +26,16 @@ export function requestSchemas(api: TandemConfig["api"]) {
         .optional(),
       diversity: z.number().min(0).max(1).optional(),
       popularityPenalty: z.number().min(0).max(1).optional(),
+      explain,
     }),
-    rank: z.strictObject({ userId: id, itemIds: z.array(id).min(1).max(api.maxRankItems), k: k.optional() }),
+    rank: z.strictObject({
+      userId: id,
+      itemIds: z.array(id).min(1).max(api.maxRankItems),
+      k: k.optional(),
+      explain,
+    }),
+    /** Path parameters naming a user or an item: the same limit as in bodies. */
+    idParams: z.strictObject({ id }),
     similarQuery: z.strictObject({ k: z.coerce.number().int().min(1).max(api.maxK).default(10) }),
     events: z.strictObject({
       events: z
@@ -29,9 +43,22 @@ export function requestSchemas(api: TandemConfig["api"]) {
           z.strictObject({
             userId: id,
             itemId: id,
-            value: z.number().finite().optional(),
-            timestamp: z.number().finite().positive().optional(),
+            value: z.number().finite().min(-api.eventMaxAbsValue).max(api.eventMaxAbsValue).optional(),
+            timestamp: z
+              .number()
+              .min(api.eventMinTimestamp, `Unix seconds, not before ${iso(api.eventMinTimestamp)}`)
+              .refine(
+                (t) => t <= Date.now() / 1000 + api.eventMaxFutureSeconds,
+                `Unix seconds, at most ${api.eventMaxFutureSeconds} s in the future`,
+              )
+              .optional(),
             kind: z.string().min(1).max(64).optional(),
+            eventId: z
+              .string()
+              .min(1)
+              .max(128)
+              .optional()
+              .describe("Client id of the event: a retry with the same userId and eventId is stored once."),
           }),
         )
         .min(1)

@@ -1,58 +1,33 @@
 import { loadConfig } from "@tandem/core";
 import { StoreRankingEngine } from "@tandem/serving";
-import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore } from "@tandem/store";
-import { TestRedis } from "@tandem/store/testing";
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type FeatureStore, MemoryFeatureStore } from "@tandem/store";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { publishFixture } from "./fixture.js";
-
-const KEY = "test-key-0123456789abcdef";
-
-let redis: TestRedis;
-let namespaces = 0;
-beforeAll(async () => {
-  redis = await TestRedis.start();
-});
-afterAll(() => redis.stop());
+import { ADMIN_KEY, storeBackends, testApp, WRITE_KEY } from "./harness.js";
 
 /** One suite, run against every store backend: the embedded memory store and a real redis-server. */
-const backends: [string, () => FeatureStore][] = [
-  ["memory", () => new MemoryFeatureStore()],
-  [
-    "redis",
-    () => new RedisFeatureStore({ redis: redis.url, namespace: `${redis.namespace}-${namespaces++}` }),
-  ],
-];
+const backends = storeBackends();
 
 describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
   let store: FeatureStore;
   let scheduled: string[][];
   let app: ReturnType<typeof buildApp>;
 
+  let post: ReturnType<typeof testApp>["post"];
+
   beforeEach(async () => {
     store = makeStore();
-    scheduled = [];
     await publishFixture(store);
-    const config = loadConfig({ api: { apiKeys: [KEY], maxK: 50, bodyLimitBytes: 2048 } }, {});
-    const engine = new StoreRankingEngine({
-      store,
-      timeoutMs: 1000,
-      scheduleUpdates: async (users) => {
-        scheduled.push(users);
-      },
-    });
-    app = buildApp({ config, engine });
+    ({ app, scheduled, post } = testApp(store));
   });
   afterEach(async () => {
     await app.close();
     await store.close();
   });
 
-  const post = (url: string, payload: unknown, headers: Record<string, string> = {}) =>
-    app.inject({ method: "POST", url, payload: payload as object, headers });
-
   it("recommends precomputed candidates ordered by the fusion, with explanations and sources", async () => {
-    const r = await post("/v1/recommend", { userId: "u1", k: 2 });
+    const r = await post("/v1/recommend", { userId: "u1", k: 2, explain: true }, ADMIN_KEY);
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body.mode).toBe("precomputed");
@@ -143,21 +118,26 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     expect(r.json().error).toBe("PAYLOAD_TOO_LARGE");
   });
 
-  it("requires an API key for events and erasure", async () => {
+  it("requires a write key for events", async () => {
     const event = { events: [{ userId: "u1", itemId: "a" }] };
-    expect((await post("/v1/events", event)).statusCode).toBe(401);
-    expect((await post("/v1/events", event, { "x-api-key": "wrong-key-0123456789" })).statusCode).toBe(401);
-    const ok = await post("/v1/events", event, { "x-api-key": KEY });
+    const missing = await post("/v1/events", event);
+    expect(missing.statusCode).toBe(401);
+    expect(missing.json().error).toBe("UNAUTHORIZED");
+    expect((await post("/v1/events", event, "wrong-key-0123456789")).json().error).toBe("UNAUTHORIZED");
+    const ok = await post("/v1/events", event, WRITE_KEY);
     expect(ok.statusCode).toBe(202);
-    expect(ok.json()).toEqual({ accepted: 1 });
+    expect(ok.json()).toEqual({ accepted: 1, duplicates: 0, unknownItems: [] });
     expect(scheduled).toEqual([["u1"]]);
     expect((await store.readUserEvents("u1")).map((e) => e.item)).toEqual(["a"]);
-    expect((await app.inject({ method: "DELETE", url: "/v1/users/u1" })).statusCode).toBe(401);
   });
 
   it("erases a user: events, profile and candidates go from the live version", async () => {
-    await post("/v1/events", { events: [{ userId: "u1", itemId: "a" }] }, { "x-api-key": KEY });
-    const r = await app.inject({ method: "DELETE", url: "/v1/users/u1", headers: { "x-api-key": KEY } });
+    await post("/v1/events", { events: [{ userId: "u1", itemId: "a" }] }, WRITE_KEY);
+    const r = await app.inject({
+      method: "DELETE",
+      url: "/v1/users/u1",
+      headers: { "x-api-key": ADMIN_KEY },
+    });
     expect(r.statusCode).toBe(200);
     expect(await store.getUserFeatures("u1")).toBeNull();
     expect(await store.readUserEvents("u1")).toEqual([]);
@@ -181,6 +161,11 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     expect(
       doc.paths["/v1/rank"].post.requestBody.content["application/json"].schema.properties.itemIds.maxItems,
     ).toBe(1000);
+    const schema = (path: string, method: string) =>
+      doc.paths[path][method].requestBody.content["application/json"].schema;
+    expect(schema("/v1/recommend", "post").properties.explain.default).toBe(false);
+    expect(schema("/v1/events", "post").properties.events.items.properties.eventId.maxLength).toBe(128);
+    expect(doc.paths["/v1/users/{id}"].delete.responses["403"]).toBeDefined();
   });
 
   it("is not ready before anything is published", async () => {

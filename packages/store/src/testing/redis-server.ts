@@ -115,6 +115,17 @@ export class TestRedis {
     await gone;
   }
 
+  /** Freezes the server (SIGSTOP): connections stay open, commands queue unanswered, as in a stall. */
+  pause(): void {
+    if (!this.process) throw new Error("cannot pause an external or stopped redis-server");
+    this.process.kill("SIGSTOP");
+  }
+
+  /** Resumes a paused server (SIGCONT): it then runs every command sent during the stall. */
+  resume(): void {
+    this.process?.kill("SIGCONT");
+  }
+
   /** Kills the server and starts a new one on the same port: empty, or with its data if `persistence`. */
   async restart(): Promise<void> {
     await this.kill();
