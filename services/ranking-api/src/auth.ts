@@ -60,16 +60,9 @@ export class Authorizer {
     return this.limiter;
   }
 
-  /**
-   * Throws unless the request may do `what` with scope `need`. With `anonymous` (open reads), a request
-   * without a key acts with the read scope.
-   */
-  async require(request: FastifyRequest, need: Scope, what: string, anonymous = false): Promise<Scope> {
+  /** Throws unless the request's key may do `what` (scope `need`); returns the key's scope. */
+  async require(request: FastifyRequest, need: Scope, what: string): Promise<Scope> {
     const given = request.headers["x-api-key"];
-    if (given === undefined && anonymous) {
-      if (allows("read", need)) return "read";
-      throw new ForbiddenError(`${what} requires a key with the ${need} scope`);
-    }
     const peek = await this.limit()(request, { increment: false });
     // Already limited: refused without a log line each (the counter metric still counts them).
     if (peek.isExceeded) this.refuse(request, "limited", peek.ttlInSeconds ?? 60, false);
