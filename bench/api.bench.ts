@@ -1,9 +1,14 @@
 /**
- * Ranking API latency and throughput on loopback, against a real Redis holding ml-latest-small features
- * (Tandem trained on all interactions, 200 candidates per user). The API runs in its own process, as in
- * production; autocannon runs here. Starts its own redis-server.
+ * Ranking API latency against its floor, on loopback with a real Redis holding ml-latest-small features
+ * (Tandem trained on all interactions, 200 candidates per user). Cores pinned: the API and the floor
+ * server on core 1 (`taskset -c 1`), this process (load generator) and redis-server on core 0.
+ * The floor is a benchmark-only fastify route doing one Redis GET of a user-features-sized value and
+ * sending it back: what any RPC in front of this Redis costs. Every table measures it in the same run.
+ * BENCH_API_PROFILE=1 adds a `node --cpu-prof` run per route (summarised as "where the time goes");
+ * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadConfig, markdownTable, Rng } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
@@ -13,13 +18,20 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
+import { type LatencyStats, openLoop, sequential, type Target } from "./api/load.js";
+import { summariseProfiles } from "./api/profile-summary.js";
+import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
 const root = join(import.meta.dirname, "..");
+const results = join(import.meta.dirname, "results");
 const config = loadConfig({}, {});
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
-let api: ChildProcess | null = null;
+const servers: PinnedServer[] = [];
+const SEQ_S = 5;
+const LOAD_S = 10;
+const RATE = 500;
 
 try {
   process.stderr.write("training Tandem on ml-latest-small and publishing to Redis ...\n");
@@ -33,87 +45,283 @@ try {
   await writeTandemVersion(store, "bench", dataset, model.stages, model.fusion!, { keep: 200 });
   await store.publish("bench");
 
-  const port = await freePort();
-  api = spawn(process.execPath, ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")], {
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      TANDEM_STORE_NAMESPACE: "bench",
-      TANDEM_API_PORT: String(port),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 200) throw new Error("ranking API did not become ready");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Load generator and redis-server on core 0; servers on core 1.
+  pin(process.pid, 0);
+  pin(Number(/process_id:(\d+)/.exec(await store.redis.info("server"))![1]), 0);
 
+  // The floor's value: the bytes /v1/recommend needs of a user (candidates, scalars, MF vector).
   const users = dataset.users.ids();
+  const sample = (await store.getUserFeatures(users[0]!))!;
+  const cols = sample.columns.length;
+  const floorBytes =
+    8 +
+    sample.candidates!.items.length * 4 * (1 + cols) +
+    JSON.stringify(sample.scalars).length +
+    sample.vectors["mf"]!.length * 4;
+  await store.redis.set("bench-floor", Buffer.alloc(floorBytes, 7));
+
+  const hasBuild = existsSync(join(root, "scripts/build.mjs"));
+  if (hasBuild) execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
+  const runtimes: Record<string, string[]> = hasBuild
+    ? {
+        compiled: [join(root, "services/ranking-api/dist/main.js")],
+        tsx: ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")],
+      }
+    : { tsx: ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")] };
+  const main = Object.keys(runtimes)[0]!;
+  const apiEnv = (port: number) => ({
+    REDIS_URL: redis.url,
+    TANDEM_STORE_NAMESPACE: "bench",
+    TANDEM_API_PORT: String(port),
+  });
+  const startApi = async (runtime: string, extra: string[] = []) => {
+    const port = await freePort();
+    const s = await PinnedServer.start(1, [...extra, ...runtimes[runtime]!], apiEnv(port), port);
+    servers.push(s);
+    return s;
+  };
+  const floorPort = await freePort();
+  const floor = await PinnedServer.start(
+    1,
+    [join(import.meta.dirname, "api/floor-server.mjs")],
+    { REDIS_URL: redis.url, FLOOR_KEY: "bench-floor", PORT: String(floorPort) },
+    floorPort,
+  );
+  servers.push(floor);
+
   const items = dataset.items.ids();
   const rng = new Rng(1);
   const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)]!;
-  const bodies = {
-    recommend: () => ({ userId: pick(users), k: 10 }),
-    rank100: () => ({ userId: pick(users), itemIds: Array.from({ length: 100 }, () => pick(items)), k: 10 }),
-    rank300: () => ({ userId: pick(users), itemIds: Array.from({ length: 300 }, () => pick(items)), k: 10 }),
+  const routes = {
+    floor: { path: "/floor", body: () => ({ userId: pick(users), k: 10 }) },
+    recommend: { path: "/v1/recommend", body: () => ({ userId: pick(users), k: 10 }) },
+    rank100: {
+      path: "/v1/rank",
+      body: () => ({ userId: pick(users), itemIds: Array.from({ length: 100 }, () => pick(items)), k: 10 }),
+    },
+    rank300: {
+      path: "/v1/rank",
+      body: () => ({ userId: pick(users), itemIds: Array.from({ length: 300 }, () => pick(items)), k: 10 }),
+    },
   };
-  const run = async (path: string, body: () => object, rate: number | undefined, seconds: number) => {
-    // Warm-up: JIT, the version context, the item-vector paths.
-    await autocannon({
-      url: `${base}${path}`,
+  type Route = keyof typeof routes;
+  const target = (s: PinnedServer, r: Route): Target => ({ base: s.base, ...routes[r] });
+  const warm = (t: Target) => openLoop(t, 1000, 2);
+  const throughput = async (t: Target) => {
+    const r = await autocannon({
+      url: `${t.base}${t.path}`,
       method: "POST",
-      duration: 2,
-      connections: 4,
+      duration: LOAD_S,
+      connections: 16,
       headers: { "content-type": "application/json" },
-      requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(body()) }) }],
+      requests: [{ setupRequest: (q) => ({ ...q, body: JSON.stringify(t.body()) }) }],
     });
-    const result = await autocannon({
-      url: `${base}${path}`,
-      method: "POST",
-      duration: seconds,
-      connections: rate ? 8 : 16,
-      ...(rate ? { overallRate: rate } : {}),
-      headers: { "content-type": "application/json" },
-      requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(body()) }) }],
-    });
-    const errors = result.errors + result.timeouts + result.non2xx;
-    return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors };
+    return { rps: r.requests.average, errors: r.errors + r.timeouts + r.non2xx };
+  };
+  const withProbe = async <T>(s: PinnedServer, work: () => Promise<T>): Promise<[T, Probe]> => {
+    s.resetProbe();
+    const out = await work();
+    return [out, await s.readProbe()];
   };
 
-  const rows: (string | number)[][] = [];
-  for (const [name, path, body, rate] of [
-    ["/v1/recommend (k=10, 200 candidates reranked)", "/v1/recommend", bodies.recommend, 500],
-    ["/v1/rank, 100 candidates", "/v1/rank", bodies.rank100, 500],
-    ["/v1/rank, 300 candidates", "/v1/rank", bodies.rank300, 500],
-    ["/v1/recommend, max throughput (16 connections)", "/v1/recommend", bodies.recommend, undefined],
-  ] as const) {
-    process.stderr.write(`load: ${name}\n`);
-    const r = await run(path, body, rate, 10);
-    rows.push([name, rate ? `${rate} req/s` : "unbounded", r.p50, r.p99, Math.round(r.rps), r.errors]);
+  type Row = { route: string; stats: LatencyStats; probe: Probe };
+  const measure = async (runtime: string) => {
+    const api = await startApi(runtime);
+    const server = (r: Route) => (r === "floor" ? floor : api);
+    const out = {
+      sequential: [] as Row[],
+      loaded: [] as Row[],
+      throughput: [] as { route: string; rps: number; errors: number }[],
+    };
+    for (const r of Object.keys(routes) as Route[]) {
+      process.stderr.write(`[${runtime}] sequential ${r}\n`);
+      await warm(target(server(r), r));
+      const [stats, probe] = await withProbe(server(r), () => sequential(target(server(r), r), SEQ_S));
+      out.sequential.push({ route: r, stats, probe });
+    }
+    for (const r of Object.keys(routes) as Route[]) {
+      process.stderr.write(`[${runtime}] ${RATE} req/s ${r}\n`);
+      const [stats, probe] = await withProbe(server(r), () => openLoop(target(server(r), r), RATE, LOAD_S));
+      out.loaded.push({ route: r, stats, probe });
+    }
+    for (const r of ["floor", "recommend"] as Route[]) {
+      process.stderr.write(`[${runtime}] max throughput ${r}\n`);
+      out.throughput.push({ route: r, ...(await throughput(target(server(r), r))) });
+    }
+    await api.stop();
+    return out;
+  };
+  const runs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
+
+  let profiles: Record<string, { category: string; share: number }[]> = {};
+  const save = () => {
+    const data = { date: new Date().toISOString(), machine: machine(), floorBytes, main, runs, profiles };
+    if (process.env["BENCH_API_SAVE"])
+      writeFileSync(
+        join(results, `api-${process.env["BENCH_API_SAVE"]}.json`),
+        JSON.stringify(data, null, 1),
+      );
+    return data;
+  };
+  save();
+  if (process.env["BENCH_API_PROFILE"]) {
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
+      process.stderr.write(`[${main}] cpu profile ${r}\n`);
+      const dir = join(results, "profiles", r);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const api = await startApi(main, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+      await warm(target(api, r));
+      await throughput(target(api, r));
+      await api.stop();
+      profiles[r] = summariseProfiles(dir);
+    }
   }
-
+  const data = save();
+  const beforeFile = join(results, "api-before.json");
+  const before = existsSync(beforeFile)
+    ? (JSON.parse(readFileSync(beforeFile, "utf8")) as typeof data)
+    : null;
+  if (!process.env["BENCH_API_PROFILE"] && before) profiles = {};
   writeSection(
     "api",
-    "Ranking API latency (loopback, real Redis)",
-    `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 65-d MF and
-512-d USE-lite vectors) in a redis-server started by the benchmark; the API (\`services/ranking-api\`) in its
-own Node process; autocannon in the benchmark process, 10 s per row after a 2 s warm-up. All three share the
-${machine().split(",")[0]}: the load generator competes with the server for the same two cores.
-Users and item ids are drawn at random per request; /v1/rank items are mostly outside the user's candidates,
-so their vectors are read from Redis (one HMGET per kind, sent together).
-
-${markdownTable(["Route", "Offered load", "p50 ms", "p99 ms", "Achieved req/s", "Errors"], rows)}
-
-Targets (issue 6): p99 ≤ 5 ms for 100 candidates and ≤ 10 ms for 300 at 500 req/s; /v1/recommend ≥ 2,000 req/s.`,
+    "Ranking API latency against the floor (pinned cores, real Redis)",
+    render(data, before),
   );
 } finally {
-  api?.kill("SIGTERM");
+  for (const s of servers) await s.stop().catch(() => {});
   await store.close();
   await redis.stop();
+}
+
+function render(data: any, before: any): string {
+  const f = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+  const label: Record<string, string> = {
+    floor: "floor (1 GET, same bytes)",
+    recommend: "/v1/recommend k=10",
+    rank100: "/v1/rank 100 items",
+    rank300: "/v1/rank 300 items",
+  };
+  const seqTable = (run: any) => {
+    const fl = run.sequential.find((r: any) => r.route === "floor").stats;
+    return markdownTable(
+      ["Route", "p50 ms", "p90 ms", "p99 ms", "p50 ÷ floor", "p99 ÷ floor", "requests"],
+      run.sequential.map((r: any) => [
+        label[r.route]!,
+        f(r.stats.p50),
+        f(r.stats.p90),
+        f(r.stats.p99),
+        `${(r.stats.p50 / fl.p50).toFixed(2)}×`,
+        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        r.stats.n,
+      ]),
+    );
+  };
+  const loadTable = (run: any) => {
+    const fl = run.loaded.find((r: any) => r.route === "floor").stats;
+    return markdownTable(
+      [
+        "Route",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "p99 ÷ floor",
+        "loop delay p50/p99/max ms",
+        "GC pauses (n, total, max ms)",
+        "errors",
+      ],
+      run.loaded.map((r: any) => [
+        label[r.route]!,
+        f(r.stats.p50),
+        f(r.stats.p99),
+        f(r.stats.max),
+        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        `${f(r.probe.eld.p50)} / ${f(r.probe.eld.p99)} / ${f(r.probe.eld.max)}`,
+        `${r.probe.gc.count}, ${f(r.probe.gc.ms)}, ${f(r.probe.gc.maxMs)}`,
+        r.stats.errors,
+      ]),
+    );
+  };
+  const tpTable = (run: any) =>
+    markdownTable(
+      ["Route (16 connections, unbounded)", "req/s", "÷ floor", "errors"],
+      run.throughput.map((r: any) => [
+        label[r.route]!,
+        Math.round(r.rps),
+        `${(r.rps / run.throughput[0].rps).toFixed(2)}×`,
+        r.errors,
+      ]),
+    );
+  const profileTable = (p: any) => {
+    const cats = [
+      ...new Set(Object.values(p).flatMap((rows: any) => rows.map((r: any) => r.category))),
+    ] as string[];
+    const routes = Object.keys(p);
+    return markdownTable(
+      ["Busy CPU time (share)", ...routes.map((r) => label[r]!)],
+      cats.map((c) => [
+        c,
+        ...routes.map((r) => {
+          const x = p[r].find((y: any) => y.category === c);
+          return x ? `${(100 * x.share).toFixed(0)}%` : "–";
+        }),
+      ]),
+    );
+  };
+  const run = data.runs[data.main];
+  const parts = [
+    `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 66-d MF and 512-d
+USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
+${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
+core 0. **The machine was shared** with three other engineers' builds and tests during the run, so absolute
+numbers are noisy; the floor, measured in the same run, is the yardstick. Latency is measured per request with
+\`performance.now()\` (sequential: one connection, one request at a time, ${SEQ_S} s; loaded: open loop at ${RATE} req/s for
+${LOAD_S} s, each request sent on schedule whether or not earlier ones answered). Users and item ids are random
+per request; /v1/rank items are mostly outside the user's candidates, so their vectors come from the item cache
+or Redis. The floor is a benchmark-only fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the
+candidates, scalars and MF vector of a user) sent back as the response.`,
+    "### Sequential (unloaded)",
+    seqTable(run),
+    `### Open loop at ${RATE} req/s`,
+    "Loop delay: `perf_hooks.monitorEventLoopDelay` in the server over the row; GC: `PerformanceObserver('gc')`.",
+    loadTable(run),
+    "### Throughput, one API process on one core",
+    tpTable(run),
+  ];
+  if (data.runs.tsx && data.main !== "tsx") {
+    const seq = (r: any, k: string) => r.sequential.find((x: any) => x.route === k).stats;
+    const ld = (r: any, k: string) => r.loaded.find((x: any) => x.route === k).stats;
+    const tp = (r: any) => r.throughput.find((x: any) => x.route === "recommend").rps;
+    parts.push(
+      "### tsx vs compiled JavaScript (same run, /v1/recommend)",
+      markdownTable(
+        ["Runtime", "sequential p50 ms", "sequential p99 ms", `${RATE} req/s p99 ms`, "max req/s"],
+        ["compiled", "tsx"].map((rt) => [
+          rt === "compiled" ? "compiled (`node dist/main.js`)" : "tsx (`node --import tsx src/main.ts`)",
+          f(seq(data.runs[rt], "recommend").p50),
+          f(seq(data.runs[rt], "recommend").p99),
+          f(ld(data.runs[rt], "recommend").p99),
+          Math.round(tp(data.runs[rt])),
+        ]),
+      ),
+    );
+  }
+  if (Object.keys(data.profiles ?? {}).length > 0)
+    parts.push(
+      "### Where the time goes (`node --cpu-prof`, unbounded load per route)",
+      profileTable(data.profiles),
+    );
+  if (before) {
+    const b = before.runs[before.main];
+    parts.push(
+      `### Before (commit c9c1fb6, runtime ${before.main}, measured ${before.date.slice(0, 16)} with the same harness)`,
+      seqTable(b),
+      loadTable(b),
+      tpTable(b),
+    );
+    if (Object.keys(before.profiles ?? {}).length > 0)
+      parts.push("Where the time went before:", profileTable(before.profiles));
+  }
+  return parts.join("\n\n");
 }
