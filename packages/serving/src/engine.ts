@@ -16,13 +16,15 @@ export interface RecommendRequest {
   diversity?: number;
   /** In [0, 1]: 0 (default) leaves scores alone; higher values demote popular items. */
   popularityPenalty?: number;
+  /** Add each item's per-signal explanation (default false: the response stays small). */
+  explain?: boolean;
 }
 
 export interface ScoredItem {
   itemId: string;
   score: number;
-  /** Each signal's contribution to the score. */
-  explanation: Record<string, number>;
+  /** Each signal's contribution to the score; only when the request asked (`explain: true`). */
+  explanation?: Record<string, number>;
   /** Which recall sources proposed the item. */
   sources: string[];
 }
@@ -39,6 +41,8 @@ export interface RankRequest {
   userId: string;
   itemIds: string[];
   k?: number;
+  /** Add each item's per-signal explanation (default false). */
+  explain?: boolean;
 }
 
 export interface RankResponse {

@@ -1,5 +1,5 @@
 import { type Interaction, InvalidArgumentError, NotFoundError } from "@tandem/core";
-import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
+import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
 import type {
   FeatureStore,
@@ -10,6 +10,8 @@ import type {
   StoredEvent,
   UserFeatures,
   UserRecord,
+  UserRow,
+  UserRowOptions,
   VersionInfo,
   VersionSpec,
   VersionSummary,
@@ -250,6 +252,44 @@ export class MemoryFeatureStore implements FeatureStore {
         const b = hash?.get(id);
         return b ? decodeVector(b, dims) : null;
       }),
+    };
+  }
+
+  async readUser(userId: string, options: UserRowOptions = {}): Promise<UserRow | null> {
+    const v = options.version ? this.versions.get(options.version) : this.liveData();
+    if (!v || this.live === null) return null;
+    const vectors = (options.vectors ?? []).map((kind): [string, Buffer | null] => {
+      if (!(kind in v.codec.info.userKinds)) {
+        throw new InvalidArgumentError(
+          `version ${v.codec.info.version} declares no user vectors of kind ${kind}`,
+        );
+      }
+      return [kind, v.userVectors.get(kind)?.get(userId) ?? null];
+    });
+    return v.codec.decodeRow(this.live, {
+      candidates: v.candidates.get(userId) ?? null,
+      scalars: v.scalars.has(userId) ? Buffer.from(v.scalars.get(userId)!) : null,
+      vectors,
+    });
+  }
+
+  async getItemVectorsAt(
+    version: string,
+    kind: string,
+    itemIds: readonly string[],
+  ): Promise<ItemVectors | null> {
+    assertSafeName("kind", kind);
+    const v = this.versions.get(version);
+    if (!v) return null;
+    const dims = v.codec.itemVectorDims(kind);
+    const hash = v.itemVectors.get(kind);
+    return {
+      version,
+      dims,
+      vectors: decodeVectors(
+        itemIds.map((id) => hash?.get(id)),
+        dims,
+      ),
     };
   }
 

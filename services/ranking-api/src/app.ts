@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { toHttpError } from "./http-errors.js";
 import { createMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { responseSchemas } from "./response-schemas.js";
 import { parseRequest, requestSchemas } from "./schemas.js";
 
 export interface AppOptions {
@@ -50,14 +51,21 @@ export function buildApp({ config, engine, logger = false }: AppOptions): Fastif
     }
   };
 
-  app.post("/v1/recommend", async (request) =>
+  const ok = (schema: object) => ({ schema: { response: { 200: schema } } });
+  app.post("/v1/recommend", ok(responseSchemas.recommend), async (request) =>
     engine.recommend(parseRequest(schemas.recommend, request.body)),
   );
-  app.post("/v1/rank", async (request) => engine.rank(parseRequest(schemas.rank, request.body)));
-  app.get<{ Params: { id: string } }>("/v1/items/:id/similar", async (request) => {
-    const { k } = parseRequest(schemas.similarQuery, request.query);
-    return engine.similar(request.params.id, k);
-  });
+  app.post("/v1/rank", ok(responseSchemas.rank), async (request) =>
+    engine.rank(parseRequest(schemas.rank, request.body)),
+  );
+  app.get<{ Params: { id: string } }>(
+    "/v1/items/:id/similar",
+    ok(responseSchemas.similar),
+    async (request) => {
+      const { k } = parseRequest(schemas.similarQuery, request.query);
+      return engine.similar(request.params.id, k);
+    },
+  );
   app.post("/v1/events", { preHandler: requireKey }, async (request, reply) => {
     const { events } = parseRequest(schemas.events, request.body);
     return reply.status(202).send(await engine.ingest(events));

@@ -33,7 +33,7 @@ if (url !== null) {
 const engine = new StoreRankingEngine({
   store,
   timeoutMs: config.api.storeTimeoutMs,
-  itemCacheSize: config.api.itemCacheSize,
+  itemCacheMb: config.api.itemCacheMb,
   scheduleUpdates,
 });
 const app = buildApp({ config, engine, logger: { level: config.api.logLevel } });

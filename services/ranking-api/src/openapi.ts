@@ -22,7 +22,7 @@ export function openApiDocument(schemas: RequestSchemas) {
       "/v1/recommend": {
         post: {
           summary:
-            "Top-k items for a user, with a per-signal explanation. Unknown users get a cold-start answer.",
+            "Top-k items for a user (with per-signal explanations when `explain: true`). Unknown users get a cold-start answer.",
           requestBody: { required: true, content: json(schemas.recommend) },
           responses: { "200": { description: "Ranked items." }, ...errors },
         },

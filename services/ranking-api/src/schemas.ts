@@ -20,8 +20,14 @@ export function requestSchemas(api: TandemConfig["api"]) {
         .optional(),
       diversity: z.number().min(0).max(1).optional(),
       popularityPenalty: z.number().min(0).max(1).optional(),
+      explain: z.boolean().optional(),
     }),
-    rank: z.strictObject({ userId: id, itemIds: z.array(id).min(1).max(api.maxRankItems), k: k.optional() }),
+    rank: z.strictObject({
+      userId: id,
+      itemIds: z.array(id).min(1).max(api.maxRankItems),
+      k: k.optional(),
+      explain: z.boolean().optional(),
+    }),
     similarQuery: z.strictObject({ k: z.coerce.number().int().min(1).max(api.maxK).default(10) }),
     events: z.strictObject({
       events: z

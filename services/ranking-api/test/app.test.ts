@@ -52,7 +52,7 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     app.inject({ method: "POST", url, payload: payload as object, headers });
 
   it("recommends precomputed candidates ordered by the fusion, with explanations and sources", async () => {
-    const r = await post("/v1/recommend", { userId: "u1", k: 2 });
+    const r = await post("/v1/recommend", { userId: "u1", k: 2, explain: true });
     expect(r.statusCode).toBe(200);
     const body = r.json();
     expect(body.mode).toBe("precomputed");
@@ -63,6 +63,27 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     expect(body.items[0].explanation.textProfile).toBeCloseTo(1.8, 5);
     expect(body.items[0].sources).toEqual(["text"]);
     expect(body.items[1].sources).toEqual(["co-occurrence"]);
+  });
+
+  it("returns explanations only when asked (explain: true), on /v1/recommend and /v1/rank", async () => {
+    for (const [url, body] of [
+      ["/v1/recommend", { userId: "u1", k: 2 }],
+      ["/v1/recommend", { userId: "stranger", k: 2 }],
+      ["/v1/rank", { userId: "u1", itemIds: ["a", "c"] }],
+    ] as const) {
+      const plain = (await post(url, body)).json();
+      expect(plain.items.length).toBe(2);
+      for (const item of plain.items)
+        expect(Object.keys(item).sort()).toEqual(["itemId", "score", "sources"]);
+      const explained = (await post(url, { ...body, explain: true })).json();
+      expect(explained.items.map((i: { itemId: string }) => i.itemId)).toEqual(
+        plain.items.map((i: { itemId: string }) => i.itemId),
+      );
+      for (const item of explained.items) expect(Object.keys(item.explanation).length).toBeGreaterThan(0);
+    }
+    const rank = (await post("/v1/rank", { userId: "u1", itemIds: ["a", "c"], explain: true })).json();
+    expect(rank.items[0].explanation.textProfile).toBeCloseTo(1.8, 5);
+    expect((await post("/v1/rank", { userId: "u1", itemIds: ["a"], explain: "yes" })).statusCode).toBe(400);
   });
 
   it("applies exclude and tag filters", async () => {
