@@ -19,7 +19,7 @@ import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
 import { type LatencyStats, openLoop, sequential, type Target } from "./api/load.js";
-import { summariseProfiles } from "./api/profile-summary.js";
+import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
 import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
@@ -154,7 +154,7 @@ try {
   const runs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
 
-  let profiles: Record<string, { category: string; share: number }[]> = {};
+  let profiles: Record<string, ProfileSummary> = {};
   const save = () => {
     const data = { date: new Date().toISOString(), machine: machine(), floorBytes, main, runs, profiles };
     if (process.env["BENCH_API_SAVE"])
@@ -253,21 +253,27 @@ function render(data: any, before: any): string {
         r.errors,
       ]),
     );
-  const profileTable = (p: any) => {
-    const cats = [
-      ...new Set(Object.values(p).flatMap((rows: any) => rows.map((r: any) => r.category))),
-    ] as string[];
+  const profileTable = (p: Record<string, ProfileSummary>) => {
     const routes = Object.keys(p);
-    return markdownTable(
+    const cats = [...new Set(routes.flatMap((r) => p[r]!.categories.map((c) => c.category)))];
+    const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+    const table = markdownTable(
       ["Busy CPU time (share)", ...routes.map((r) => label[r]!)],
       cats.map((c) => [
         c,
         ...routes.map((r) => {
-          const x = p[r].find((y: any) => y.category === c);
-          return x ? `${(100 * x.share).toFixed(0)}%` : "–";
+          const x = p[r]!.categories.find((y) => y.category === c);
+          return x && x.share >= 0.005 ? pct(x.share) : "–";
         }),
       ]),
     );
+    const top = routes.map(
+      (r) =>
+        `- ${label[r]}: ${p[r]!.top.slice(0, 6)
+          .map((t) => `\`${t.fn}\` ${pct(t.share)}`)
+          .join(", ")}`,
+    );
+    return `${table}\n\nMost self time:\n\n${top.join("\n")}`;
   };
   const run = data.runs[data.main];
   const parts = [

@@ -30,11 +30,13 @@ function bundleSources(file: string): (line: number) => string {
   };
 }
 
+const isBundle = (url: string) => /\/services\/[^/]+\/dist\/main\.js$/.test(url);
+
 function category(url: string, fn: string, bundled: (url: string, line: number) => string, line: number) {
   if (fn === "(garbage collector)") return "GC";
   if (fn === "(idle)") return "idle";
   if (fn === "(program)") return "V8/native (program)";
-  const src = /\/services\/[^/]+\/dist\/main\.js$/.test(url) ? bundled(url, line) : url;
+  const src = isBundle(url) ? bundled(url, line) : url;
   const rules: [RegExp, string][] = [
     [/packages\/serving\//, "serving (ranking core)"],
     [/packages\/store\//, "store (decode, client glue)"],
@@ -49,15 +51,22 @@ function category(url: string, fn: string, bundled: (url: string, line: number) 
     [/\/zod[/@]/, "zod (request validation)"],
     [/\/prom-client[/@]/, "prom-client"],
     [/\/(tsx|esbuild|get-tsconfig)[/@]/, "tsx loader"],
-    [/^node:|^$/, "Node core (http, net, streams)"],
+    [/^node:/, "Node core (http, net, streams, timers)"],
+    [/^$/, "V8 builtins (JSON, Map, sort, …)"],
   ];
   for (const [re, name] of rules) if (re.test(src)) return name;
   return "other npm";
 }
 
-/** Share of busy (non-idle) CPU time per category, over every .cpuprofile in `dir`. */
-export function summariseProfiles(dir: string): { category: string; share: number }[] {
-  if (!existsSync(dir)) return [];
+export interface ProfileSummary {
+  categories: { category: string; share: number }[];
+  /** The functions with the most self time. */
+  top: { fn: string; share: number }[];
+}
+
+/** Share of busy (non-idle) CPU time per category and per function, over every .cpuprofile in `dir`. */
+export function summariseProfiles(dir: string): ProfileSummary {
+  if (!existsSync(dir)) return { categories: [], top: [] };
   const cache = new Map<string, (line: number) => string>();
   const bundled = (url: string, line: number) => {
     const path = url.replace(/^file:\/\//, "");
@@ -65,6 +74,7 @@ export function summariseProfiles(dir: string): { category: string; share: numbe
     return cache.get(path)!(line);
   };
   const time = new Map<string, number>();
+  const fns = new Map<string, number>();
   for (const f of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
     const p = JSON.parse(readFileSync(join(dir, f), "utf8")) as Profile;
     const cat = new Map(
@@ -73,14 +83,27 @@ export function summariseProfiles(dir: string): { category: string; share: numbe
         category(n.callFrame.url, n.callFrame.functionName, bundled, n.callFrame.lineNumber),
       ]),
     );
+    const names = new Map(
+      p.nodes.map((n) => {
+        const src = isBundle(n.callFrame.url)
+          ? bundled(n.callFrame.url, n.callFrame.lineNumber)
+          : n.callFrame.url;
+        const file = src.split("/").at(-1)?.replace(/\?.*$/, "") ?? "";
+        return [n.id, `${n.callFrame.functionName || "(anonymous)"}${file ? ` (${file})` : ""}`];
+      }),
+    );
     p.samples.forEach((id, i) => {
       const c = cat.get(id)!;
-      time.set(c, (time.get(c) ?? 0) + (p.timeDeltas[i] ?? 0));
+      const dt = p.timeDeltas[i] ?? 0;
+      time.set(c, (time.get(c) ?? 0) + dt);
+      if (c !== "idle") fns.set(names.get(id)!, (fns.get(names.get(id)!) ?? 0) + dt);
     });
   }
   time.delete("idle");
   const busy = [...time.values()].reduce((a, b) => a + b, 0) || 1;
-  return [...time.entries()]
-    .map(([category, t]) => ({ category, share: t / busy }))
-    .sort((a, b) => b.share - a.share);
+  const share = <K extends string>(m: Map<string, number>, key: K) =>
+    [...m.entries()]
+      .map(([name, t]) => ({ [key]: name, share: t / busy }) as { [k in K]: string } & { share: number })
+      .sort((a, b) => b.share - a.share);
+  return { categories: share(time, "category"), top: share(fns, "fn").slice(0, 8) };
 }

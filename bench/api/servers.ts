@@ -54,7 +54,9 @@ export class PinnedServer {
     if (this.child.exitCode !== null) return;
     const gone = once(this.child, "exit");
     this.child.kill("SIGTERM");
+    const stuck = setTimeout(() => this.child.kill("SIGKILL"), 10_000);
     await gone;
+    clearTimeout(stuck);
   }
 }
 
