@@ -5,12 +5,14 @@
  * The floor is a benchmark-only fastify route doing one Redis GET of a user-features-sized value and
  * sending it back: what any RPC in front of this Redis costs. Every table measures it in the same run.
  * BENCH_API_PROFILE=1 adds a `node --cpu-prof` run per route (summarised as "where the time goes");
- * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json.
+ * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json;
+ * BENCH_API_RENDER=<name> only rewrites the section from such a file. A saved api-before.json (the
+ * same harness on the code before issue 12) is shown below the current tables.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig, markdownTable, Rng } from "@tandem/core";
+import { loadConfig, Rng } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { writeTandemVersion } from "@tandem/nightly";
 import { TandemRecommender } from "@tandem/rerank";
@@ -20,12 +22,22 @@ import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
 import { type LatencyStats, openLoop, sequential, type Target } from "./api/load.js";
 import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
+import { type BenchData, render } from "./api/render.js";
 import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
 const root = join(import.meta.dirname, "..");
 const results = join(import.meta.dirname, "results");
 const config = loadConfig({}, {});
+const title = "Ranking API latency against the floor (pinned cores, real Redis)";
+const saved = (name: string) => {
+  const file = join(results, `api-${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as BenchData) : null;
+};
+if (process.env["BENCH_API_RENDER"]) {
+  writeSection("api", title, render(saved(process.env["BENCH_API_RENDER"])!, saved("before")));
+  process.exit(0);
+}
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
 const servers: PinnedServer[] = [];
@@ -156,7 +168,15 @@ try {
 
   let profiles: Record<string, ProfileSummary> = {};
   const save = () => {
-    const data = { date: new Date().toISOString(), machine: machine(), floorBytes, main, runs, profiles };
+    const data: BenchData = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      floorBytes,
+      main,
+      runs,
+      profiles,
+      settings: { seqSeconds: SEQ_S, loadSeconds: LOAD_S, rate: RATE },
+    };
     if (process.env["BENCH_API_SAVE"])
       writeFileSync(
         join(results, `api-${process.env["BENCH_API_SAVE"]}.json`),
@@ -179,155 +199,10 @@ try {
     }
   }
   const data = save();
-  const beforeFile = join(results, "api-before.json");
-  const before = existsSync(beforeFile)
-    ? (JSON.parse(readFileSync(beforeFile, "utf8")) as typeof data)
-    : null;
-  if (!process.env["BENCH_API_PROFILE"] && before) profiles = {};
-  writeSection(
-    "api",
-    "Ranking API latency against the floor (pinned cores, real Redis)",
-    render(data, before),
-  );
+  const before = saved("before");
+  writeSection("api", title, render(data, before));
 } finally {
   for (const s of servers) await s.stop().catch(() => {});
   await store.close();
   await redis.stop();
-}
-
-function render(data: any, before: any): string {
-  const f = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
-  const label: Record<string, string> = {
-    floor: "floor (1 GET, same bytes)",
-    recommend: "/v1/recommend k=10",
-    rank100: "/v1/rank 100 items",
-    rank300: "/v1/rank 300 items",
-  };
-  const seqTable = (run: any) => {
-    const fl = run.sequential.find((r: any) => r.route === "floor").stats;
-    return markdownTable(
-      ["Route", "p50 ms", "p90 ms", "p99 ms", "p50 ÷ floor", "p99 ÷ floor", "requests"],
-      run.sequential.map((r: any) => [
-        label[r.route]!,
-        f(r.stats.p50),
-        f(r.stats.p90),
-        f(r.stats.p99),
-        `${(r.stats.p50 / fl.p50).toFixed(2)}×`,
-        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
-        r.stats.n,
-      ]),
-    );
-  };
-  const loadTable = (run: any) => {
-    const fl = run.loaded.find((r: any) => r.route === "floor").stats;
-    return markdownTable(
-      [
-        "Route",
-        "p50 ms",
-        "p99 ms",
-        "max ms",
-        "p99 ÷ floor",
-        "loop delay p50/p99/max ms",
-        "GC pauses (n, total, max ms)",
-        "errors",
-      ],
-      run.loaded.map((r: any) => [
-        label[r.route]!,
-        f(r.stats.p50),
-        f(r.stats.p99),
-        f(r.stats.max),
-        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
-        `${f(r.probe.eld.p50)} / ${f(r.probe.eld.p99)} / ${f(r.probe.eld.max)}`,
-        `${r.probe.gc.count}, ${f(r.probe.gc.ms)}, ${f(r.probe.gc.maxMs)}`,
-        r.stats.errors,
-      ]),
-    );
-  };
-  const tpTable = (run: any) =>
-    markdownTable(
-      ["Route (16 connections, unbounded)", "req/s", "÷ floor", "errors"],
-      run.throughput.map((r: any) => [
-        label[r.route]!,
-        Math.round(r.rps),
-        `${(r.rps / run.throughput[0].rps).toFixed(2)}×`,
-        r.errors,
-      ]),
-    );
-  const profileTable = (p: Record<string, ProfileSummary>) => {
-    const routes = Object.keys(p);
-    const cats = [...new Set(routes.flatMap((r) => p[r]!.categories.map((c) => c.category)))];
-    const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
-    const table = markdownTable(
-      ["Busy CPU time (share)", ...routes.map((r) => label[r]!)],
-      cats.map((c) => [
-        c,
-        ...routes.map((r) => {
-          const x = p[r]!.categories.find((y) => y.category === c);
-          return x && x.share >= 0.005 ? pct(x.share) : "–";
-        }),
-      ]),
-    );
-    const top = routes.map(
-      (r) =>
-        `- ${label[r]}: ${p[r]!.top.slice(0, 6)
-          .map((t) => `\`${t.fn}\` ${pct(t.share)}`)
-          .join(", ")}`,
-    );
-    return `${table}\n\nMost self time:\n\n${top.join("\n")}`;
-  };
-  const run = data.runs[data.main];
-  const parts = [
-    `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 66-d MF and 512-d
-USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
-${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
-core 0. **The machine was shared** with three other engineers' builds and tests during the run, so absolute
-numbers are noisy; the floor, measured in the same run, is the yardstick. Latency is measured per request with
-\`performance.now()\` (sequential: one connection, one request at a time, ${SEQ_S} s; loaded: open loop at ${RATE} req/s for
-${LOAD_S} s, each request sent on schedule whether or not earlier ones answered). Users and item ids are random
-per request; /v1/rank items are mostly outside the user's candidates, so their vectors come from the item cache
-or Redis. The floor is a benchmark-only fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the
-candidates, scalars and MF vector of a user) sent back as the response.`,
-    "### Sequential (unloaded)",
-    seqTable(run),
-    `### Open loop at ${RATE} req/s`,
-    "Loop delay: `perf_hooks.monitorEventLoopDelay` in the server over the row; GC: `PerformanceObserver('gc')`.",
-    loadTable(run),
-    "### Throughput, one API process on one core",
-    tpTable(run),
-  ];
-  if (data.runs.tsx && data.main !== "tsx") {
-    const seq = (r: any, k: string) => r.sequential.find((x: any) => x.route === k).stats;
-    const ld = (r: any, k: string) => r.loaded.find((x: any) => x.route === k).stats;
-    const tp = (r: any) => r.throughput.find((x: any) => x.route === "recommend").rps;
-    parts.push(
-      "### tsx vs compiled JavaScript (same run, /v1/recommend)",
-      markdownTable(
-        ["Runtime", "sequential p50 ms", "sequential p99 ms", `${RATE} req/s p99 ms`, "max req/s"],
-        ["compiled", "tsx"].map((rt) => [
-          rt === "compiled" ? "compiled (`node dist/main.js`)" : "tsx (`node --import tsx src/main.ts`)",
-          f(seq(data.runs[rt], "recommend").p50),
-          f(seq(data.runs[rt], "recommend").p99),
-          f(ld(data.runs[rt], "recommend").p99),
-          Math.round(tp(data.runs[rt])),
-        ]),
-      ),
-    );
-  }
-  if (Object.keys(data.profiles ?? {}).length > 0)
-    parts.push(
-      "### Where the time goes (`node --cpu-prof`, unbounded load per route)",
-      profileTable(data.profiles),
-    );
-  if (before) {
-    const b = before.runs[before.main];
-    parts.push(
-      `### Before (commit c9c1fb6, runtime ${before.main}, measured ${before.date.slice(0, 16)} with the same harness)`,
-      seqTable(b),
-      loadTable(b),
-      tpTable(b),
-    );
-    if (Object.keys(before.profiles ?? {}).length > 0)
-      parts.push("Where the time went before:", profileTable(before.profiles));
-  }
-  return parts.join("\n\n");
 }

@@ -1,0 +1,161 @@
+import { markdownTable } from "@tandem/core";
+import type { LatencyStats } from "./load.js";
+import type { ProfileSummary } from "./profile-summary.js";
+import type { Probe } from "./servers.js";
+
+export type Row = { route: string; stats: LatencyStats; probe: Probe };
+export interface RunResult {
+  sequential: Row[];
+  loaded: Row[];
+  throughput: { route: string; rps: number; errors: number }[];
+}
+export interface BenchData {
+  date: string;
+  machine: string;
+  floorBytes: number;
+  main: string;
+  runs: Record<string, RunResult>;
+  profiles: Record<string, ProfileSummary>;
+  settings: { seqSeconds: number; loadSeconds: number; rate: number };
+}
+
+/** The api section of BENCHMARKS.md from one run (and the before-run, when saved). */
+export function render(data: BenchData, before: BenchData | null): string {
+  const { seqSeconds: SEQ_S, loadSeconds: LOAD_S, rate: RATE } = data.settings;
+  const f = (x: number) => (x < 10 ? x.toFixed(2) : x.toFixed(1));
+  const label: Record<string, string> = {
+    floor: "floor (1 GET, same bytes)",
+    recommend: "/v1/recommend k=10",
+    rank100: "/v1/rank 100 items",
+    rank300: "/v1/rank 300 items",
+  };
+  const seqTable = (run: RunResult) => {
+    const fl = run.sequential.find((r: Row) => r.route === "floor")!.stats;
+    return markdownTable(
+      ["Route", "p50 ms", "p90 ms", "p99 ms", "p50 ÷ floor", "p99 ÷ floor", "requests"],
+      run.sequential.map((r: Row) => [
+        label[r.route]!,
+        f(r.stats.p50),
+        f(r.stats.p90),
+        f(r.stats.p99),
+        `${(r.stats.p50 / fl.p50).toFixed(2)}×`,
+        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        r.stats.n,
+      ]),
+    );
+  };
+  const loadTable = (run: RunResult) => {
+    const fl = run.loaded.find((r: Row) => r.route === "floor")!.stats;
+    return markdownTable(
+      [
+        "Route",
+        "p50 ms",
+        "p99 ms",
+        "max ms",
+        "p99 ÷ floor",
+        "loop delay p50/p99/max ms",
+        "GC pauses (n, total, max ms)",
+        "errors",
+      ],
+      run.loaded.map((r: Row) => [
+        label[r.route]!,
+        f(r.stats.p50),
+        f(r.stats.p99),
+        f(r.stats.max),
+        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        `${f(r.probe.eld.p50)} / ${f(r.probe.eld.p99)} / ${f(r.probe.eld.max)}`,
+        `${r.probe.gc.count}, ${f(r.probe.gc.ms)}, ${f(r.probe.gc.maxMs)}`,
+        r.stats.errors,
+      ]),
+    );
+  };
+  const tpTable = (run: RunResult) =>
+    markdownTable(
+      ["Route (16 connections, unbounded)", "req/s", "÷ floor", "errors"],
+      run.throughput.map((r) => [
+        label[r.route]!,
+        Math.round(r.rps),
+        `${(r.rps / run.throughput[0]!.rps).toFixed(2)}×`,
+        r.errors,
+      ]),
+    );
+  const profileTable = (p: Record<string, ProfileSummary>) => {
+    const routes = Object.keys(p);
+    const cats = [...new Set(routes.flatMap((r) => p[r]!.categories.map((c) => c.category)))];
+    const pct = (x: number) => `${(100 * x).toFixed(0)}%`;
+    const table = markdownTable(
+      ["Busy CPU time (share)", ...routes.map((r) => label[r]!)],
+      cats.map((c) => [
+        c,
+        ...routes.map((r) => {
+          const x = p[r]!.categories.find((y) => y.category === c);
+          return x && x.share >= 0.005 ? pct(x.share) : "–";
+        }),
+      ]),
+    );
+    const top = routes.map(
+      (r) =>
+        `- ${label[r]}: ${p[r]!.top.slice(0, 6)
+          .map((t) => `\`${t.fn}\` ${pct(t.share)}`)
+          .join(", ")}`,
+    );
+    return `${table}\n\nMost self time:\n\n${top.join("\n")}`;
+  };
+  const run = data.runs[data.main]!;
+  const parts = [
+    `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 66-d MF and 512-d
+USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
+${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
+core 0. **The machine was shared** with three other engineers' builds and tests during the run, so absolute
+numbers are noisy; the floor, measured in the same run, is the yardstick. Latency is measured per request with
+\`performance.now()\` (sequential: one connection, one request at a time, ${SEQ_S} s; loaded: open loop at ${RATE} req/s for
+${LOAD_S} s, each request sent on schedule whether or not earlier ones answered). Users and item ids are random
+per request; /v1/rank items are mostly outside the user's candidates, so their vectors come from the item cache
+or Redis. The floor is a benchmark-only fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the
+candidates, scalars and MF vector of a user) sent back as the response.`,
+    "### Sequential (unloaded)",
+    seqTable(run),
+    `### Open loop at ${RATE} req/s`,
+    "Loop delay: `perf_hooks.monitorEventLoopDelay` in the server over the row; GC: `PerformanceObserver('gc')`.",
+    loadTable(run),
+    "### Throughput, one API process on one core",
+    tpTable(run),
+  ];
+  if (data.runs.tsx && data.main !== "tsx") {
+    const seq = (r: RunResult, k: string) => r.sequential.find((x) => x.route === k)!.stats;
+    const ld = (r: RunResult, k: string) => r.loaded.find((x) => x.route === k)!.stats;
+    const tp = (r: RunResult) => r.throughput.find((x) => x.route === "recommend")!.rps;
+    parts.push(
+      "### tsx vs compiled JavaScript (same run, /v1/recommend)",
+      markdownTable(
+        ["Runtime", "sequential p50 ms", "sequential p99 ms", `${RATE} req/s p99 ms`, "max req/s"],
+        ["compiled", "tsx"]
+          .map((name) => [name, data.runs[name]!] as const)
+          .map(([rt, r]) => [
+            rt === "compiled" ? "compiled (`node dist/main.js`)" : "tsx (`node --import tsx src/main.ts`)",
+            f(seq(r, "recommend").p50),
+            f(seq(r, "recommend").p99),
+            f(ld(r, "recommend").p99),
+            Math.round(tp(r)),
+          ]),
+      ),
+    );
+  }
+  if (Object.keys(data.profiles ?? {}).length > 0)
+    parts.push(
+      "### Where the time goes (`node --cpu-prof`, unbounded load per route)",
+      profileTable(data.profiles),
+    );
+  if (before) {
+    const b = before.runs[before.main]!;
+    parts.push(
+      `### Before (commit c9c1fb6, runtime ${before.main}, measured ${before.date.slice(0, 16)} with the same harness)`,
+      seqTable(b),
+      loadTable(b),
+      tpTable(b),
+    );
+    if (Object.keys(before.profiles ?? {}).length > 0)
+      parts.push("Where the time went before:", profileTable(before.profiles));
+  }
+  return parts.join("\n\n");
+}
