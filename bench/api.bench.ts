@@ -166,7 +166,7 @@ try {
   const runs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
   for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
 
-  let profiles: Record<string, ProfileSummary> = {};
+  const profiles: Record<string, ProfileSummary> = {};
   const save = () => {
     const data: BenchData = {
       date: new Date().toISOString(),
