@@ -20,9 +20,9 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
-import { type LatencyStats, openLoop, sequential, type Target } from "./api/load.js";
+import { interleavedOpenLoop, openLoop, sequential, type Target } from "./api/load.js";
 import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
-import { type BenchData, render } from "./api/render.js";
+import { type BenchData, type RunResult, render } from "./api/render.js";
 import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
@@ -130,40 +130,47 @@ try {
     });
     return { rps: r.requests.average, errors: r.errors + r.timeouts + r.non2xx };
   };
-  const withProbe = async <T>(s: PinnedServer, work: () => Promise<T>): Promise<[T, Probe]> => {
-    s.resetProbe();
-    const out = await work();
-    return [out, await s.readProbe()];
-  };
 
-  type Row = { route: string; stats: LatencyStats; probe: Probe };
-  const measure = async (runtime: string) => {
+  const probes = async <T>(work: () => Promise<T>, api: PinnedServer): Promise<[T, Probe, Probe]> => {
+    api.resetProbe();
+    floor.resetProbe();
+    const out = await work();
+    return [out, await api.readProbe(), await floor.readProbe()];
+  };
+  // Each route is measured interleaved with the floor (alternate requests when sequential, alternate
+  // 1 s blocks under load), so both see the same moments of a shared machine.
+  const measure = async (runtime: string): Promise<RunResult> => {
     const api = await startApi(runtime);
-    const server = (r: Route) => (r === "floor" ? floor : api);
-    const out = {
-      sequential: [] as Row[],
-      loaded: [] as Row[],
-      throughput: [] as { route: string; rps: number; errors: number }[],
-    };
-    for (const r of Object.keys(routes) as Route[]) {
+    const out: RunResult = { sequential: [], loaded: [], throughput: [] };
+    const fl = target(floor, "floor");
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
       process.stderr.write(`[${runtime}] sequential ${r}\n`);
-      await warm(target(server(r), r));
-      const [stats, probe] = await withProbe(server(r), () => sequential(target(server(r), r), SEQ_S));
-      out.sequential.push({ route: r, stats, probe });
+      await warm(target(api, r));
+      const [[stats, floorStats], probe] = await probes(() => sequential([target(api, r), fl], SEQ_S), api);
+      out.sequential.push({ route: r, stats: stats!, floor: floorStats!, probe: probe });
     }
-    for (const r of Object.keys(routes) as Route[]) {
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
       process.stderr.write(`[${runtime}] ${RATE} req/s ${r}\n`);
-      const [stats, probe] = await withProbe(server(r), () => openLoop(target(server(r), r), RATE, LOAD_S));
-      out.loaded.push({ route: r, stats, probe });
+      const [[stats, floorStats], probe] = await probes(
+        () => interleavedOpenLoop([target(api, r), fl], RATE, LOAD_S),
+        api,
+      );
+      out.loaded.push({ route: r, stats: stats!, floor: floorStats!, probe });
     }
-    for (const r of ["floor", "recommend"] as Route[]) {
+    for (const [r, s] of [
+      ["floor", floor],
+      ["recommend", api],
+    ] as const) {
       process.stderr.write(`[${runtime}] max throughput ${r}\n`);
-      out.throughput.push({ route: r, ...(await throughput(target(server(r), r))) });
+      s.resetProbe();
+      const t = await throughput(target(s, r));
+      const { cpuUs } = await s.readProbe();
+      out.throughput.push({ route: r, ...t, cpuUsPerRequest: cpuUs / (t.rps * LOAD_S) });
     }
     await api.stop();
     return out;
   };
-  const runs: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+  const runs: Record<string, RunResult> = {};
   for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
 
   const profiles: Record<string, ProfileSummary> = {};

@@ -9,6 +9,8 @@ export interface LatencyStats {
   max: number;
   rps: number;
   errors: number;
+  /** The samples, kept only to merge blocks (not saved). */
+  raw?: number[];
 }
 
 export interface Target {
@@ -51,20 +53,48 @@ function stats(latencies: number[], seconds: number, errors: number): LatencySta
   };
 }
 
-/** One request at a time on one keep-alive connection: the unloaded latency distribution. */
-export async function sequential(target: Target, seconds: number): Promise<LatencyStats> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const latencies: number[] = [];
-  let errors = 0;
+/**
+ * One request at a time, alternating between the targets (one keep-alive connection each), so each
+ * sees the same moments of a shared machine: the unloaded latency distribution of each.
+ */
+export async function sequential(targets: Target[], seconds: number): Promise<LatencyStats[]> {
+  const agents = targets.map(() => new Agent({ keepAlive: true, maxSockets: 1 }));
+  const latencies = targets.map((): number[] => []);
+  const errors = targets.map(() => 0);
   const end = performance.now() + seconds * 1000;
   while (performance.now() < end) {
-    const t0 = performance.now();
-    const status = await post(agent, target);
-    latencies.push(performance.now() - t0);
-    if (status !== 200) errors++;
+    for (let t = 0; t < targets.length; t++) {
+      const t0 = performance.now();
+      const status = await post(agents[t]!, targets[t]!);
+      latencies[t]!.push(performance.now() - t0);
+      if (status !== 200) errors[t]!++;
+    }
   }
-  agent.destroy();
-  return stats(latencies, seconds, errors);
+  for (const a of agents) a.destroy();
+  return targets.map((_, t) => stats(latencies[t]!, seconds / targets.length, errors[t]!));
+}
+
+/** Open loop on each target in turn, in blocks of `blockS` seconds, until each had `seconds`. */
+export async function interleavedOpenLoop(
+  targets: Target[],
+  rate: number,
+  seconds: number,
+  blockS = 1,
+): Promise<LatencyStats[]> {
+  const parts = targets.map((): LatencyStats[] => []);
+  for (let done = 0; done < seconds; done += blockS) {
+    for (let t = 0; t < targets.length; t++) parts[t]!.push(await openLoop(targets[t]!, rate, blockS));
+  }
+  return parts.map((p) => merge(p, seconds));
+}
+
+function merge(parts: LatencyStats[], seconds: number): LatencyStats {
+  const all = parts.flatMap((p) => p.raw ?? []);
+  return stats(
+    all,
+    seconds,
+    parts.reduce((s, p) => s + p.errors, 0),
+  );
 }
 
 /**
@@ -96,5 +126,5 @@ export async function openLoop(target: Target, rate: number, seconds: number): P
   }
   await Promise.all(inflight);
   agent.destroy();
-  return stats(latencies, seconds, errors);
+  return { ...stats(latencies, seconds, errors), raw: latencies };
 }

@@ -3,11 +3,12 @@ import type { LatencyStats } from "./load.js";
 import type { ProfileSummary } from "./profile-summary.js";
 import type { Probe } from "./servers.js";
 
-export type Row = { route: string; stats: LatencyStats; probe: Probe };
+/** A route's latency, and the floor's measured interleaved with it. */
+export type Row = { route: string; stats: LatencyStats; floor: LatencyStats; probe: Probe };
 export interface RunResult {
   sequential: Row[];
   loaded: Row[];
-  throughput: { route: string; rps: number; errors: number }[];
+  throughput: { route: string; rps: number; errors: number; cpuUsPerRequest: number }[];
 }
 export interface BenchData {
   date: string;
@@ -29,53 +30,76 @@ export function render(data: BenchData, before: BenchData | null): string {
     rank100: "/v1/rank 100 items",
     rank300: "/v1/rank 300 items",
   };
-  const seqTable = (run: RunResult) => {
-    const fl = run.sequential.find((r: Row) => r.route === "floor")!.stats;
-    return markdownTable(
-      ["Route", "p50 ms", "p90 ms", "p99 ms", "p50 ÷ floor", "p99 ÷ floor", "requests"],
-      run.sequential.map((r: Row) => [
+  const x = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
+  const cpu = (r: Row) => Math.round(r.probe.cpuUs / Math.max(1, r.stats.n));
+  const seqTable = (run: RunResult) =>
+    markdownTable(
+      [
+        "Route",
+        "p50 ms",
+        "p90 ms",
+        "p99 ms",
+        "floor p50 / p99 ms",
+        "p50 ÷ floor",
+        "p99 ÷ floor",
+        "API CPU µs/req",
+        "requests",
+      ],
+      run.sequential.map((r) => [
         label[r.route]!,
         f(r.stats.p50),
         f(r.stats.p90),
         f(r.stats.p99),
-        `${(r.stats.p50 / fl.p50).toFixed(2)}×`,
-        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        `${f(r.floor.p50)} / ${f(r.floor.p99)}`,
+        x(r.stats.p50, r.floor.p50),
+        x(r.stats.p99, r.floor.p99),
+        cpu(r),
         r.stats.n,
       ]),
     );
-  };
-  const loadTable = (run: RunResult) => {
-    const fl = run.loaded.find((r: Row) => r.route === "floor")!.stats;
-    return markdownTable(
+  const loadTable = (run: RunResult) =>
+    markdownTable(
       [
         "Route",
         "p50 ms",
         "p99 ms",
         "max ms",
+        "floor p50 / p99 ms",
         "p99 ÷ floor",
         "loop delay p50/p99/max ms",
         "GC pauses (n, total, max ms)",
+        "API CPU µs/req",
         "errors",
       ],
-      run.loaded.map((r: Row) => [
+      run.loaded.map((r) => [
         label[r.route]!,
         f(r.stats.p50),
         f(r.stats.p99),
         f(r.stats.max),
-        `${(r.stats.p99 / fl.p99).toFixed(2)}×`,
+        `${f(r.floor.p50)} / ${f(r.floor.p99)}`,
+        x(r.stats.p99, r.floor.p99),
         `${f(r.probe.eld.p50)} / ${f(r.probe.eld.p99)} / ${f(r.probe.eld.max)}`,
         `${r.probe.gc.count}, ${f(r.probe.gc.ms)}, ${f(r.probe.gc.maxMs)}`,
+        cpu(r),
         r.stats.errors,
       ]),
     );
-  };
   const tpTable = (run: RunResult) =>
     markdownTable(
-      ["Route (16 connections, unbounded)", "req/s", "÷ floor", "errors"],
+      [
+        "Route (16 connections, unbounded)",
+        "req/s",
+        "÷ floor",
+        "CPU µs/req",
+        "one core's capacity (1 s ÷ CPU/req)",
+        "errors",
+      ],
       run.throughput.map((r) => [
         label[r.route]!,
         Math.round(r.rps),
-        `${(r.rps / run.throughput[0]!.rps).toFixed(2)}×`,
+        x(r.rps, run.throughput[0]!.rps),
+        Math.round(r.cpuUsPerRequest),
+        Math.round(1e6 / r.cpuUsPerRequest),
         r.errors,
       ]),
     );
@@ -106,13 +130,16 @@ export function render(data: BenchData, before: BenchData | null): string {
     `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 66-d MF and 512-d
 USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
 ${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
-core 0. **The machine was shared** with three other engineers' builds and tests during the run, so absolute
-numbers are noisy; the floor, measured in the same run, is the yardstick. Latency is measured per request with
-\`performance.now()\` (sequential: one connection, one request at a time, ${SEQ_S} s; loaded: open loop at ${RATE} req/s for
-${LOAD_S} s, each request sent on schedule whether or not earlier ones answered). Users and item ids are random
-per request; /v1/rank items are mostly outside the user's candidates, so their vectors come from the item cache
-or Redis. The floor is a benchmark-only fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the
-candidates, scalars and MF vector of a user) sent back as the response.`,
+core 0. **The machine was shared**: three other engineers' builds, tests and evaluations ran on the same two
+cores (load average 10-15 during the runs), so absolute latencies are inflated and noisy. Pinning cannot
+reserve a core, so the yardstick is the floor **measured interleaved with each route** (sequential: requests
+alternate between the route and the floor; loaded: alternating 1 s blocks, ${LOAD_S} s each), and the API's own
+CPU time per request (\`process.cpuUsage\`), which other processes do not inflate much. Latency is measured per
+request with \`performance.now()\` (sequential: one connection, one request at a time, ${SEQ_S} s in all; loaded: open
+loop at ${RATE} req/s, each request sent on schedule whether or not earlier ones answered). Users and item ids are
+random per request; /v1/rank items are mostly outside the user's candidates. The floor is a benchmark-only
+fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the candidates, scalars and MF vector of a user)
+sent back as the response.`,
     "### Sequential (unloaded)",
     seqTable(run),
     `### Open loop at ${RATE} req/s`,

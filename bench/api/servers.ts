@@ -4,6 +4,7 @@ import { once } from "node:events";
 export interface Probe {
   eld: { p50: number; p99: number; max: number };
   gc: { count: number; ms: number; maxMs: number };
+  cpuUs: number;
 }
 
 /** A benchmarked server process pinned to one core, with the probe preloaded (event-loop delay, GC). */
