@@ -126,6 +126,36 @@ export function render(data: BenchData, before: BenchData | null): string {
     return `${table}\n\nMost self time:\n\n${top.join("\n")}`;
   };
   const run = data.runs[data.main]!;
+  const targets = (r: RunResult) => {
+    const seq = r.sequential.find((y) => y.route === "recommend")!;
+    const ld = (k: string) => r.loaded.find((y) => y.route === k)!;
+    const tp = r.throughput.find((y) => y.route === "recommend")!;
+    const rows: [string, string, number, number][] = [
+      ["sequential /v1/recommend p50", "≤ 0.6 ms", seq.stats.p50, 0.6],
+      ["sequential /v1/recommend p99", "≤ 2 ms", seq.stats.p99, 2],
+      [`/v1/recommend p99 at ${RATE} req/s`, "≤ 3 ms", ld("recommend").stats.p99, 3],
+      [`/v1/rank 100 items p99 at ${RATE} req/s`, "≤ 5 ms", ld("rank100").stats.p99, 5],
+      [`/v1/rank 300 items p99 at ${RATE} req/s`, "≤ 10 ms", ld("rank300").stats.p99, 10],
+      ...["recommend", "rank100", "rank300"].map((k): [string, string, number, number] => [
+        `${label[k]} p99 ÷ floor p99 at ${RATE} req/s`,
+        "≤ 2×",
+        ld(k).stats.p99 / ld(k).floor.p99,
+        2,
+      ]),
+    ];
+    return markdownTable(
+      ["Target", "Goal", "Measured", "Met"],
+      [
+        ...rows.map(([name, goal, v, limit]) => [name, goal, f(v), v <= limit ? "yes" : "no"]),
+        [
+          "/v1/recommend req/s, one process on one core (k=10)",
+          "≥ 8,000",
+          `${Math.round(tp.rps)} achieved; ${Math.round(1e6 / tp.cpuUsPerRequest)} = 1 s ÷ CPU per request`,
+          tp.rps >= 8000 ? "yes" : 1e6 / tp.cpuUsPerRequest >= 8000 ? "by CPU time only" : "no",
+        ],
+      ],
+    );
+  };
   const parts = [
     `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 66-d MF and 512-d
 USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
@@ -140,6 +170,8 @@ loop at ${RATE} req/s, each request sent on schedule whether or not earlier ones
 random per request; /v1/rank items are mostly outside the user's candidates. The floor is a benchmark-only
 fastify POST route: one Redis GET of a ${data.floorBytes}-byte value (the candidates, scalars and MF vector of a user)
 sent back as the response.`,
+    "### Targets (issue 12)",
+    targets(run),
     "### Sequential (unloaded)",
     seqTable(run),
     `### Open loop at ${RATE} req/s`,

@@ -7,13 +7,20 @@ export type ItemRow = readonly (Float32Array | null)[];
 // Map entry, row array and typed-array headers: a rough per-item cost on top of the floats.
 const ENTRY_OVERHEAD = 160;
 
+interface Entry {
+  row: ItemRow;
+  bytes: number;
+  /** Read since it last came by in eviction order (CLOCK: a hit costs a flag, not a Map move). */
+  used: boolean;
+}
+
 /**
- * Item vectors of one version (immutable within it), kept in process by item index: least recently used
- * out once `maxBytes` is reached. Repeated items cost no Redis read and no decoding. Each version's
+ * Item vectors of one version (immutable within it), kept in process by item index: the least recently
+ * used out once `maxBytes` is reached (CLOCK, an LRU approximation with no bookkeeping per hit). Repeated items cost no Redis read and no decoding. Each version's
  * context owns its cache, so a version switch drops the old one with it.
  */
 export class ItemVectorCache {
-  private readonly entries = new Map<number, ItemRow>();
+  private readonly entries = new Map<number, Entry>();
   private bytes = 0;
 
   constructor(
@@ -41,10 +48,8 @@ export class ItemVectorCache {
     for (let i = 0; i < indexes.length; i++) {
       const hit = this.entries.get(indexes[i]!);
       if (hit) {
-        // Re-insert: Map order is the recency order.
-        this.entries.delete(indexes[i]!);
-        this.entries.set(indexes[i]!, hit);
-        out[i] = hit;
+        hit.used = true;
+        out[i] = hit.row;
       } else {
         missing.push(indexes[i]!);
         missingAt.push(i);
@@ -95,14 +100,18 @@ export class ItemVectorCache {
   // count is the rows' own size, a lower bound of what is held after partial eviction.
   private put(index: number, row: ItemRow): void {
     if (this.entries.has(index)) return;
-    const size = row.reduce((s, v) => s + (v?.byteLength ?? 0), ENTRY_OVERHEAD);
-    if (size > this.maxBytes) return;
-    this.entries.set(index, row);
-    this.bytes += size;
-    for (const [oldest, old] of this.entries) {
-      if (this.bytes <= this.maxBytes) break;
+    const bytes = row.reduce((s, v) => s + (v?.byteLength ?? 0), ENTRY_OVERHEAD);
+    if (bytes > this.maxBytes) return;
+    this.entries.set(index, { row, bytes, used: false });
+    this.bytes += bytes;
+    // Oldest first: a used entry gets a second chance (moved to the back, flag cleared), else it goes.
+    while (this.bytes > this.maxBytes) {
+      const [oldest, entry] = this.entries.entries().next().value!;
       this.entries.delete(oldest);
-      this.bytes -= old.reduce((s, v) => s + (v?.byteLength ?? 0), ENTRY_OVERHEAD);
+      if (entry.used) {
+        entry.used = false;
+        this.entries.set(oldest, entry);
+      } else this.bytes -= entry.bytes;
     }
   }
 }
