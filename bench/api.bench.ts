@@ -41,6 +41,7 @@ if (process.env["BENCH_API_RENDER"]) {
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
 const servers: PinnedServer[] = [];
+let disposeEncoder: () => unknown = () => {};
 const SEQ_S = 5;
 const LOAD_S = 10;
 const RATE = 500;
@@ -52,6 +53,7 @@ try {
     ...config.semantic,
     cacheDir: join(root, config.semantic.cacheDir),
   });
+  disposeEncoder = () => encoder.dispose?.();
   const model = new TandemRecommender({ config, encoder: async () => encoder });
   await model.fit({ history: dataset.interactions, dataset, seed: 42 });
   await writeTandemVersion(store, "bench", dataset, model.stages, model.fusion!, { keep: 200 });
@@ -212,4 +214,6 @@ try {
   for (const s of servers) await s.stop().catch(() => {});
   await store.close();
   await redis.stop();
+  // The encoder's worker threads would keep the process alive.
+  await disposeEncoder();
 }
