@@ -1,11 +1,18 @@
 /**
- * Ranking API latency and throughput on loopback, against a real Redis holding ml-latest-small features
- * (Tandem trained on all interactions, 200 candidates per user). The API runs in its own process, as in
- * production; autocannon runs here. Starts its own redis-server.
+ * Ranking API latency against its floor, on loopback with a real Redis holding ml-latest-small features
+ * (Tandem trained on all interactions, 200 candidates per user). Cores pinned: the API and the floor
+ * server on core 1 (`taskset -c 1`), this process (load generator) and redis-server on core 0.
+ * The floor is a benchmark-only fastify route doing one Redis GET of a user-features-sized value and
+ * sending it back: what any RPC in front of this Redis costs. Every table measures it in the same run.
+ * BENCH_API_PROFILE=1 adds a `node --cpu-prof` run per route (summarised as "where the time goes");
+ * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json;
+ * BENCH_API_RENDER=<name> only rewrites the section from such a file. A saved api-before.json (the
+ * same harness on the code before issue 12) is shown below the current tables.
  */
-import { type ChildProcess, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig, markdownTable, Rng } from "@tandem/core";
+import { loadConfig, Rng } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { writeTandemVersion } from "@tandem/nightly";
 import { TandemRecommender } from "@tandem/rerank";
@@ -13,13 +20,31 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
+import { interleavedOpenLoop, openLoop, sequential, type Target } from "./api/load.js";
+import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
+import { type BenchData, type RunResult, render } from "./api/render.js";
+import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
 const root = join(import.meta.dirname, "..");
+const results = join(import.meta.dirname, "results");
 const config = loadConfig({}, {});
+const title = "Ranking API latency against the floor (pinned cores, real Redis)";
+const saved = (name: string) => {
+  const file = join(results, `api-${name}.json`);
+  return existsSync(file) ? (JSON.parse(readFileSync(file, "utf8")) as BenchData) : null;
+};
+if (process.env["BENCH_API_RENDER"]) {
+  writeSection("api", title, render(saved(process.env["BENCH_API_RENDER"])!, saved("before")));
+  process.exit(0);
+}
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
-let api: ChildProcess | null = null;
+const servers: PinnedServer[] = [];
+let disposeEncoder: () => unknown = () => {};
+const SEQ_S = 5;
+const LOAD_S = 10;
+const RATE = 500;
 
 try {
   process.stderr.write("training Tandem on ml-latest-small and publishing to Redis ...\n");
@@ -28,92 +53,167 @@ try {
     ...config.semantic,
     cacheDir: join(root, config.semantic.cacheDir),
   });
+  disposeEncoder = () => encoder.dispose?.();
   const model = new TandemRecommender({ config, encoder: async () => encoder });
   await model.fit({ history: dataset.interactions, dataset, seed: 42 });
   await writeTandemVersion(store, "bench", dataset, model.stages, model.fusion!, { keep: 200 });
   await store.publish("bench");
 
-  const port = await freePort();
-  api = spawn(process.execPath, ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")], {
-    env: {
-      ...process.env,
-      REDIS_URL: redis.url,
-      TANDEM_STORE_NAMESPACE: "bench",
-      TANDEM_API_PORT: String(port),
-    },
-    stdio: ["ignore", "ignore", "inherit"],
-  });
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; ; i++) {
-    const ok = await fetch(`${base}/readyz`).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    if (i > 200) throw new Error("ranking API did not become ready");
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  // Load generator and redis-server on core 0; servers on core 1.
+  pin(process.pid, 0);
+  pin(Number(/process_id:(\d+)/.exec(await store.redis.info("server"))![1]), 0);
 
+  // The floor's value: the bytes /v1/recommend needs of a user (candidates, scalars, MF vector).
   const users = dataset.users.ids();
+  const sample = (await store.getUserFeatures(users[0]!))!;
+  const cols = sample.columns.length;
+  const floorBytes =
+    8 +
+    sample.candidates!.items.length * 4 * (1 + cols) +
+    JSON.stringify(sample.scalars).length +
+    sample.vectors["mf"]!.length * 4;
+  await store.redis.set("bench-floor", Buffer.alloc(floorBytes, 7));
+
+  const hasBuild = existsSync(join(root, "scripts/build.mjs"));
+  if (hasBuild) execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
+  const runtimes: Record<string, string[]> = hasBuild
+    ? {
+        compiled: [join(root, "services/ranking-api/dist/main.js")],
+        tsx: ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")],
+      }
+    : { tsx: ["--import", "tsx", join(root, "services/ranking-api/src/main.ts")] };
+  const main = Object.keys(runtimes)[0]!;
+  const apiEnv = (port: number) => ({
+    REDIS_URL: redis.url,
+    TANDEM_STORE_NAMESPACE: "bench",
+    TANDEM_API_PORT: String(port),
+  });
+  const startApi = async (runtime: string, extra: string[] = []) => {
+    const port = await freePort();
+    const s = await PinnedServer.start(1, [...extra, ...runtimes[runtime]!], apiEnv(port), port);
+    servers.push(s);
+    return s;
+  };
+  const floorPort = await freePort();
+  const floor = await PinnedServer.start(
+    1,
+    [join(import.meta.dirname, "api/floor-server.mjs")],
+    { REDIS_URL: redis.url, FLOOR_KEY: "bench-floor", PORT: String(floorPort) },
+    floorPort,
+  );
+  servers.push(floor);
+
   const items = dataset.items.ids();
   const rng = new Rng(1);
   const pick = <T>(xs: readonly T[]) => xs[rng.int(xs.length)]!;
-  const bodies = {
-    recommend: () => ({ userId: pick(users), k: 10 }),
-    rank100: () => ({ userId: pick(users), itemIds: Array.from({ length: 100 }, () => pick(items)), k: 10 }),
-    rank300: () => ({ userId: pick(users), itemIds: Array.from({ length: 300 }, () => pick(items)), k: 10 }),
+  const routes = {
+    floor: { path: "/floor", body: () => ({ userId: pick(users), k: 10 }) },
+    recommend: { path: "/v1/recommend", body: () => ({ userId: pick(users), k: 10 }) },
+    rank100: {
+      path: "/v1/rank",
+      body: () => ({ userId: pick(users), itemIds: Array.from({ length: 100 }, () => pick(items)), k: 10 }),
+    },
+    rank300: {
+      path: "/v1/rank",
+      body: () => ({ userId: pick(users), itemIds: Array.from({ length: 300 }, () => pick(items)), k: 10 }),
+    },
   };
-  const run = async (path: string, body: () => object, rate: number | undefined, seconds: number) => {
-    // Warm-up: JIT, the version context, the item-vector paths.
-    await autocannon({
-      url: `${base}${path}`,
+  type Route = keyof typeof routes;
+  const target = (s: PinnedServer, r: Route): Target => ({ base: s.base, ...routes[r] });
+  const warm = (t: Target) => openLoop(t, 1000, 2);
+  const throughput = async (t: Target) => {
+    const r = await autocannon({
+      url: `${t.base}${t.path}`,
       method: "POST",
-      duration: 2,
-      connections: 4,
+      duration: LOAD_S,
+      connections: 16,
       headers: { "content-type": "application/json" },
-      requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(body()) }) }],
+      requests: [{ setupRequest: (q) => ({ ...q, body: JSON.stringify(t.body()) }) }],
     });
-    const result = await autocannon({
-      url: `${base}${path}`,
-      method: "POST",
-      duration: seconds,
-      connections: rate ? 8 : 16,
-      ...(rate ? { overallRate: rate } : {}),
-      headers: { "content-type": "application/json" },
-      requests: [{ setupRequest: (r) => ({ ...r, body: JSON.stringify(body()) }) }],
-    });
-    const errors = result.errors + result.timeouts + result.non2xx;
-    return { p50: result.latency.p50, p99: result.latency.p99, rps: result.requests.average, errors };
+    return { rps: r.requests.average, errors: r.errors + r.timeouts + r.non2xx };
   };
 
-  const rows: (string | number)[][] = [];
-  for (const [name, path, body, rate] of [
-    ["/v1/recommend (k=10, 200 candidates reranked)", "/v1/recommend", bodies.recommend, 500],
-    ["/v1/rank, 100 candidates", "/v1/rank", bodies.rank100, 500],
-    ["/v1/rank, 300 candidates", "/v1/rank", bodies.rank300, 500],
-    ["/v1/recommend, max throughput (16 connections)", "/v1/recommend", bodies.recommend, undefined],
-  ] as const) {
-    process.stderr.write(`load: ${name}\n`);
-    const r = await run(path, body, rate, 10);
-    rows.push([name, rate ? `${rate} req/s` : "unbounded", r.p50, r.p99, Math.round(r.rps), r.errors]);
+  const probes = async <T>(work: () => Promise<T>, api: PinnedServer): Promise<[T, Probe, Probe]> => {
+    api.resetProbe();
+    floor.resetProbe();
+    const out = await work();
+    return [out, await api.readProbe(), await floor.readProbe()];
+  };
+  // Each route is measured interleaved with the floor (alternate requests when sequential, alternate
+  // 1 s blocks under load), so both see the same moments of a shared machine.
+  const measure = async (runtime: string): Promise<RunResult> => {
+    const api = await startApi(runtime);
+    const out: RunResult = { sequential: [], loaded: [], throughput: [] };
+    const fl = target(floor, "floor");
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
+      process.stderr.write(`[${runtime}] sequential ${r}\n`);
+      await warm(target(api, r));
+      const [[stats, floorStats], probe] = await probes(() => sequential([target(api, r), fl], SEQ_S), api);
+      out.sequential.push({ route: r, stats: stats!, floor: floorStats!, probe: probe });
+    }
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
+      process.stderr.write(`[${runtime}] ${RATE} req/s ${r}\n`);
+      const [[stats, floorStats], probe] = await probes(
+        () => interleavedOpenLoop([target(api, r), fl], RATE, LOAD_S),
+        api,
+      );
+      out.loaded.push({ route: r, stats: stats!, floor: floorStats!, probe });
+    }
+    for (const [r, s] of [
+      ["floor", floor],
+      ["recommend", api],
+    ] as const) {
+      process.stderr.write(`[${runtime}] max throughput ${r}\n`);
+      s.resetProbe();
+      const t = await throughput(target(s, r));
+      const { cpuUs } = await s.readProbe();
+      out.throughput.push({ route: r, ...t, cpuUsPerRequest: cpuUs / (t.rps * LOAD_S) });
+    }
+    await api.stop();
+    return out;
+  };
+  const runs: Record<string, RunResult> = {};
+  for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
+
+  const profiles: Record<string, ProfileSummary> = {};
+  const save = () => {
+    const data: BenchData = {
+      date: new Date().toISOString(),
+      machine: machine(),
+      floorBytes,
+      main,
+      runs,
+      profiles,
+      settings: { seqSeconds: SEQ_S, loadSeconds: LOAD_S, rate: RATE },
+    };
+    if (process.env["BENCH_API_SAVE"])
+      writeFileSync(
+        join(results, `api-${process.env["BENCH_API_SAVE"]}.json`),
+        JSON.stringify(data, null, 1),
+      );
+    return data;
+  };
+  save();
+  if (process.env["BENCH_API_PROFILE"]) {
+    for (const r of ["recommend", "rank100", "rank300"] as Route[]) {
+      process.stderr.write(`[${main}] cpu profile ${r}\n`);
+      const dir = join(results, "profiles", r);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const api = await startApi(main, ["--cpu-prof", `--cpu-prof-dir=${dir}`]);
+      await warm(target(api, r));
+      await throughput(target(api, r));
+      await api.stop();
+      profiles[r] = summariseProfiles(dir);
+    }
   }
-
-  writeSection(
-    "api",
-    "Ranking API latency (loopback, real Redis)",
-    `Setup: ml-latest-small features (610 users × 200 precomputed candidates, 3,650 items with 65-d MF and
-512-d USE-lite vectors) in a redis-server started by the benchmark; the API (\`services/ranking-api\`) in its
-own Node process; autocannon in the benchmark process, 10 s per row after a 2 s warm-up. All three share the
-${machine().split(",")[0]}: the load generator competes with the server for the same two cores.
-Users and item ids are drawn at random per request; /v1/rank items are mostly outside the user's candidates,
-so their vectors are read from Redis (one HMGET per kind, sent together).
-
-${markdownTable(["Route", "Offered load", "p50 ms", "p99 ms", "Achieved req/s", "Errors"], rows)}
-
-Targets (issue 6): p99 ≤ 5 ms for 100 candidates and ≤ 10 ms for 300 at 500 req/s; /v1/recommend ≥ 2,000 req/s.`,
-  );
+  const data = save();
+  const before = saved("before");
+  writeSection("api", title, render(data, before));
 } finally {
-  api?.kill("SIGTERM");
+  for (const s of servers) await s.stop().catch(() => {});
   await store.close();
   await redis.stop();
+  // The encoder's worker threads would keep the process alive.
+  await disposeEncoder();
 }

@@ -16,15 +16,15 @@ export interface RecommendRequest {
   diversity?: number;
   /** In [0, 1]: 0 (default) leaves scores alone; higher values demote popular items. */
   popularityPenalty?: number;
-  /** Per-signal explanations (they reveal the user's recent items: the API allows them to admin keys only). */
+  /** Add each item's per-signal explanation (default false: the response stays small). They reveal the user's recent items: the API allows them to admin keys only. */
   explain?: boolean;
 }
 
 export interface ScoredItem {
   itemId: string;
   score: number;
-  /** Each signal's contribution to the score. */
-  explanation: Record<string, number>;
+  /** Each signal's contribution to the score; only when the request asked (`explain: true`). */
+  explanation?: Record<string, number>;
   /** Which recall sources proposed the item. */
   sources: string[];
 }
@@ -41,7 +41,7 @@ export interface RankRequest {
   userId: string;
   itemIds: string[];
   k?: number;
-  /** Per-signal explanations (they reveal the user's recent items: the API allows them to admin keys only). */
+  /** Add each item's per-signal explanation (default false). They reveal the user's recent items: the API allows them to admin keys only. */
   explain?: boolean;
 }
 

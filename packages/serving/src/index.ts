@@ -4,3 +4,4 @@ export * from "./item-vector-cache.js";
 export * from "./post-process.js";
 export * from "./store-engine.js";
 export * from "./version-context.js";
+export * from "./version-switch.js";

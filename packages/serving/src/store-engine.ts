@@ -1,8 +1,8 @@
 import { NotFoundError, TandemError, UnavailableError } from "@tandem/core";
 import { FlatIndex, type VectorIndex } from "@tandem/recall";
 import { type CandidateFeatures, FEATURE_INDEX, FEATURES, vectorFeatures } from "@tandem/rerank";
-import type { FeatureStore, UserFeatures } from "@tandem/store";
-import { withDeadline } from "./deadline.js";
+import type { FeatureStore, UserRow } from "@tandem/store";
+import { Deadlines } from "./deadline.js";
 import type {
   EventInput,
   IngestResult,
@@ -13,9 +13,9 @@ import type {
   RecommendResponse,
   ScoredItem,
 } from "./engine.js";
-import { ItemVectorCache } from "./item-vector-cache.js";
 import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.js";
-import { loadVersionContext, statsFromVector, type VersionContext } from "./version-context.js";
+import { statsFromVector, type VersionContext } from "./version-context.js";
+import { VersionSwitch } from "./version-switch.js";
 
 const SOURCES = [
   ["fromMf", "mf"],
@@ -24,13 +24,15 @@ const SOURCES = [
   ["fromNext", "next-item"],
   ["fromText", "text"],
 ] as const;
+const DIM = FEATURES.length;
+const RANK_USER_KINDS = ["mf", "textProfile", "textLast"] as const;
 
 export interface StoreEngineOptions {
   store: FeatureStore;
   /** Per-call store deadline (config api.storeTimeoutMs). */
   timeoutMs: number;
-  /** Item vectors kept in process per version (config api.itemCacheSize). Default 50,000. */
-  itemCacheSize?: number;
+  /** MiB of item vectors kept in process per version (config api.itemCacheMb). Default 256. */
+  itemCacheMb?: number;
   /** Schedules profile updates for users with new events (a BullMQ job per user, or in-process). */
   scheduleUpdates: (userIds: string[]) => Promise<void>;
   /** How long a client eventId is remembered (config api.eventIdWindowMs). Default: the store's. */
@@ -38,144 +40,209 @@ export interface StoreEngineOptions {
 }
 
 /**
- * Serving from precomputed features: one store round trip for the user's candidates and profile, then
- * typed-array fusion scoring. Nothing neural runs here.
+ * Serving from precomputed features: one store round trip for the user's candidates (and, for /rank,
+ * profile), then typed-array work on catalogue indexes. Nothing neural runs here. Candidates are stored
+ * best first by the version's fusion, so /recommend only re-orders when a request option asks.
  */
 export class StoreRankingEngine implements RankingEngine {
-  private context: Promise<VersionContext> | null = null;
-  private contextVersion: string | null = null;
+  private readonly deadlines: Deadlines;
+  private readonly versions: VersionSwitch;
   private similarIndex: {
     version: string;
     index: Promise<{ index: VectorIndex; vectors: Float32Array[] }>;
   } | null = null;
 
-  private readonly items: ItemVectorCache;
-
   constructor(private readonly options: StoreEngineOptions) {
-    this.items = new ItemVectorCache(options.store, options.itemCacheSize ?? 50_000);
+    this.deadlines = new Deadlines(options.timeoutMs);
+    this.versions = new VersionSwitch({
+      store: options.store,
+      itemCacheBytes: (options.itemCacheMb ?? 256) * 2 ** 20,
+      call: (work, what) => this.call(work, what),
+    });
   }
 
   private call<T>(work: Promise<T>, what: string): Promise<T> {
-    return withDeadline(work, this.options.timeoutMs, what);
+    return this.deadlines.run(work, what);
   }
 
-  /** The in-memory context of `version`, (re)loaded once when the live version changes. */
-  private async contextFor(version: string | null): Promise<VersionContext> {
-    const live = version ?? (await this.call(this.options.store.liveVersion(), "live version"));
-    if (!live) throw new UnavailableError("no feature version has been published yet");
-    if (this.contextVersion !== live || !this.context) {
-      this.contextVersion = live;
-      this.context = this.call(loadVersionContext(this.options.store, live), "version context");
-      this.context.catch(() => {
-        this.context = null;
-      });
-    }
-    return this.context;
-  }
-
+  /** Ready when the store answers and a version is live (and its context is loaded). */
   async ready(): Promise<{ version: string }> {
-    const ctx = await this.contextFor(null);
+    const live = await this.call(this.options.store.liveVersion(), "live version");
+    if (!live) throw new UnavailableError("no feature version has been published yet");
+    this.versions.observe(live);
+    const ctx = await this.versions.serving();
     return { version: ctx.version };
   }
 
-  async recommend(request: RecommendRequest): Promise<RecommendResponse> {
-    const features = await this.call(this.options.store.getUserFeatures(request.userId), "user features");
-    const ctx = await this.contextFor(features?.version ?? null);
-    const excluded = new Set(request.exclude ?? []);
-    const keep = (item: string) => !excluded.has(item) && allowedBy(request.filter, ctx.tags.get(item));
+  /** The user's entry in the served version, and that version's context. */
+  private async userRow(userId: string, kinds: readonly string[]): Promise<[VersionContext, UserRow | null]> {
+    for (let attempt = 0; ; attempt++) {
+      const ctx = await this.versions.serving();
+      const row = await this.call(
+        this.options.store.readUser(userId, { version: ctx.version, vectors: kinds }),
+        "user features",
+      );
+      if (row) {
+        this.versions.observe(row.live);
+        return [ctx, row];
+      }
+      // The served version was deleted (or nothing is live any more): serve the live one.
+      this.versions.lost(ctx.version);
+      if (attempt > 0) return [await this.versions.serving(), null];
+    }
+  }
 
-    if (!features?.candidates || features.candidates.items.length === 0) {
+  async recommend(request: RecommendRequest): Promise<RecommendResponse> {
+    const [ctx, row] = await this.userRow(request.userId, []);
+    const keep = this.keeper(ctx, request);
+    const candidates = row?.candidates;
+    if (!candidates || candidates.indexes.length === 0) {
       return {
         userId: request.userId,
         version: ctx.version,
         mode: "cold-start",
-        items: this.coldStart(ctx, request.k, keep),
+        items: this.coldStart(ctx, request.k, keep, request.explain === true),
       };
     }
-    const candidates = toCandidateFeatures(ctx, features);
-    const scores = ctx.scorer.score(candidates);
-    let ranked: Ranked[] = [];
-    features.candidates.items.forEach((item, row) => {
-      if (keep(item)) ranked.push({ item, score: scores[row]!, row });
-    });
-    ranked.sort((a, b) => b.score - a.score);
-    const logPop = (r: Ranked) => candidates.values[r.row * FEATURES.length + FEATURE_INDEX.logPop]!;
-    penalisePopularity(ranked, logPop, request.popularityPenalty ?? 0);
-    ranked.sort((a, b) => b.score - a.score);
-    if ((request.diversity ?? 0) > 0) {
-      const pool = ranked.slice(0, Math.max(3 * request.k, 30));
-      const vectors = await this.items.get(
-        ctx.version,
-        ["text"],
-        pool.map((r) => r.item),
-        (w) => this.call(w, "item vectors"),
-      );
-      const byItem = new Map(pool.map((r) => [r.item, vectors.get(r.item)?.[0] ?? null]));
-      ranked = mmr(pool, request.k, request.diversity!, (r) => byItem.get(r.item) ?? null);
-    }
+    const explain = request.explain === true;
+    const reorder = (request.diversity ?? 0) > 0 || (request.popularityPenalty ?? 0) > 0;
+    const ranked = reorder
+      ? await this.reordered(ctx, candidates, request, keep)
+      : this.inStoredOrder(ctx, candidates, request.k, keep);
     // Refreshed from new events (update-user) after this version was built.
-    const fresh = (features.scalars["refreshedAt"] ?? 0) > ctx.createdAt;
+    const fresh = (row.scalars["refreshedAt"] ?? 0) > ctx.createdAt;
+    const c = {
+      names: FEATURES,
+      items: candidates.indexes as unknown as Int32Array,
+      values: candidates.features,
+    };
     return {
       userId: request.userId,
       version: ctx.version,
       mode: fresh ? "fresh" : "precomputed",
-      items: ranked.slice(0, request.k).map((r) => this.explain(ctx, candidates, r)),
+      items: ranked.map((r) => this.item(ctx, c, r, explain)),
     };
   }
 
-  async rank(request: RankRequest): Promise<RankResponse> {
-    const features = await this.call(this.options.store.getUserFeatures(request.userId), "user features");
-    const ctx = await this.contextFor(features?.version ?? null);
-    const unknownItems = request.itemIds.filter((id) => !ctx.index.has(id));
-    const known = [...new Set(request.itemIds.filter((id) => ctx.index.has(id)))];
-    const precomputed = new Map<string, number>();
-    features?.candidates?.items.forEach((item, row) => {
-      precomputed.set(item, row);
+  /** The first k kept candidates in stored (fusion) order; only those k are scored. */
+  private inStoredOrder(
+    ctx: VersionContext,
+    c: NonNullable<UserRow["candidates"]>,
+    k: number,
+    keep: ((index: number) => boolean) | null,
+  ): Ranked[] {
+    const rows: number[] = [];
+    for (let r = 0; r < c.indexes.length && rows.length < k; r++) {
+      if (!keep || keep(c.indexes[r]!)) rows.push(r);
+    }
+    const picked = new Float32Array(rows.length * DIM);
+    rows.forEach((r, i) => {
+      picked.set(c.features.subarray(r * DIM, (r + 1) * DIM), i * DIM);
     });
-    const missing = known.filter((id) => !precomputed.has(id));
-    const dim = FEATURES.length;
-    const values = new Float32Array(known.length * dim);
-    if (missing.length > 0) {
-      const vectors = await this.items.get(ctx.version, ["mf", "text", "stats"], missing, (w) =>
-        this.call(w, "item vectors"),
+    const scores = ctx.scorer.score({ names: FEATURES, items: Int32Array.from(rows), values: picked });
+    return rows.map((r, i) => ({ item: ctx.itemIds[c.indexes[r]!]!, score: scores[i]!, row: r }));
+  }
+
+  /** Request options that change the order: score every kept candidate, then penalise / diversify. */
+  private async reordered(
+    ctx: VersionContext,
+    c: NonNullable<UserRow["candidates"]>,
+    request: RecommendRequest,
+    keep: ((index: number) => boolean) | null,
+  ): Promise<Ranked[]> {
+    const scores = ctx.scorer.score({
+      names: FEATURES,
+      items: c.indexes as unknown as Int32Array,
+      values: c.features,
+    });
+    let ranked: Ranked[] = [];
+    for (let r = 0; r < c.indexes.length; r++) {
+      if (!keep || keep(c.indexes[r]!))
+        ranked.push({ item: ctx.itemIds[c.indexes[r]!]!, score: scores[r]!, row: r });
+    }
+    const logPop = (r: Ranked) => c.features[r.row * DIM + FEATURE_INDEX.logPop]!;
+    penalisePopularity(ranked, logPop, request.popularityPenalty ?? 0);
+    ranked.sort((a, b) => b.score - a.score);
+    if ((request.diversity ?? 0) > 0) {
+      const pool = ranked.slice(0, Math.max(3 * request.k, 30));
+      const vectors = await ctx.items.get(
+        pool.map((r) => c.indexes[r.row]!),
+        (w) => this.call(w, "item vectors"),
       );
-      const user = {
-        mf: features?.vectors["mf"],
-        textProfile: features?.vectors["textProfile"],
-        textLast: features?.vectors["textLast"],
-      };
-      const rowOf = new Map(known.map((id, r) => [id, r]));
-      missing.forEach((id) => {
-        const r = rowOf.get(id)!;
-        const [mf, text, stats] = vectors.get(id)!;
-        const item = { mf: mf ?? null, text: text ?? null };
-        vectorFeatures(values.subarray(r * dim, (r + 1) * dim), user, item, statsFromVector(stats));
+      const text = ctx.items.kinds.indexOf("text");
+      const byRow = new Map(pool.map((r, i) => [r.row, vectors[i]![text] ?? null]));
+      ranked = mmr(pool, request.k, request.diversity!, (r) => byRow.get(r.row) ?? null);
+    }
+    return ranked.slice(0, request.k);
+  }
+
+  /** Exclusions and tag filters as a test on catalogue indexes; null when the request has none. */
+  private keeper(ctx: VersionContext, request: RecommendRequest): ((index: number) => boolean) | null {
+    const excluded = new Set<number>();
+    for (const id of request.exclude ?? []) {
+      const i = ctx.index.get(id);
+      if (i !== undefined) excluded.add(i);
+    }
+    const filter = request.filter;
+    if (excluded.size === 0 && !filter) return null;
+    return (i) => !excluded.has(i) && allowedBy(filter, ctx.tagsByIndex[i]);
+  }
+
+  async rank(request: RankRequest): Promise<RankResponse> {
+    const [ctx, row] = await this.userRow(request.userId, RANK_USER_KINDS);
+    const unknownItems: string[] = [];
+    const seen = new Set<number>();
+    const known: number[] = [];
+    for (const id of request.itemIds) {
+      const i = ctx.index.get(id);
+      if (i === undefined) unknownItems.push(id);
+      else if (!seen.has(i)) {
+        seen.add(i);
+        known.push(i);
+      }
+    }
+    // Candidate row of each known item, or -1 where its features must be built from vectors.
+    const stored = new Map<number, number>();
+    const cand = row?.candidates;
+    if (cand)
+      for (let r = 0; r < cand.indexes.length; r++)
+        if (seen.has(cand.indexes[r]!)) stored.set(cand.indexes[r]!, r);
+    const values = new Float32Array(known.length * DIM);
+    const missing: number[] = [];
+    known.forEach((index, r) => {
+      const at = stored.get(index);
+      if (at === undefined) missing.push(r);
+      else values.set(cand!.features.subarray(at * DIM, (at + 1) * DIM), r * DIM);
+    });
+    if (missing.length > 0) {
+      const vectors = await ctx.items.get(
+        missing.map((r) => known[r]!),
+        (w) => this.call(w, "item vectors"),
+      );
+      const user = row?.vectors ?? {};
+      missing.forEach((r, j) => {
+        const [mf, text, stats] = vectors[j]!;
+        vectorFeatures(values.subarray(r * DIM, (r + 1) * DIM), user, { mf, text }, statsFromVector(stats));
       });
     }
-    known.forEach((id, r) => {
-      const row = precomputed.get(id);
-      if (row !== undefined)
-        values.set(features!.candidates!.features.subarray(row * dim, (row + 1) * dim), r * dim);
-    });
-    const candidates: CandidateFeatures = {
-      names: FEATURES,
-      items: Int32Array.from(known, (id) => ctx.index.get(id)!),
-      values,
-    };
+    const candidates: CandidateFeatures = { names: FEATURES, items: Int32Array.from(known), values };
     const scores = ctx.scorer.score(candidates);
-    const ranked = known
-      .map((item, row) => ({ item, score: scores[row]!, row }))
-      .sort((a, b) => b.score - a.score);
+    const order = Array.from(known.keys()).sort((a, b) => scores[b]! - scores[a]!);
+    const explain = request.explain === true;
     return {
       userId: request.userId,
       version: ctx.version,
-      items: ranked.slice(0, request.k ?? ranked.length).map((r) => this.explain(ctx, candidates, r)),
+      items: order
+        .slice(0, request.k ?? order.length)
+        .map((r) =>
+          this.item(ctx, candidates, { item: ctx.itemIds[known[r]!]!, score: scores[r]!, row: r }, explain),
+        ),
       unknownItems,
     };
   }
 
   async similar(itemId: string, k: number) {
-    const ctx = await this.contextFor(null);
+    const ctx = await this.versions.serving();
     const key = ctx.index.get(itemId);
     if (key === undefined) throw new NotFoundError("item", itemId);
     const { index, vectors } = await this.textIndex(ctx);
@@ -196,9 +263,10 @@ export class StoreRankingEngine implements RankingEngine {
     if (this.similarIndex?.version !== ctx.version) {
       const index = (async () => {
         const fetched = await this.call(
-          this.options.store.getItemVectors("text", ctx.itemIds),
+          this.options.store.getItemVectorsAt(ctx.version, "text", ctx.itemIds),
           "item vectors",
         );
+        if (!fetched) throw new NotFoundError("model", `version ${ctx.version}`);
         const flat = new FlatIndex(fetched.dims, ctx.itemIds.length);
         const vectors = fetched.vectors.map((v) => v ?? new Float32Array(0));
         fetched.vectors.forEach((v, key) => {
@@ -248,11 +316,11 @@ export class StoreRankingEngine implements RankingEngine {
 
   /** Item ids of the version this process serves: no store round trip once a context is loaded. */
   private async catalogue(): Promise<ReadonlyMap<string, number> | null> {
-    const cached = await this.context?.catch(() => null);
-    if (cached) return cached.index;
+    const served = this.versions.peek();
+    if (served) return served.index;
     // Events are kept before anything is published too; then no item is in a live catalogue.
     const live = await this.call(this.options.store.liveVersion(), "live version");
-    return live === null ? null : (await this.contextFor(live)).index;
+    return live === null ? null : (await this.versions.serving()).index;
   }
 
   async eraseUser(userId: string): Promise<{ erased: boolean }> {
@@ -260,33 +328,30 @@ export class StoreRankingEngine implements RankingEngine {
     return { erased: true };
   }
 
-  private coldStart(ctx: VersionContext, k: number, keep: (item: string) => boolean): ScoredItem[] {
+  private coldStart(
+    ctx: VersionContext,
+    k: number,
+    keep: ((index: number) => boolean) | null,
+    explain: boolean,
+  ): ScoredItem[] {
     const items: ScoredItem[] = [];
     for (let i = 0; i < ctx.popular.items.length && items.length < k; i++) {
       const item = ctx.popular.items[i]!;
-      if (!keep(item)) continue;
+      if (keep && !keep(ctx.index.get(item) ?? -1)) continue;
       const score = ctx.popular.scores[i]!;
-      items.push({ itemId: item, score, explanation: { popularity: score }, sources: ["popularity"] });
+      const out: ScoredItem = { itemId: item, score, sources: ["popularity"] };
+      if (explain) out.explanation = { popularity: score };
+      items.push(out);
     }
     return items;
   }
 
-  private explain(ctx: VersionContext, c: CandidateFeatures, r: Ranked): ScoredItem {
-    const row = c.values.subarray(r.row * FEATURES.length, (r.row + 1) * FEATURES.length);
-    return {
-      itemId: r.item,
-      score: r.score,
-      explanation: ctx.scorer.explain(c, r.row),
-      sources: SOURCES.filter(([f]) => row[FEATURE_INDEX[f]]! > 0).map(([, name]) => name),
-    };
+  private item(ctx: VersionContext, c: CandidateFeatures, r: Ranked, explain: boolean): ScoredItem {
+    const at = r.row * DIM;
+    const sources: string[] = [];
+    for (const [f, name] of SOURCES) if (c.values[at + FEATURE_INDEX[f]]! > 0) sources.push(name);
+    const out: ScoredItem = { itemId: r.item, score: r.score, sources };
+    if (explain) out.explanation = ctx.scorer.explain(c, r.row);
+    return out;
   }
-}
-
-function toCandidateFeatures(ctx: VersionContext, f: UserFeatures): CandidateFeatures {
-  const items = f.candidates!.items;
-  return {
-    names: FEATURES,
-    items: Int32Array.from(items, (id) => ctx.index.get(id) ?? -1),
-    values: f.candidates!.features,
-  };
 }

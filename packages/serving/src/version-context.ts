@@ -1,8 +1,12 @@
 import { ArtifactError, UnavailableError } from "@tandem/core";
 import { FEATURES, FusionScorer, type ItemStats, parseFusion, VERSION_METADATA } from "@tandem/rerank";
 import type { FeatureStore } from "@tandem/store";
+import { ItemVectorCache } from "./item-vector-cache.js";
 
-/** What serving keeps in memory per live version: small, loaded once when the version changes. */
+/** Item vector kinds /v1/rank reads for items outside the user's candidates, in this order. */
+export const RANK_ITEM_KINDS = ["mf", "text", "stats"] as const;
+
+/** What serving keeps in memory per live version: loaded once, in the background, when the version changes. */
 export interface VersionContext {
   version: string;
   createdAt: number;
@@ -12,11 +16,19 @@ export interface VersionContext {
   /** Popularity order (best first) with scores: the cold-start answer. */
   popular: { items: string[]; scores: Float32Array };
   tags: Map<string, string[]>;
+  /** Tags by catalogue index (the request path works on indexes). */
+  tagsByIndex: (readonly string[] | undefined)[];
   userKinds: Record<string, number>;
   itemKinds: Record<string, number>;
+  /** This version's item vectors (RANK_ITEM_KINDS), bounded in bytes. */
+  items: ItemVectorCache;
 }
 
-export async function loadVersionContext(store: FeatureStore, version: string): Promise<VersionContext> {
+export async function loadVersionContext(
+  store: FeatureStore,
+  version: string,
+  itemCacheBytes = 256 * 2 ** 20,
+): Promise<VersionContext> {
   const info = await store.versionInfo(version);
   if (!info) throw new UnavailableError(`version ${version} disappeared while loading`);
   if (info.columns.join() !== FEATURES.join()) {
@@ -30,6 +42,10 @@ export async function loadVersionContext(store: FeatureStore, version: string): 
     store.getPopularity(),
     store.getMetadata(VERSION_METADATA.itemTags),
   ]);
+  // These read the live version: if it moved again while loading, this context is not the one asked for.
+  if (popularity && popularity.version !== version) {
+    throw new UnavailableError(`version ${version} stopped being live while loading`);
+  }
   if (typeof fusionJson !== "string") throw new ArtifactError(`version ${version} has no fusion model`);
   const tags = new Map<string, string[]>(Object.entries((tagsJson ?? {}) as Record<string, string[]>));
   return {
@@ -40,8 +56,10 @@ export async function loadVersionContext(store: FeatureStore, version: string): 
     scorer: new FusionScorer(parseFusion(fusionJson)),
     popular: popularity ?? { items: [], scores: new Float32Array(0) },
     tags,
+    tagsByIndex: itemIds.map((id) => tags.get(id)),
     userKinds: info.userKinds,
     itemKinds: info.itemKinds,
+    items: new ItemVectorCache(store, version, itemIds, RANK_ITEM_KINDS, itemCacheBytes),
   };
 }
 

@@ -19,6 +19,22 @@ export function decodeVector(b: Buffer, expectedDims?: number): Float32Array {
   return out;
 }
 
+/** Many stored vectors of `dims` floats → views of one Float32Array (one allocation, one copy each). */
+export function decodeVectors(
+  values: readonly (Buffer | null | undefined)[],
+  dims: number,
+): (Float32Array | null)[] {
+  const slab = new Float32Array(values.length * dims);
+  const bytes = new Uint8Array(slab.buffer);
+  return values.map((b, i) => {
+    if (!b) return null;
+    if (b.length !== dims * 4)
+      throw new ArtifactError(`stored vector has ${b.length} bytes, expected ${dims * 4}`);
+    bytes.set(b, i * dims * 4);
+    return slab.subarray(i * dims, (i + 1) * dims);
+  });
+}
+
 /**
  * A scored item list: `u32 n | u32 columns | u32 itemIndex × n | f32 feature × n × columns`, LE.
  * 200 candidates × 8 columns is 7,208 bytes. Used for candidate lists and the popularity list.

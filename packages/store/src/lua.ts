@@ -76,6 +76,21 @@ end
 return out
 `;
 
+/** KEYS: live. ARGV: versions prefix ("{ns}:v:"), user id, version to read ("" = live), user vector kinds…
+ *  Returns {version, live, cand, scalars, vector per kind…}, or false when nothing is live or the asked
+ *  version is gone. The request path's lean read: no catalogue, no unasked vectors. */
+export const READ_USER_ROW = `
+local live = redis.call('GET', KEYS[1])
+if not live then return false end
+local v = ARGV[3]
+if v == '' then v = live end
+local p = ARGV[1] .. v
+if v ~= live and redis.call('EXISTS', p .. ':${K.meta}') == 0 then return false end
+local out = {v, live, redis.call('HGET', p .. ':${K.candidates}', ARGV[2]), redis.call('HGET', p .. ':${K.scalars}', ARGV[2])}
+for i = 4, #ARGV do out[#out + 1] = redis.call('HGET', p .. ':${K.userVectors}:' .. ARGV[i], ARGV[2]) end
+return out
+`;
+
 /** KEYS: live. ARGV: versions prefix, kind, cached version, item ids…
  *  Returns {version, info|nil, items|nil, vector per id (nil if absent)…}. */
 export const READ_ITEMS = `

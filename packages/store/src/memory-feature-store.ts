@@ -1,8 +1,8 @@
 import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
-import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
+import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
-import { compareStreamIds } from "./stream-id.js";
 import { EVENT_ID_WINDOW_MS } from "./redis-feature-store.js";
+import { compareStreamIds } from "./stream-id.js";
 import type {
   AppendOptions,
   AppendResult,
@@ -15,6 +15,8 @@ import type {
   StoredEvent,
   UserFeatures,
   UserRecord,
+  UserRow,
+  UserRowOptions,
   VersionInfo,
   VersionSpec,
   VersionSummary,
@@ -257,6 +259,44 @@ export class MemoryFeatureStore implements FeatureStore {
         const b = hash?.get(id);
         return b ? decodeVector(b, dims) : null;
       }),
+    };
+  }
+
+  async readUser(userId: string, options: UserRowOptions = {}): Promise<UserRow | null> {
+    const v = options.version ? this.versions.get(options.version) : this.liveData();
+    if (!v || this.live === null) return null;
+    const vectors = (options.vectors ?? []).map((kind): [string, Buffer | null] => {
+      if (!(kind in v.codec.info.userKinds)) {
+        throw new InvalidArgumentError(
+          `version ${v.codec.info.version} declares no user vectors of kind ${kind}`,
+        );
+      }
+      return [kind, v.userVectors.get(kind)?.get(userId) ?? null];
+    });
+    return v.codec.decodeRow(this.live, {
+      candidates: v.candidates.get(userId) ?? null,
+      scalars: v.scalars.has(userId) ? Buffer.from(v.scalars.get(userId)!) : null,
+      vectors,
+    });
+  }
+
+  async getItemVectorsAt(
+    version: string,
+    kind: string,
+    itemIds: readonly string[],
+  ): Promise<ItemVectors | null> {
+    assertSafeName("kind", kind);
+    const v = this.versions.get(version);
+    if (!v) return null;
+    const dims = v.codec.itemVectorDims(kind);
+    const hash = v.itemVectors.get(kind);
+    return {
+      version,
+      dims,
+      vectors: decodeVectors(
+        itemIds.map((id) => hash?.get(id)),
+        dims,
+      ),
     };
   }
 

@@ -6,7 +6,7 @@ import {
   UnavailableError,
 } from "@tandem/core";
 import { Redis, ReplyError } from "ioredis";
-import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
+import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName, Keys, VERSION_KEYS } from "./keys.js";
 import * as lua from "./lua.js";
 import type {
@@ -21,6 +21,8 @@ import type {
   StoredEvent,
   UserFeatures,
   UserRecord,
+  UserRow,
+  UserRowOptions,
   VersionInfo,
   VersionSpec,
   VersionStatus,
@@ -48,6 +50,7 @@ type LuaCommands = {
   tandemBegin(...args: (string | number)[]): Promise<string>;
   tandemPublish(...args: (string | number)[]): Promise<[string | null, number]>;
   tandemReadUserBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
+  tandemReadUserRowBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
   tandemReadItemsBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
   tandemReadOneBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
   tandemWriteLiveUser(...args: (string | number | Buffer)[]): Promise<string>;
@@ -60,6 +63,7 @@ const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
   ["tandemBegin", 4, lua.BEGIN],
   ["tandemPublish", 7, lua.PUBLISH],
   ["tandemReadUser", 1, lua.READ_USER],
+  ["tandemReadUserRow", 1, lua.READ_USER_ROW],
   ["tandemReadItems", 1, lua.READ_ITEMS],
   ["tandemReadOne", 1, lua.READ_ONE],
   ["tandemWriteLiveUser", 2, lua.WRITE_LIVE_USER],
@@ -492,6 +496,59 @@ export class RedisFeatureStore implements FeatureStore {
     );
     if (!got) throw new NotFoundError("model", "live version (nothing published)");
     return toResult(got.codec, got.reply.slice(3));
+  }
+
+  async readUser(userId: string, options: UserRowOptions = {}): Promise<UserRow | null> {
+    const kinds = options.vectors ?? [];
+    for (const kind of kinds) assertSafeName("kind", kind);
+    const reply = await this.call("readUser", () =>
+      this.commands.tandemReadUserRowBuffer(
+        this.keys.live,
+        this.keys.versionPrefix(),
+        userId,
+        options.version ?? "",
+        ...kinds,
+      ),
+    );
+    if (!reply) return null;
+    const version = reply[0]!.toString();
+    const codec = this.codecs.get(version) ?? (await this.codec(version));
+    for (const kind of kinds) {
+      if (!(kind in codec.info.userKinds))
+        throw new InvalidArgumentError(`version ${version} declares no user vectors of kind ${kind}`);
+    }
+    return codec.decodeRow(reply[1]!.toString(), {
+      candidates: reply[2] ?? null,
+      scalars: reply[3] ?? null,
+      vectors: kinds.map((kind, i) => [kind, reply[4 + i] ?? null]),
+    });
+  }
+
+  async getItemVectorsAt(
+    version: string,
+    kind: string,
+    itemIds: readonly string[],
+  ): Promise<ItemVectors | null> {
+    assertSafeName("kind", kind);
+    const codec = await this.codec(version).catch((error) => {
+      if (error instanceof NotFoundError) return null;
+      throw error;
+    });
+    if (!codec) return null;
+    const dims = codec.itemVectorDims(kind);
+    if (itemIds.length === 0) return { version, dims, vectors: [] };
+    const replies = await this.call("getItemVectorsAt", () =>
+      this.redis
+        .multi()
+        .exists(this.keys.meta(version))
+        .hmgetBuffer(this.keys.itemVectors(version, kind), ...itemIds)
+        .exec(),
+    );
+    const [exists, values] = (replies ?? []).map(([error, value]) => {
+      if (error) mapError(error, "getItemVectorsAt");
+      return value;
+    }) as [number, (Buffer | null)[]];
+    return exists ? { version, dims, vectors: decodeVectors(values, dims) } : null;
   }
 
   private async readOne(what: string, suffix: string) {

@@ -58,6 +58,29 @@ export interface UserFeatures {
   scalars: Record<string, number>;
 }
 
+/**
+ * One user's entry as the ranking path reads it: candidates stay catalogue indexes with their feature
+ * rows (no id strings), and only the vector kinds asked for are read.
+ */
+export interface UserRow {
+  /** The version read. */
+  version: string;
+  /** The live version at the moment of the read; differs from `version` after a publish. */
+  live: string;
+  /** False when the version holds nothing for the user. */
+  known: boolean;
+  candidates: { indexes: Uint32Array; features: Float32Array } | null;
+  vectors: Record<string, Float32Array>;
+  scalars: Record<string, number>;
+}
+
+export interface UserRowOptions {
+  /** Read this version instead of the live one (a caller still serving it); default live. */
+  version?: string | null;
+  /** User vector kinds to read; default none. */
+  vectors?: readonly string[];
+}
+
 export interface ItemVectors {
   version: string;
   dims: number;
@@ -152,6 +175,16 @@ export interface FeatureStore {
   /** Null when nothing is published or the version knows nothing about the user. */
   getUserFeatures(userId: string): Promise<UserFeatures | null>;
   getItemVectors(kind: string, itemIds: readonly string[]): Promise<ItemVectors>;
+  /**
+   * The request path's user read: one round trip, only what the route needs. Null when nothing is
+   * published or the requested version no longer exists.
+   */
+  readUser(userId: string, options?: UserRowOptions): Promise<UserRow | null>;
+  /**
+   * Item vectors of one given version (null when it no longer exists), decoded into one buffer: row i
+   * is a view of it, or null where the item has no vector of that kind.
+   */
+  getItemVectorsAt(version: string, kind: string, itemIds: readonly string[]): Promise<ItemVectors | null>;
   getPopularity(limit?: number): Promise<PopularityList | null>;
   getMetadata(name: string): Promise<unknown>;
   getItemIds(): Promise<readonly string[]>;

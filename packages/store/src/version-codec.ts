@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "@tandem/core";
 import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
-import type { CandidateList, UserFeatures, UserRecord, VersionInfo, VersionSpec } from "./types.js";
+import type { CandidateList, UserFeatures, UserRecord, UserRow, VersionInfo, VersionSpec } from "./types.js";
 
 /** A user record as bytes, ready for either backend. */
 export interface EncodedRecord {
@@ -139,6 +139,23 @@ export class VersionCodec {
       userId,
       columns: this.info.columns,
       candidates: raw.candidates ? this.decodeCandidates(raw.candidates) : null,
+      vectors,
+      scalars: raw.scalars ? (JSON.parse(raw.scalars.toString("utf8")) as Record<string, number>) : {},
+    };
+  }
+
+  /** The lean form of a user's bytes: candidate indexes kept as they are stored. */
+  decodeRow(live: string, raw: RawUser): UserRow {
+    const vectors: Record<string, Float32Array> = {};
+    for (const [kind, bytes] of raw.vectors) {
+      if (bytes) vectors[kind] = decodeVector(bytes, this.info.userKinds[kind]);
+    }
+    const candidates = raw.candidates ? decodeScoredList(raw.candidates) : null;
+    return {
+      version: this.info.version,
+      live,
+      known: raw.candidates !== null || raw.scalars !== null || Object.keys(vectors).length > 0,
+      candidates: candidates && { indexes: candidates.indexes, features: candidates.features },
       vectors,
       scalars: raw.scalars ? (JSON.parse(raw.scalars.toString("utf8")) as Record<string, number>) : {},
     };

@@ -65,6 +65,43 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     await expect(store.getItemVectors("text", ["i1"])).rejects.toBeInstanceOf(NotFoundError);
   });
 
+  it("readUser: candidates as catalogue indexes, only the asked vectors, from the live or a named version", async () => {
+    expect(await store.readUser("u1")).toBeNull();
+    await publishedVersion("v1");
+    const lean = await store.readUser("u1");
+    expect(lean).toMatchObject({ version: "v1", live: "v1", known: true, vectors: {} });
+    expect(Array.from(lean!.candidates!.indexes)).toEqual([2, 0]);
+    expect(Array.from(lean!.candidates!.features)).toEqual([0.5, 1, 2, 3, 4, 5]);
+    expect(lean!.scalars).toEqual({ lastEventAt: 1_700_000_000 });
+    const mf = await store.readUser("u1", { vectors: ["mf"] });
+    expect(Object.keys(mf!.vectors)).toEqual(["mf"]);
+    expect(Array.from(mf!.vectors["mf"]!)).toEqual([1, 2]);
+    await expect(store.readUser("u1", { vectors: ["nope"] })).rejects.toBeInstanceOf(InvalidArgumentError);
+    expect(await store.readUser("stranger")).toMatchObject({ known: false, candidates: null });
+
+    // After a publish, a reader still serving v1 reads v1 and learns that v2 is live.
+    await publishedVersion("v2", SPEC, 1);
+    const pinned = await store.readUser("u1", { version: "v1" });
+    expect(pinned).toMatchObject({ version: "v1", live: "v2" });
+    expect(pinned!.candidates!.features[0]).toBe(0.5);
+    expect((await store.readUser("u1"))!.candidates!.features[0]).toBe(1.5);
+    // A version that is gone reads as null: the caller moves to the live one.
+    expect(await store.readUser("u1", { version: "v0" })).toBeNull();
+  });
+
+  it("getItemVectorsAt reads one named version, decoded into one buffer", async () => {
+    await store.beginVersion("v1", SPEC);
+    await store.writeItemVectors("v1", "text", ["i1", "i2"], f32(1, 2, 3, 4, 5, 6, 7, 8));
+    await store.publish("v1");
+    const got = await store.getItemVectorsAt("v1", "text", ["i2", "i5", "i1"]);
+    expect(got!.dims).toBe(4);
+    expect(Array.from(got!.vectors[0]!)).toEqual([5, 6, 7, 8]);
+    expect(got!.vectors[1]).toBeNull();
+    expect(Array.from(got!.vectors[2]!)).toEqual([1, 2, 3, 4]);
+    expect(got!.vectors[0]!.buffer).toBe(got!.vectors[2]!.buffer);
+    expect(await store.getItemVectorsAt("v9", "text", ["i1"])).toBeNull();
+  });
+
   it("round-trips profiles, scalars and candidates with named feature columns", async () => {
     await publishedVersion("v1");
     const u1 = await store.getUserFeatures("u1");

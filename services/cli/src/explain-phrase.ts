@@ -49,7 +49,7 @@ export function explainInWords(dataset: Dataset, stage: StageModels, user: numbe
   const target = dataset.items.index(rec.itemId);
   const history = userItemsOf(stage.history, user);
   const recent = history.subarray(Math.max(0, history.length - RECENT));
-  const weight = (names: readonly string[]) => names.reduce((s, n) => s + (rec.explanation[n] ?? 0), 0);
+  const weight = (names: readonly string[]) => names.reduce((s, n) => s + (rec.explanation?.[n] ?? 0), 0);
   const [group] = (Object.entries(GROUPS) as [keyof typeof GROUPS, readonly string[]][])
     .map(([name, names]) => [name, weight(names)] as const)
     .sort((a, b) => b[1] - a[1])[0]!;

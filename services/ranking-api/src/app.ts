@@ -9,6 +9,7 @@ import { registerJsonParser } from "./json-body.js";
 import { createMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
 import type { QueueStats } from "./queue-stats.js";
+import { responseSchemas } from "./response-schemas.js";
 import { parseRequest, requestSchemas } from "./schemas.js";
 
 export interface AppOptions {
@@ -24,15 +25,6 @@ export interface AppOptions {
 
 /** Ids are ≤ 256 characters (schemas.ts); a URL-encoded one can take up to 12 bytes per character. */
 const MAX_PARAM_LENGTH = 256 * 12;
-
-/** Explanations name the user's recent items: stripped unless asked for (and allowed). */
-function withoutExplanations<T extends { items: { explanation?: unknown }[] }>(
-  response: T,
-  keep: boolean,
-): T {
-  if (!keep) for (const item of response.items) delete item.explanation;
-  return response;
-}
 
 /** Builds the HTTP app around an engine: validation, auth, errors, metrics and OpenAPI. */
 export function buildApp({ config, engine, logger = false, store, queues }: AppOptions): FastifyInstance {
@@ -83,19 +75,20 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
     return reply.status(status).send(body);
   });
 
-  app.post("/v1/recommend", async (request) => {
+  const ok = (schema: object) => ({ schema: { response: { 200: schema } } });
+  app.post("/v1/recommend", ok(responseSchemas.recommend), async (request) => {
     const scope = await read(request);
     const body = parseRequest(schemas.recommend, request.body);
     mayExplain(scope, body.explain);
-    return withoutExplanations(await engine.recommend(body), body.explain);
+    return engine.recommend(body);
   });
-  app.post("/v1/rank", async (request) => {
+  app.post("/v1/rank", ok(responseSchemas.rank), async (request) => {
     const scope = await read(request);
     const body = parseRequest(schemas.rank, request.body);
     mayExplain(scope, body.explain);
-    return withoutExplanations(await engine.rank(body), body.explain);
+    return engine.rank(body);
   });
-  app.get("/v1/items/:id/similar", async (request) => {
+  app.get("/v1/items/:id/similar", ok(responseSchemas.similar), async (request) => {
     await read(request);
     const { id } = parseRequest(schemas.idParams, request.params);
     const { k } = parseRequest(schemas.similarQuery, request.query);

@@ -48,7 +48,7 @@ if (url !== null) {
 const engine = new StoreRankingEngine({
   store,
   timeoutMs: config.api.storeTimeoutMs,
-  itemCacheSize: config.api.itemCacheSize,
+  itemCacheMb: config.api.itemCacheMb,
   scheduleUpdates,
   eventIdWindowMs: config.api.eventIdWindowMs,
 });

@@ -40,6 +40,29 @@ describe.each(backends)("ranking API on the %s store", (_name, makeStore) => {
     expect(body.items[1].sources).toEqual(["co-occurrence"]);
   });
 
+  it("returns explanations only when asked (explain: true), on /v1/recommend and /v1/rank", async () => {
+    for (const [url, body] of [
+      ["/v1/recommend", { userId: "u1", k: 2 }],
+      ["/v1/recommend", { userId: "stranger", k: 2 }],
+      ["/v1/rank", { userId: "u1", itemIds: ["a", "c"] }],
+    ] as const) {
+      const plain = (await post(url, body)).json();
+      expect(plain.items.length).toBe(2);
+      for (const item of plain.items)
+        expect(Object.keys(item).sort()).toEqual(["itemId", "score", "sources"]);
+      const explained = (await post(url, { ...body, explain: true }, ADMIN_KEY)).json();
+      expect(explained.items.map((i: { itemId: string }) => i.itemId)).toEqual(
+        plain.items.map((i: { itemId: string }) => i.itemId),
+      );
+      for (const item of explained.items) expect(Object.keys(item.explanation).length).toBeGreaterThan(0);
+    }
+    const rank = (
+      await post("/v1/rank", { userId: "u1", itemIds: ["a", "c"], explain: true }, ADMIN_KEY)
+    ).json();
+    expect(rank.items[0].explanation.textProfile).toBeCloseTo(1.8, 5);
+    expect((await post("/v1/rank", { userId: "u1", itemIds: ["a"], explain: "yes" })).statusCode).toBe(400);
+  });
+
   it("applies exclude and tag filters", async () => {
     const r = await post("/v1/recommend", {
       userId: "u1",

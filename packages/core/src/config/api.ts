@@ -94,13 +94,12 @@ export const apiConfigSchema = z
       .enum(["fatal", "error", "warn", "info", "debug"])
       .default("warn")
       .describe("Fastify log level; `info` logs every request (costly at thousands of requests/s)."),
-    itemCacheSize: z
+    itemCacheMb: z
       .number()
-      .int()
       .min(0)
-      .default(50_000)
+      .default(256)
       .describe(
-        "Item vectors kept in process per version (immutable within a version): ~2.3 KB each at 512-d.",
+        "MiB of item vectors kept in process per version, least recently used out (~2.3 KB per item at 512-d); a new version is prefetched whole when it fits.",
       ),
     storeTimeoutMs: z
       .number()

@@ -52,7 +52,7 @@ export async function demoCommand(argv: string[]): Promise<void> {
     const history = stage.history.items.subarray(stage.history.indptr[u]!, stage.history.indptr[u + 1]!);
     const recent = [...history.subarray(Math.max(0, history.length - 3))].map((i) => itemTitle(dataset, i));
     out(`User ${userId} (${history.length} movies; recently: ${recent.join("; ")})`);
-    const response = await engine.recommend({ userId, k: 5 });
+    const response = await engine.recommend({ userId, k: 5, explain: true });
     response.items.forEach((item, rank) => {
       const i = dataset.items.index(item.itemId);
       out(
