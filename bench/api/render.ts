@@ -185,7 +185,7 @@ export function render(data: BenchData, before: BenchData | null): string {
 USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
 ${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
 core 0. **The machine was shared**: three other engineers' builds, tests and evaluations ran on the same two
-cores (load average 10-15 during the runs), so absolute latencies are inflated and noisy. Pinning cannot
+cores (load average 7-15 during the runs), so absolute latencies are inflated and noisy. Pinning cannot
 reserve a core, so the yardstick is the floor **measured interleaved with each route** (sequential: requests
 alternate between the route and the floor; loaded: alternating 1 s blocks, ${LOAD_S} s each), and the API's own
 CPU time per request (\`process.cpuUsage\`), which other processes do not inflate much. Latency is measured per
