@@ -21,29 +21,28 @@ export interface BenchData {
 }
 
 /** What the tables and profiles say; checked against the runs of 2026-12-01 (see the tables below). */
-const READING = `**Reading.** Sequential /v1/recommend now costs what the floor costs at the median (p50 ÷ floor
-≈ 1.0×); its CPU time under unbounded load fell from ~410 to ~280 µs per request (the floor: 105-165 µs on the
-same shared core) and its throughput ratio to the floor rose from 0.33× to 0.54×. The before-run had even
-heavier contention (its floor's p99 reached 1 s), which flatters its latency ratios. In the profile the ranking core is ~5% of /v1/recommend's busy time; the rest is the RPC
-itself, as in the floor: Node's HTTP and socket writes, V8 builtins (JSON parse of the body, Map), fastify,
-GC, ioredis and copying the 11 KB candidate list out of the reply. /v1/rank is dominated by
-\`vectorFeatures\` (inlined into the anonymous closure of \`store-engine.ts\`): two 512-d text dots and a 66-d MF
-dot for every item outside the user's candidates, ~1.1-1.7 ms for 300 items on this shared core measured
-alone; a fused, unrolled dot in \`packages/rerank\` measured 0.45-0.55 ms for the same work and is the next
-step (left to that package). Item vectors no longer cost a Redis read or decoding on the request path: a
-version's 3,650 items (8.5 MB) are prefetched into the byte-bounded cache before it goes live.
-**Missed, and why**: the absolute targets (p50 ≤ 0.6 ms, p99 ≤ 2-10 ms, ≥ 8,000 req/s) are not met on this
-run because the floor itself misses them here: other engineers' processes took most of both cores (the
-floor's own sequential p99 was 10-35 ms and its unbounded throughput 3,000-5,500 req/s, i.e. one core is not
-one core). The load tables' p99 ratios to the floor (≫ 2× for /v1/rank at 500 req/s) come from queueing:
-at ~1.4-2.3 ms of (contended) CPU per /v1/rank request, 500 req/s needs 70-115% of the share of core 1 the
-API got, so requests queue for tens to hundreds of ms; the event-loop delay p99 (15-45 ms on /v1/rank) is
-that queue. GC is smaller than before (total pause time per 10 s at 500 req/s: 184 vs 351 ms on /v1/recommend,
-408 vs 930 ms on /v1/rank with 300 items) but its longest pauses (15-65 ms wall-clock) are scavenges stretched
-by preemption on the contended core, so they still feed the tail here. Timers per request are gone
-(one deadline timer for all store calls). tsx and compiled JavaScript cost the same per request once warm
-(~280 µs); compiling removes the loader (tsx: 4-8% of the profiled time, mostly start-up compilation) and
-starts faster.`;
+const READING = `**Reading.** Unloaded /v1/recommend costs what the floor costs: p50 1.02× and p99 1.09× the floor's,
+measured interleaved. Under unbounded load it used ~115 µs of CPU per request (the floor ~80 µs; before: ~410 µs
+against a floor of ~105 µs), i.e. one core's capacity is ~8,700 requests/s by CPU time, and it achieved 7,300
+requests/s (0.68× the floor's 10,800) while the core was also running other engineers' work. In the profile
+the ranking core is ~5% of /v1/recommend's busy time; the rest is the RPC itself, as in the floor: Node's HTTP
+and socket writes, V8 builtins (JSON parse of the body, Map), fastify, GC, ioredis and copying the 11 KB
+candidate list out of the reply. At 500 req/s, event-loop delay p99 fell from 21 / 45 / 101 ms to 2.5 / 3.6 /
+7.6 ms (recommend / rank 100 / rank 300) and total GC pause time per 10 s from 351 / 366 / 930 ms to 124 / 237
+/ 273 ms; timers per request are gone (one deadline timer serves all store calls).
+**Missed, and why.** The absolute latency targets are not met on this run because the floor itself misses
+them here: its own p50 was 0.7-1.2 ms and its p99 8-17 ms (targets: p50 ≤ 0.6 ms, p99 ≤ 2-10 ms), with a load
+average of 7-15 on the two cores from other processes, which pinning cannot keep off core 1. /v1/recommend is 2.4× the floor's p99
+at 500 req/s (p50 0.84 ms) and /v1/rank 7-8×: it needs ~1.3-1.7 ms of CPU per request, dominated by
+\`vectorFeatures\` (inlined into the anonymous closure of \`store-engine.ts\`: two 512-d text dots and a 66-d MF
+dot per item outside the user's candidates, ~1.1-1.7 ms for 300 items measured alone on this core), so at 500
+req/s it keeps 65-85% of the share of core 1 it gets busy and bursts queue. A fused, unrolled dot measured
+0.45-0.55 ms for the same 300 items: that change belongs to \`packages/rerank\` and is the next step. Item
+vectors no longer cost a Redis read or decoding on the request path (a version's 3,650 items, 8.5 MB, are
+prefetched into the byte-bounded cache before it goes live). The 1-2 errors in some rows are 503s: a store
+call exceeded the 200 ms deadline during a stall of the shared machine. tsx and compiled JavaScript cost about
+the same per request once warm (CPU per request 1.52× vs 1.46× the floor's in their phases of the run);
+compiling removes the tsx loader (4-8% of the profiled time before, mostly compiling at start-up).`;
 
 /** The api section of BENCHMARKS.md from one run (and the before-run, when saved). */
 export function render(data: BenchData, before: BenchData | null): string {
@@ -186,7 +185,7 @@ export function render(data: BenchData, before: BenchData | null): string {
 USE-lite vectors) in a redis-server started by the benchmark. **Cores pinned**: the API process (runtime:
 ${data.main}) and the floor server on core 1 (\`taskset -c 1\`), the load generator (this process) and redis-server on
 core 0. **The machine was shared**: three other engineers' builds, tests and evaluations ran on the same two
-cores (load average 10-15 during the runs), so absolute latencies are inflated and noisy. Pinning cannot
+cores (load average 7-15 during the runs), so absolute latencies are inflated and noisy. Pinning cannot
 reserve a core, so the yardstick is the floor **measured interleaved with each route** (sequential: requests
 alternate between the route and the floor; loaded: alternating 1 s blocks, ${LOAD_S} s each), and the API's own
 CPU time per request (\`process.cpuUsage\`), which other processes do not inflate much. Latency is measured per
