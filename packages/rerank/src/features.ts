@@ -42,11 +42,48 @@ export interface ItemStats {
   age: number;
 }
 
-const dot = (a: Float32Array, b: Float32Array) => {
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i]! * b[i]!;
-  return s;
-};
+// Request-time dot products run up to 300 × 2 × 512 multiply-adds per /v1/rank call: four independent
+// lanes (V8 does not vectorise) and one pass over the item's text vector for both text features.
+
+function dot(a: Float32Array, b: Float32Array): number {
+  const n = Math.min(a.length, b.length);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let i = 0;
+  for (; i + 3 < n; i += 4) {
+    s0 += a[i]! * b[i]!;
+    s1 += a[i + 1]! * b[i + 1]!;
+    s2 += a[i + 2]! * b[i + 2]!;
+    s3 += a[i + 3]! * b[i + 3]!;
+  }
+  for (; i < n; i++) s0 += a[i]! * b[i]!;
+  return s0 + s1 + s2 + s3;
+}
+
+/** [a·c, b·c] in one pass over c. */
+function dotPair(a: Float32Array, b: Float32Array, c: Float32Array): [number, number] {
+  const n = Math.min(a.length, b.length, c.length);
+  let a0 = 0;
+  let a1 = 0;
+  let b0 = 0;
+  let b1 = 0;
+  let i = 0;
+  for (; i + 1 < n; i += 2) {
+    const c0 = c[i]!;
+    const c1 = c[i + 1]!;
+    a0 += a[i]! * c0;
+    a1 += a[i + 1]! * c1;
+    b0 += b[i]! * c0;
+    b1 += b[i + 1]! * c1;
+  }
+  for (; i < n; i++) {
+    a0 += a[i]! * c[i]!;
+    b0 += b[i]! * c[i]!;
+  }
+  return [a0 + a1, b0 + b1];
+}
 
 /**
  * Fills one feature row for an item from vectors alone (request time). Vectors are L2-normalised for
@@ -60,8 +97,14 @@ export function vectorFeatures(
 ): void {
   row.fill(0);
   if (user.mf && item.mf) row[FEATURE_INDEX.mf] = dot(user.mf, item.mf);
-  if (user.textProfile && item.text) row[FEATURE_INDEX.textProfile] = dot(user.textProfile, item.text);
-  if (user.textLast && item.text) row[FEATURE_INDEX.textLast] = dot(user.textLast, item.text);
+  if (item.text && user.textProfile && user.textLast) {
+    const [profile, last] = dotPair(user.textProfile, user.textLast, item.text);
+    row[FEATURE_INDEX.textProfile] = profile;
+    row[FEATURE_INDEX.textLast] = last;
+  } else if (item.text) {
+    if (user.textProfile) row[FEATURE_INDEX.textProfile] = dot(user.textProfile, item.text);
+    if (user.textLast) row[FEATURE_INDEX.textLast] = dot(user.textLast, item.text);
+  }
   if (stats) {
     row[FEATURE_INDEX.logPop] = stats.logPop;
     row[FEATURE_INDEX.recentPop] = stats.recentPop;

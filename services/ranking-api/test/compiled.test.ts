@@ -7,6 +7,7 @@ import { publishFixture } from "./fixture.js";
 
 // The production runtime: `pnpm build` output run by plain node (no tsx), against a real Redis.
 const root = join(import.meta.dirname, "..", "..", "..");
+const ADMIN_KEY = "compiled-test-admin-7Qx2Lp9Zr4";
 
 describe("the compiled ranking API (pnpm build)", () => {
   let redis: TestRedis;
@@ -27,6 +28,7 @@ describe("the compiled ranking API (pnpm build)", () => {
         REDIS_URL: redis.url,
         TANDEM_STORE_NAMESPACE: redis.namespace,
         TANDEM_API_PORT: String(port),
+        TANDEM_API_ADMIN_KEYS: ADMIN_KEY,
       },
       stdio: ["ignore", "ignore", "inherit"],
     });
@@ -50,7 +52,8 @@ describe("the compiled ranking API (pnpm build)", () => {
   it("serves recommendations from plain JavaScript, then exits on SIGTERM", async () => {
     const r = await fetch(`${base}/v1/recommend`, {
       method: "POST",
-      headers: { "content-type": "application/json" },
+      // Explanations reveal history: they need an admin key.
+      headers: { "content-type": "application/json", "x-api-key": ADMIN_KEY },
       body: JSON.stringify({ userId: "u1", k: 2, explain: true }),
     });
     expect(r.status).toBe(200);
