@@ -62,7 +62,7 @@ describe("main.ts nightly across worker processes", () => {
         version: "night-1",
         chunks: 3, // 207 users, chunks of 100
       });
-      await expect.poll(() => store.liveVersion(), { timeout: 120_000, interval: 250 }).toBe("night-1");
+      await expect.poll(() => store.liveVersion(), { timeout: 240_000, interval: 250 }).toBe("night-1");
 
       const f = await store.getUserFeatures("1");
       expect(f!.columns).toEqual([...FEATURES]);
