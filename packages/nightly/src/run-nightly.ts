@@ -13,7 +13,7 @@ import {
   VERSION_METADATA,
 } from "@tandem/rerank";
 import { createCachedEncoder, type TextEncoder } from "@tandem/semantic";
-import type { FeatureStore } from "@tandem/store";
+import { erasureLogOf, type FeatureStore } from "@tandem/store";
 import { readSnapshot, snapshotDataset, syncErasures, takeSnapshot } from "./data-snapshot.js";
 import { refreshedRecord } from "./fresh-record.js";
 import { readJson, writeJson } from "./json-file.js";
@@ -22,7 +22,7 @@ import { writeNightlyReport } from "./nightly-report.js";
 import { type GateDecision, qualityGate } from "./quality-gate.js";
 import { RunState, type StepName } from "./run-state.js";
 import { scrubErased } from "./scrub-erased.js";
-import { erasureLogOf, newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
+import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { writeTandemVersion } from "./version-writer.js";
 
 export interface NightlyOptions {

@@ -1,13 +1,8 @@
 import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import type { TandemConfig } from "@tandem/core";
-import { compareStreamIds, ErasureLog } from "@tandem/store";
+import { compareStreamIds } from "@tandem/store";
 import { type DataSnapshot, readSnapshot } from "./data-snapshot.js";
-
-/** The configured durable erasure log (`store.erasureLog`, default `<runsDir>/erasures.jsonl`). */
-export function erasureLogOf(config: TandemConfig): ErasureLog {
-  return new ErasureLog(config.store.erasureLog || join(config.nightly.runsDir, "erasures.jsonl"));
-}
 
 /** Where a version's data snapshot lives: `<runsDir>/<version>/data` (a volume the workers share). */
 export const snapshotDirOf = (config: TandemConfig, version: string) =>

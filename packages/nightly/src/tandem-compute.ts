@@ -12,11 +12,11 @@ import {
   TandemRecommender,
 } from "@tandem/rerank";
 import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
-import type { FeatureStore, UserRecord } from "@tandem/store";
+import { erasureLogOf, type FeatureStore, type UserRecord } from "@tandem/store";
 import { readSnapshot, snapshotDataset, takeSnapshot } from "./data-snapshot.js";
 import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
-import { erasureLogOf, newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
+import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { itemTables, userRecordFor, versionKinds, writeServingMetadata } from "./version-writer.js";
 
 interface VersionModel {

@@ -37,6 +37,8 @@ export interface StoreEngineOptions {
   scheduleUpdates: (userIds: string[]) => Promise<void>;
   /** How long a client eventId is remembered (config api.eventIdWindowMs). Default: the store's. */
   eventIdWindowMs?: number;
+  /** The durable erasure log outside Redis (store.erasureLog): an erasure is recorded there first. */
+  erasureLog?: { append(userIds: Iterable<string>): number };
 }
 
 /**
@@ -324,6 +326,9 @@ export class StoreRankingEngine implements RankingEngine {
   }
 
   async eraseUser(userId: string): Promise<{ erased: boolean }> {
+    // First the durable log, so the erasure survives a Redis that loses its data (or fails right now:
+    // the next nightly applies the log, and a retry deletes what Redis still holds).
+    this.options.erasureLog?.append([userId]);
     await this.call(this.options.store.deleteUser(userId), "erase user");
     return { erased: true };
   }

@@ -1,4 +1,6 @@
+import { join } from "node:path";
 import type { TandemConfig } from "@tandem/core";
+import { ErasureLog } from "./erasure-log.js";
 import { MemoryFeatureStore } from "./memory-feature-store.js";
 import { RedisFeatureStore } from "./redis-feature-store.js";
 import type { FeatureStore } from "./types.js";
@@ -14,4 +16,9 @@ export function createFeatureStore(config: TandemConfig, env: NodeJS.ProcessEnv 
   const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs } = config.store;
   if (url === null) return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
   return new RedisFeatureStore({ redis: url, namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
+}
+
+/** The configured durable erasure log (`store.erasureLog`, default `<nightly.runsDir>/erasures.jsonl`). */
+export function erasureLogOf(config: TandemConfig): ErasureLog {
+  return new ErasureLog(config.store.erasureLog || join(config.nightly.runsDir, "erasures.jsonl"));
 }

@@ -6,7 +6,7 @@
 import { ConfigError } from "@tandem/core";
 import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
-import { createFeatureStore, redisUrlFrom } from "@tandem/store";
+import { createFeatureStore, erasureLogOf, redisUrlFrom } from "@tandem/store";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
 import { QueueStats } from "./queue-stats.js";
@@ -51,6 +51,7 @@ const engine = new StoreRankingEngine({
   itemCacheMb: config.api.itemCacheMb,
   scheduleUpdates,
   eventIdWindowMs: config.api.eventIdWindowMs,
+  erasureLog: erasureLogOf(config),
 });
 const app = buildApp({
   config,
