@@ -9,7 +9,8 @@ import {
   NotFoundError,
 } from "@tandem/core";
 import { countMask, dedupeMask, kCoreMask } from "./filters.js";
-import type { DatasetReader, RawData } from "./raw-data.js";
+import { withItemTags } from "./item-tags.js";
+import type { DatasetReader, RawData, TagEvent } from "./raw-data.js";
 import { genericReader } from "./readers/generic.js";
 import { movieLens1mReader } from "./readers/movielens-1m.js";
 import { movieLens100kReader } from "./readers/movielens-100k.js";
@@ -58,6 +59,14 @@ export interface Dataset {
   interactions: UserItems;
   steps: FilterStep[];
   skipped: SkipReport;
+  /**
+   * User-written tags on kept items by users of the interaction log as read (so a user erased from the
+   * log before preparation takes their tags along). `itemInfo` text holds all of them; evaluation
+   * rebuilds item text from these under a time-correct `TagRule`.
+   */
+  tags?: TagEvent[];
+  /** Row of each entry of `interactions` (CSR order) in the files as read: the "file" tie order. */
+  fileOrder?: Int32Array;
 }
 
 export function detectReader(dir: string, format = "auto"): DatasetReader {
@@ -132,24 +141,37 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   const users = new IdMap("user", [...keptUsers].sort(compareIds));
   const items = new IdMap("item", [...keptItems].sort(compareIds));
   const rows: UserItemRow[] = [];
+  const rowOf = new Map<number, number>();
   for (let i = 0; i < log.length; i++) {
     if (!mask[i]) continue;
-    rows.push({
+    const row = {
       user: users.index(log.users.id(log.user[i]!)),
       item: items.index(log.items.id(log.item[i]!)),
       time: log.timestamp[i]!,
       value: log.value[i]!,
-    });
+    };
+    rows.push(row);
+    rowOf.set(row.user * items.size + row.item, i);
   }
+  const interactions = userItemsFromRows(users.size, items.size, rows);
+  const fileOrder = new Int32Array(interactions.items.length);
+  for (let u = 0; u < users.size; u++) {
+    for (let p = interactions.indptr[u]!; p < interactions.indptr[u + 1]!; p++)
+      fileOrder[p] = rowOf.get(u * items.size + interactions.items[p]!)!;
+  }
+  const tags = (raw.tags ?? []).filter((t) => items.has(t.item) && log.users.has(t.user));
+  const kept = items.ids().map((id) => catalogue.get(id)!);
   return {
     name,
     format: raw.format,
     users,
     items,
-    itemInfo: items.ids().map((id) => catalogue.get(id)!),
+    itemInfo: raw.tags ? withItemTags(kept, tags, "all") : kept,
     catalogue,
-    interactions: userItemsFromRows(users.size, items.size, rows),
+    interactions,
     steps,
     skipped: raw.skipped,
+    tags,
+    fileOrder,
   };
 }
