@@ -9,6 +9,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   demo: { run: demoCommand, help: demoHelp },
   eval: { run: evalCommand, help: evalHelp },
   nightly: { run: nightlyCommand, help: nightlyHelp },
+  results: (await import("./commands/results.js")).results,
 };
 
 const usage = `usage: tandem <command> [options]

@@ -192,7 +192,7 @@ export function resultsReport(
 }
 
 /** What a model searched, what validation chose, what the refit used, and fixed settings. */
-export function tuningLine(r: ProtocolResult): string {
+export function tuningLine(r: Pick<ProtocolResult, "model" | "fit" | "refit">): string {
   const grid = (r.fit.curve ?? []).filter((p) => !p.metric.startsWith("mf ") && p.metric === "ndcg@10");
   const searched =
     grid.length > 0 ? `grid ${grid.map((p) => p.step).join(", ")} (by validation NDCG@10)` : "no grid";

@@ -1,0 +1,205 @@
+import { markdownTable } from "@tandem/core";
+import { alignUsers, pairedTest } from "@tandem/eval";
+import { tuningLine } from "../commands/eval.js";
+import { pValue, withCi } from "../eval-summary.js";
+import {
+  type ColdStartFile,
+  ciOf,
+  type EvalFile,
+  type EvalFileResult,
+  readResult,
+  resultOf,
+} from "./result-files.js";
+
+const TIE_FILES = [
+  ["item-id (default)", "loo"],
+  ["file", "loo-ties-file"],
+  ["random:1", "loo-ties-random-1"],
+] as const;
+
+/** A README label that says what the test model used (the refit's settings) and, for ablations, what it zeroes. */
+export function modelLabel(r: EvalFileResult): string {
+  const t = r.refit.tuned ?? {};
+  const zeroed = r.fit.details?.["zeroed"];
+  const labels: Record<string, string> = {
+    pop: "Popularity",
+    itemknn: `ItemKNN (cosine; ${t["neighbors"]} neighbours)`,
+    ease: `EASE (λ = ${t["lambda"]})`,
+    "mf-als": `MF: ALS (${t["epochs"]} epochs)`,
+    "mf-bpr": `MF: BPR (${t["epochs"]} epochs)`,
+    "recall-merged": "Recall candidates in merge order",
+    semantic: `Semantic (USE-lite profile; half-life ${t["halfLifeDays"]} d)`,
+    tandem: `**Tandem** (MF ${t["epochs"]} epochs)`,
+    "tandem-no-semantic": `Tandem without semantic features (zeroes ${zeroed})`,
+    "tandem-no-statistical": `Tandem without statistical features (zeroes ${zeroed})`,
+  };
+  return labels[r.model] ?? r.model;
+}
+
+const metricsOf = (ks: readonly number[]) => ks.flatMap((k) => [`recall@${k}`, `ndcg@${k}`]);
+const title = (m: string) => m.replace("recall", "Recall").replace("ndcg", "NDCG");
+
+function mainTable(file: EvalFile): string {
+  const last = 20;
+  return markdownTable(
+    [
+      "Model",
+      ...metricsOf([10, 20]).map((m) => `${title(m)} [95% CI]`),
+      `Coverage@${last}`,
+      `AvgPop@${last}`,
+    ],
+    file.results.map((r) => [
+      modelLabel(r),
+      ...metricsOf([10, 20]).map((m) => withCi(ciOf(file, r.model, m))),
+      r.test.metrics[`coverage@${last}`]!,
+      r.test.metrics[`avgpop@${last}`]!,
+    ]),
+  );
+}
+
+function pairedTable(file: EvalFile): string {
+  return markdownTable(
+    ["a", "b", "Metric", "a − b [95% CI]", "p"],
+    file.summary.comparisons
+      .filter((c) => c.metric.endsWith("@10"))
+      .map((c) => [
+        c.a,
+        c.b,
+        title(c.metric),
+        `${c.difference >= 0 ? "+" : ""}${c.difference.toFixed(4)} [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`,
+        pValue(c.p),
+      ]),
+  );
+}
+
+function results(dir: string): string {
+  const loo = readResult<EvalFile>(dir, "loo");
+  return [
+    `Test users: ${loo.results[0]!.test.users}. 95% percentile bootstrap CIs over users (${loo.summary.resamples} resamples).`,
+    "",
+    mainTable(loo),
+    "",
+    "Paired tests on the same users (paired bootstrap CI of the difference; two-sided sign-flip randomisation p):",
+    "",
+    pairedTable(loo),
+    "",
+    "Tuning (grid searched on validation → chosen → used by the test model):",
+    "",
+    ...loo.results.map(tuningLine),
+  ].join("\n");
+}
+
+function temporal(dir: string): string {
+  const loo = readResult<EvalFile>(dir, "loo");
+  const tmp = readResult<EvalFile>(dir, "temporal");
+  return [
+    `Temporal test users: ${tmp.results[0]!.test.users}; ${tmp.protocol.description}`,
+    "",
+    markdownTable(
+      ["Model", "LOO Recall@10", "LOO NDCG@10", "Temporal Recall@10 [95% CI]", "Temporal NDCG@10 [95% CI]"],
+      tmp.results.map((r) => [
+        modelLabel(resultOf(loo, r.model) ?? r),
+        resultOf(loo, r.model)?.test.metrics["recall@10"] ?? Number.NaN,
+        resultOf(loo, r.model)?.test.metrics["ndcg@10"] ?? Number.NaN,
+        withCi(ciOf(tmp, r.model, "recall@10")),
+        withCi(ciOf(tmp, r.model, "ndcg@10")),
+      ]),
+    ),
+    "",
+    "Temporal paired tests:",
+    "",
+    pairedTable(tmp),
+  ].join("\n");
+}
+
+function ties(dir: string): string {
+  const files = TIE_FILES.map(([label, name]) => [label, readResult<EvalFile>(dir, name)] as const);
+  const models = files[1]![1].results.map((r) => r.model);
+  const rows = models.flatMap((model) =>
+    metricsOf([10, 20]).map((metric) => {
+      const values = files.map(([, f]) => resultOf(f, model)!.test.metrics[metric]!);
+      return [model, title(metric), ...values, Math.max(...values) - Math.min(...values)];
+    }),
+  );
+  return markdownTable(["Model", "Metric", ...files.map(([label]) => label), "max − min"], rows);
+}
+
+function tags(dir: string): string {
+  const clean = readResult<EvalFile>(dir, "loo");
+  const leaky = readResult<EvalFile>(dir, "loo-tags-all");
+  const rows = leaky.results.flatMap((l) => {
+    const c = resultOf(clean, l.model)!;
+    return metricsOf([10]).map((metric) => {
+      const [a, b] = alignUsers(
+        Int32Array.from(l.test.userIndexes),
+        l.test.perUser[metric]!,
+        Int32Array.from(c.test.userIndexes),
+        c.test.perUser[metric]!,
+      );
+      const t = pairedTest(a, b, { resamples: clean.summary.resamples, seed: 42 });
+      return [
+        l.model,
+        title(metric),
+        c.test.metrics[metric]!,
+        l.test.metrics[metric]!,
+        `${t.difference >= 0 ? "+" : ""}${t.difference.toFixed(4)} [${t.lo.toFixed(4)}, ${t.hi.toFixed(4)}]`,
+        pValue(t.p),
+      ];
+    });
+  });
+  return markdownTable(
+    ["Model", "Metric", "Tags before the cut", "All tags (leaky)", "Leak effect [95% CI]", "p"],
+    rows,
+  );
+}
+
+function coldstart(dir: string): string {
+  const clean = readResult<ColdStartFile>(dir, "coldstart");
+  const leaky = readResult<ColdStartFile>(dir, "coldstart-tags-all");
+  const k = clean.k;
+  return [
+    `Protocol: ${clean.protocol}`,
+    "",
+    markdownTable(
+      [
+        "model",
+        "ranked among",
+        `Recall@${k} [95% CI]`,
+        `NDCG@${k} [95% CI]`,
+        `Recall@${k}, all tags (leaky)`,
+      ],
+      clean.rows.map((r, i) => [
+        r.model === "als" || r.model.startsWith("mf") ? `CF: ${r.model} (never saw the items)` : r.model,
+        r.candidates,
+        withCi(r.ci.recall),
+        withCi(r.ci.ndcg),
+        withCi(leaky.rows[i]!.ci.recall),
+      ]),
+    ),
+  ].join("\n");
+}
+
+/** Every generated README section by marker name, built only from the committed JSON in `dir`. */
+export function readmeSections(dir: string): Record<string, string> {
+  return {
+    results: results(dir),
+    temporal: temporal(dir),
+    ties: ties(dir),
+    tags: tags(dir),
+    coldstart: coldstart(dir),
+  };
+}
+
+/** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` with each section. */
+export function applySections(readme: string, sections: Record<string, string>): string {
+  let out = readme;
+  for (const [name, body] of Object.entries(sections)) {
+    const open = `<!-- results:${name} -->`;
+    const close = `<!-- /results:${name} -->`;
+    const a = out.indexOf(open);
+    const b = out.indexOf(close);
+    if (a < 0 || b < a) continue;
+    out = `${out.slice(0, a + open.length)}\n${body}\n${out.slice(b)}`;
+  }
+  return out;
+}
