@@ -13,7 +13,6 @@ import {
 
 const TIE_FILES = [
   ["item-id (default)", "loo"],
-  ["file", "loo-ties-file"],
   ["random:1", "loo-ties-random-1"],
 ] as const;
 
@@ -114,7 +113,7 @@ function temporal(dir: string): string {
 
 function ties(dir: string): string {
   const files = TIE_FILES.map(([label, name]) => [label, readResult<EvalFile>(dir, name)] as const);
-  const models = files[1]![1].results.map((r) => r.model);
+  const models = files.at(-1)![1].results.map((r) => r.model);
   const rows = models.flatMap((model) =>
     metricsOf([10, 20]).map((metric) => {
       const values = files.map(([, f]) => resultOf(f, model)!.test.metrics[metric]!);
