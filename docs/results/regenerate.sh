@@ -1,21 +1,31 @@
 #!/usr/bin/env bash
-# Regenerates the JSON files the README's result tables are built from (slow: ~1 h of CPU on 2 busy
-# cores), then `pnpm tandem results` rewrites the README tables from them. Fixed seeds: reruns reproduce.
-# A file that exists is kept; delete it to rerun that evaluation. `./regenerate.sh loo` runs one.
+# Regenerates the JSON files the README's result tables are built from, one `tandem eval --json` per
+# (protocol, model), three at a time (slow: about an hour of CPU); then `pnpm tandem results` rewrites the
+# README tables from them. Fixed seeds: reruns reproduce. A file that exists is kept; delete it to rerun.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-out=docs/results
-all=pop,itemknn,ease,mf-als,mf-bpr,recall-merged,semantic,tandem,tandem-no-semantic,tandem-no-statistical
-compare=(--compare tandem,mf-als --compare tandem,itemknn --compare tandem,ease --compare tandem,recall-merged --compare tandem,tandem-no-semantic --compare ease,itemknn)
-eval_() { local name=$1; shift; [ -s "$out/$name.json" ] && return 0; pnpm --silent tandem eval --quiet --k 10,20 "$@" --json "$out/$name.json" > "$out/$name.txt"; }
-cold() { local name=$1; shift; [ -s "$out/$name.json" ] && return 0; pnpm --silent tandem coldstart --quiet "$@" --json "$out/$name.json" > "$out/$name.txt"; }
-job() {
-  case $1 in
-    loo) eval_ loo --model "$all" "${compare[@]}" ;;
-    temporal) eval_ temporal --protocol temporal --model pop,itemknn,ease,mf-als,mf-bpr,recall-merged,semantic,tandem "${compare[@]:0:8}" --compare ease,itemknn ;;
-    tags) eval_ loo-tags-all --item-tags all --model semantic,tandem ;;
-    ties) eval_ loo-ties-random-1 --tie-order random:1 --model pop,itemknn,mf-als,tandem ;;
-    coldstart) cold coldstart && cold coldstart-tags-all --item-tags all ;;
+jobs=(
+  "loo tandem" "loo mf-als" "loo itemknn" "loo pop" "temporal tandem" "temporal pop" "temporal mf-als"
+  "temporal itemknn" "loo semantic" "coldstart" "loo-tags-all semantic" "loo-tags-all tandem"
+  "loo-ties-random-1 pop" "loo-ties-random-1 mf-als" "loo-ties-random-1 tandem" "loo mf-bpr"
+  "loo recall-merged" "loo ease" "loo tandem-no-semantic" "loo tandem-no-statistical" "temporal ease"
+  "temporal mf-bpr" "temporal recall-merged" "temporal semantic" "coldstart-tags-all"
+  "loo-ties-random-1 itemknn"
+)
+run() {
+  local set=$1 model=${2:-} out=docs/results
+  local file="$out/$set${model:+--$model}.json"
+  [ -s "$file" ] && return 0
+  case $set in
+    loo) flags=() ;;
+    temporal) flags=(--protocol temporal) ;;
+    loo-tags-all) flags=(--item-tags all) ;;
+    loo-ties-random-1) flags=(--tie-order random:1) ;;
+    coldstart) pnpm --silent tandem coldstart --quiet --json "$file.tmp" > /dev/null && mv "$file.tmp" "$file"; return ;;
+    coldstart-tags-all) pnpm --silent tandem coldstart --quiet --item-tags all --json "$file.tmp" > /dev/null && mv "$file.tmp" "$file"; return ;;
   esac
+  pnpm --silent tandem eval --quiet --k 10,20 "${flags[@]}" --model "$model" --json "$file.tmp" > /dev/null
+  mv "$file.tmp" "$file"
 }
-for name in "${@:-loo temporal tags ties coldstart}"; do for j in $name; do job "$j"; done; done
+export -f run
+printf '%s\n' "${jobs[@]}" | xargs -P "${JOBS:-3}" -I{} bash -c 'run {}'

@@ -1,4 +1,4 @@
-import { markdownTable } from "@tandem/core";
+import { markdownTable, NotFoundError } from "@tandem/core";
 import { alignUsers, pairedTest } from "@tandem/eval";
 import { tuningLine } from "../commands/eval.js";
 import { pValue, withCi } from "../eval-summary.js";
@@ -8,13 +8,38 @@ import {
   type EvalFile,
   type EvalFileResult,
   readResult,
+  readSet,
   resultOf,
 } from "./result-files.js";
 
-const TIE_FILES = [
+const TIE_SETS = [
   ["item-id (default)", "loo"],
   ["random:1", "loo-ties-random-1"],
 ] as const;
+
+/** The paired comparisons the README reports (those whose two models were both evaluated). */
+const PAIRS: [string, string][] = [
+  ["tandem", "mf-als"],
+  ["tandem", "itemknn"],
+  ["tandem", "ease"],
+  ["tandem", "recall-merged"],
+  ["tandem", "tandem-no-semantic"],
+  ["ease", "itemknn"],
+];
+
+/** Paired test of two results on the users both were judged on (2,000 resamples, seed 42). */
+function paired(a: EvalFileResult, b: EvalFileResult, metric: string) {
+  const [va, vb] = alignUsers(
+    Int32Array.from(a.test.userIndexes),
+    a.test.perUser[metric]!,
+    Int32Array.from(b.test.userIndexes),
+    b.test.perUser[metric]!,
+  );
+  return pairedTest(va, vb, { resamples: 2000, seed: 42 });
+}
+
+const signed = (t: { difference: number; lo: number; hi: number }) =>
+  `${t.difference >= 0 ? "+" : ""}${t.difference.toFixed(4)} [${t.lo.toFixed(4)}, ${t.hi.toFixed(4)}]`;
 
 /** A README label that says what the test model used (the refit's settings) and, for ablations, what it zeroes. */
 export function modelLabel(r: EvalFileResult): string {
@@ -57,22 +82,20 @@ function mainTable(file: EvalFile): string {
 }
 
 function pairedTable(file: EvalFile): string {
-  return markdownTable(
-    ["a", "b", "Metric", "a − b [95% CI]", "p"],
-    file.summary.comparisons
-      .filter((c) => c.metric.endsWith("@10"))
-      .map((c) => [
-        c.a,
-        c.b,
-        title(c.metric),
-        `${c.difference >= 0 ? "+" : ""}${c.difference.toFixed(4)} [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`,
-        pValue(c.p),
-      ]),
-  );
+  const rows = PAIRS.flatMap(([a, b]) => {
+    const ra = resultOf(file, a);
+    const rb = resultOf(file, b);
+    if (!ra || !rb) return [];
+    return metricsOf([10]).map((metric) => {
+      const t = paired(ra, rb, metric);
+      return [a, b, title(metric), signed(t), pValue(t.p)];
+    });
+  });
+  return markdownTable(["a", "b", "Metric", "a − b [95% CI]", "p"], rows);
 }
 
 function results(dir: string): string {
-  const loo = readResult<EvalFile>(dir, "loo");
+  const loo = readSet(dir, "loo");
   return [
     `Test users: ${loo.results[0]!.test.users}. 95% percentile bootstrap CIs over users (${loo.summary.resamples} resamples).`,
     "",
@@ -89,8 +112,8 @@ function results(dir: string): string {
 }
 
 function temporal(dir: string): string {
-  const loo = readResult<EvalFile>(dir, "loo");
-  const tmp = readResult<EvalFile>(dir, "temporal");
+  const loo = readSet(dir, "loo");
+  const tmp = readSet(dir, "temporal");
   return [
     `Temporal test users: ${tmp.results[0]!.test.users}; ${tmp.protocol.description}`,
     "",
@@ -112,8 +135,11 @@ function temporal(dir: string): string {
 }
 
 function ties(dir: string): string {
-  const files = TIE_FILES.map(([label, name]) => [label, readResult<EvalFile>(dir, name)] as const);
-  const models = files.at(-1)![1].results.map((r) => r.model);
+  const files = TIE_SETS.map(([label, name]) => [label, readSet(dir, name)] as const);
+  const models = files
+    .at(-1)![1]
+    .results.map((r) => r.model)
+    .filter((m) => files.every(([, f]) => resultOf(f, m)));
   const rows = models.flatMap((model) =>
     metricsOf([10, 20]).map((metric) => {
       const values = files.map(([, f]) => resultOf(f, model)!.test.metrics[metric]!);
@@ -124,24 +150,19 @@ function ties(dir: string): string {
 }
 
 function tags(dir: string): string {
-  const clean = readResult<EvalFile>(dir, "loo");
-  const leaky = readResult<EvalFile>(dir, "loo-tags-all");
+  const clean = readSet(dir, "loo");
+  const leaky = readSet(dir, "loo-tags-all");
   const rows = leaky.results.flatMap((l) => {
-    const c = resultOf(clean, l.model)!;
+    const c = resultOf(clean, l.model);
+    if (!c) return [];
     return metricsOf([10]).map((metric) => {
-      const [a, b] = alignUsers(
-        Int32Array.from(l.test.userIndexes),
-        l.test.perUser[metric]!,
-        Int32Array.from(c.test.userIndexes),
-        c.test.perUser[metric]!,
-      );
-      const t = pairedTest(a, b, { resamples: clean.summary.resamples, seed: 42 });
+      const t = paired(l, c, metric);
       return [
         l.model,
         title(metric),
         c.test.metrics[metric]!,
         l.test.metrics[metric]!,
-        `${t.difference >= 0 ? "+" : ""}${t.difference.toFixed(4)} [${t.lo.toFixed(4)}, ${t.hi.toFixed(4)}]`,
+        signed(t),
         pValue(t.p),
       ];
     });
@@ -180,13 +201,21 @@ function coldstart(dir: string): string {
 
 /** Every generated README section by marker name, built only from the committed JSON in `dir`. */
 export function readmeSections(dir: string): Record<string, string> {
-  return {
-    results: results(dir),
-    temporal: temporal(dir),
-    ties: ties(dir),
-    tags: tags(dir),
-    coldstart: coldstart(dir),
-  };
+  const builders = { results, temporal, ties, tags, coldstart };
+  return Object.fromEntries(
+    Object.entries(builders).map(([name, build]) => {
+      try {
+        return [name, build(dir)];
+      } catch (error) {
+        // An evaluation not run yet is said so in the README, never filled in by hand.
+        if (!(error instanceof NotFoundError)) throw error;
+        return [
+          name,
+          `_Not generated yet (${error.id} missing): run docs/results/regenerate.sh, then tandem results._`,
+        ];
+      }
+    }),
+  );
 }
 
 /** Replaces the text between `<!-- results:NAME -->` and `<!-- /results:NAME -->` with each section. */
