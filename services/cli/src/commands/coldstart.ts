@@ -47,4 +47,6 @@ export async function coldstartCommand(argv: string[]): Promise<void> {
     writeFileSync(flags.json, `${JSON.stringify({ itemTags: tags, ...result }, null, 2)}\n`);
     log(`wrote ${flags.json}`);
   }
+  // The encoder's worker threads must not keep the process alive once the work is done.
+  await encoder.dispose?.();
 }

@@ -6,7 +6,7 @@ import { parseFlags, parseInteger } from "../args.js";
 import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
 import { type EvalSummary, pValue, resultForJson, summarise, withCi } from "../eval-summary.js";
-import { pickModels } from "../models.js";
+import { lazyEncoder, pickModels } from "../models.js";
 import { describeProtocol, evaluationInputs } from "../split-for.js";
 
 export const evalHelp = `tandem eval [options]   evaluate models under a published protocol, with 95% CIs
@@ -49,7 +49,13 @@ export async function evalCommand(argv: string[]): Promise<void> {
   });
   const names = [...(flags.model ?? "pop,itemknn").split(",").map((s) => s.trim())];
   for (const name of compare.flat()) if (!names.includes(name)) names.push(name);
-  const models = pickModels(config, names);
+  // One encoder for every model, disposed at the end: its worker threads must not outlive the command.
+  const shared = lazyEncoder(config);
+  let encoderUsed = false;
+  const models = pickModels(config, names, () => {
+    encoderUsed = true;
+    return shared();
+  });
   const seedCount = parseInteger(flags.seeds, "--seeds") ?? 1;
   if (seedCount < 1) throw new InvalidArgumentError(`--seeds must be at least 1, got ${seedCount}`);
   const seeds = Array.from({ length: seedCount }, (_, i) => config.eval.seed + i);
@@ -101,6 +107,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     writeFileSync(flags.json, `${JSON.stringify(json)}\n`);
     log(`wrote ${flags.json}`);
   }
+  if (encoderUsed) await (await shared()).dispose?.();
 }
 
 /** Headline table (Recall/NDCG at each K with 95% CIs), seeds, paired tests, every metric, tuning. */
