@@ -120,7 +120,7 @@ function temporal(dir: string): string {
     markdownTable(
       ["Model", "LOO Recall@10", "LOO NDCG@10", "Temporal Recall@10 [95% CI]", "Temporal NDCG@10 [95% CI]"],
       tmp.results.map((r) => [
-        modelLabel(resultOf(loo, r.model) ?? r),
+        modelLabel(r),
         resultOf(loo, r.model)?.test.metrics["recall@10"] ?? Number.NaN,
         resultOf(loo, r.model)?.test.metrics["ndcg@10"] ?? Number.NaN,
         withCi(ciOf(tmp, r.model, "recall@10")),
@@ -175,10 +175,15 @@ function tags(dir: string): string {
 
 function coldstart(dir: string): string {
   const clean = readResult<ColdStartFile>(dir, "coldstart");
-  const leaky = readResult<ColdStartFile>(dir, "coldstart-tags-all");
+  let leaky: ColdStartFile | null = null;
+  try {
+    leaky = readResult<ColdStartFile>(dir, "coldstart-tags-all");
+  } catch (error) {
+    if (!(error instanceof NotFoundError)) throw error;
+  }
   const k = clean.k;
   return [
-    `Protocol: ${clean.protocol}`,
+    `Protocol: ${clean.protocol} Item text: no user tags${leaky ? "; last column: all tags (leaky)" : ""}.`,
     "",
     markdownTable(
       [
@@ -186,14 +191,14 @@ function coldstart(dir: string): string {
         "ranked among",
         `Recall@${k} [95% CI]`,
         `NDCG@${k} [95% CI]`,
-        `Recall@${k}, all tags (leaky)`,
+        ...(leaky ? [`Recall@${k}, all tags (leaky)`] : []),
       ],
       clean.rows.map((r, i) => [
-        r.model === "als" || r.model.startsWith("mf") ? `CF: ${r.model} (never saw the items)` : r.model,
+        r.model.startsWith("mf") ? `CF: ${r.model} (never saw the items)` : r.model,
         r.candidates,
         withCi(r.ci.recall),
         withCi(r.ci.ndcg),
-        withCi(leaky.rows[i]!.ci.recall),
+        ...(leaky ? [withCi(leaky.rows[i]!.ci.recall)] : []),
       ]),
     ),
   ].join("\n");
