@@ -118,3 +118,12 @@ export function alignUsers(
   }
   return [Float64Array.from(outA), Float64Array.from(outB)];
 }
+
+/**
+ * A per-user vector as a typed array, also when it was read back from JSON (a typed array serialises as an
+ * object keyed "0", "1", …; the eval JSON writer uses plain arrays).
+ */
+export function asVector(v: ArrayLike<number> | Record<string, number>): Float64Array {
+  if (typeof (v as ArrayLike<number>).length === "number") return Float64Array.from(v as ArrayLike<number>);
+  return Float64Array.from(Object.values(v as Record<string, number>));
+}

@@ -1,5 +1,6 @@
 import {
   alignUsers,
+  asVector,
   bootstrapMeans,
   type Interval,
   type PairedTest,
@@ -40,7 +41,9 @@ export function summarise(
 ): EvalSummary {
   const first = runs[0]!;
   const models = first.map((r, m): ModelSummary => {
-    const ci = bootstrapMeans(r.test.perUser, { resamples: options.resamples, seed: options.seed });
+    // asVector: results resumed from a nightly run's JSON carry plain objects, not typed arrays.
+    const vectors = Object.fromEntries(Object.entries(r.test.perUser).map(([k, v]) => [k, asVector(v)]));
+    const ci = bootstrapMeans(vectors, { resamples: options.resamples, seed: options.seed });
     if (runs.length < 2) return { model: r.model, ci };
     const mean: Record<string, number> = {};
     const sd: Record<string, number> = {};
@@ -57,10 +60,10 @@ export function summarise(
     const rb = first.find((r) => r.model === b)!;
     return headline(options.ks).map((metric): Comparison => {
       const [va, vb] = alignUsers(
-        ra.test.userIndexes,
-        ra.test.perUser[metric]!,
-        rb.test.userIndexes,
-        rb.test.perUser[metric]!,
+        Int32Array.from(asVector(ra.test.userIndexes)),
+        asVector(ra.test.perUser[metric]!),
+        Int32Array.from(asVector(rb.test.userIndexes)),
+        asVector(rb.test.perUser[metric]!),
       );
       return { a, b, metric, ...pairedTest(va, vb, { resamples: options.resamples, seed: options.seed }) };
     });
