@@ -46,7 +46,7 @@ describe("tandem eval", () => {
       /\| itemknn \| pop +\| recall@10 \| [+-]\d\.\d{4} \[-?\d\.\d{4}, -?\d\.\d{4}\] \| [<\d]/,
     );
     expect(r.stdout).toMatch(
-      /- itemknn: grid 2, 3, 5, .*; chosen \{"neighbors":\d+\}; test model used \{"neighbors":\d+\}/,
+      /- itemknn: searched 2, 3, 5, .*; chosen \{"neighbors":\d+\}; test model used \{"neighbors":\d+\}/,
     );
     expect(r.stdout).toContain("Protocol: leave-one-out by time");
     const out = JSON.parse(readFileSync(json, "utf8"));

@@ -200,17 +200,18 @@ export function resultsReport(
 
 /** What a model searched, what validation chose, what the refit used, and fixed settings. */
 export function tuningLine(r: Pick<ProtocolResult, "model" | "fit" | "refit">): string {
-  const grid = (r.fit.curve ?? []).filter((p) => !p.metric.startsWith("mf ") && p.metric === "ndcg@10");
+  const curve = r.fit.curve ?? [];
+  const own = curve.filter((p) => p.metric === "ndcg@10").map((p) => p.step);
+  // Tandem reports its inner MF's early-stopping curve (on each user's latest history item) as "mf …".
+  const mf = curve.filter((p) => p.metric === "mf ndcg@10").map((p) => p.step);
   const searched =
-    grid.length > 0 ? `grid ${grid.map((p) => p.step).join(", ")} (by validation NDCG@10)` : "no grid";
+    own.length > 0
+      ? `searched ${own.join(", ")} (by validation NDCG@10)`
+      : mf.length > 0
+        ? `MF epochs searched ${mf.join(", ")} (by NDCG@10 of each user's latest history item)`
+        : "nothing searched";
   const chosen = r.fit.tuned ? JSON.stringify(r.fit.tuned) : "-";
   const used = r.refit.tuned ? JSON.stringify(r.refit.tuned) : "-";
-  const details = { ...r.fit.details };
-  const fixed =
-    Object.keys(details).length > 0
-      ? `; ${Object.entries(details)
-          .map(([k, v]) => `${k}: ${v}`)
-          .join("; ")}`
-      : "";
-  return `- ${r.model}: ${searched}; chosen ${chosen}; test model used ${used}${fixed}`;
+  const fixed = Object.entries(r.fit.details ?? {}).map(([k, v]) => `; ${k}: ${v}`);
+  return `- ${r.model}: ${searched}; chosen ${chosen}; test model used ${used}${fixed.join("")}`;
 }
