@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@tandem/core";
+import { PopularityRecommender, pairedTest } from "@tandem/eval";
 import { runNightly } from "@tandem/nightly";
 import { FEATURES, type FeatureName } from "@tandem/rerank";
 import { createCachedEncoder } from "@tandem/semantic";
@@ -32,7 +33,8 @@ describe("tandem nightly (in-process, embedded store)", () => {
 
   beforeAll(async () => {
     encoder = await createCachedEncoder(config.semantic);
-    first = await runNightly({ config, store, encoder, runId: "first" });
+    const baselines = { pop: () => new PopularityRecommender() };
+    first = await runNightly({ config, store, encoder, runId: "first", baselines });
   }, 300_000);
 
   it("trains, evaluates, precomputes and publishes when nothing is live", async () => {
@@ -42,7 +44,11 @@ describe("tandem nightly (in-process, embedded store)", () => {
     const tandem = first.evaluation.results.at(-1)!;
     expect(tandem.model).toBe("tandem");
     expect(tandem.test.users).toBe(207);
-    expect(tandem.test.metrics["ndcg@10"]).toBeGreaterThan(0.02);
+    // Better than Popularity on the same split and users, by more than noise (paired test).
+    const pop = first.evaluation.results[0]!;
+    expect(pop.model).toBe("pop");
+    const vs = pairedTest(tandem.test.perUser["ndcg@10"]!, pop.test.perUser["ndcg@10"]!);
+    expect(vs.lo).toBeGreaterThan(0);
     const features = await store.getUserFeatures(first.dataset.users.id(0));
     expect(features?.candidates?.items.length).toBeGreaterThan(50);
     expect(features?.columns).toEqual([...FEATURES]);

@@ -9,14 +9,15 @@ import {
   NotFoundError,
 } from "@tandem/core";
 import { countMask, dedupeMask, kCoreMask } from "./filters.js";
-import type { DatasetReader, RawData } from "./raw-data.js";
+import { withItemTags } from "./item-tags.js";
+import type { DatasetReader, RawData, TagEvent } from "./raw-data.js";
 import { genericReader } from "./readers/generic.js";
 import { movieLens1mReader } from "./readers/movielens-1m.js";
 import { movieLens100kReader } from "./readers/movielens-100k.js";
 import { movieLensLatestReader } from "./readers/movielens-latest.js";
 import type { SkipReport } from "./row-errors.js";
 import type { UserItems } from "./user-items.js";
-import { userItemsFromColumns } from "./user-items-from-columns.js";
+import { userItemsWithRows } from "./user-items-from-columns.js";
 
 export const readers: readonly DatasetReader[] = [
   movieLensLatestReader,
@@ -59,6 +60,14 @@ export interface Dataset {
   interactions: UserItems;
   steps: FilterStep[];
   skipped: SkipReport;
+  /**
+   * User-written tags on kept items by users of the interaction log as read (so a user erased from the
+   * log before preparation takes their tags along). `itemInfo` text holds all of them; evaluation
+   * rebuilds item text from these under a time-correct `TagRule`.
+   */
+  tags?: TagEvent[];
+  /** Row of each entry of `interactions` (CSR order) in the files as read: the "file" tie order. */
+  fileOrder?: Int32Array;
 }
 
 export function detectReader(dir: string, format = "auto"): DatasetReader {
@@ -160,7 +169,7 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
   );
   const userIndex = Int32Array.from(log.users.ids(), (id, u) => (present.users[u] ? users.index(id) : -1));
   const itemIndex = Int32Array.from(log.items.ids(), (id, i) => (present.items[i] ? items.index(id) : -1));
-  const interactions = userItemsFromColumns({
+  const { matrix: interactions, rows: fileOrder } = userItemsWithRows({
     numUsers: users.size,
     numItems: items.size,
     user: remap(log.user, userIndex, mask),
@@ -168,15 +177,19 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     time: log.timestamp,
     value: log.value,
   });
+  const tags = (raw.tags ?? []).filter((t) => items.has(t.item) && log.users.has(t.user));
+  const kept = items.ids().map((id) => catalogue.get(id)!);
   return {
     name,
     format: raw.format,
     users,
     items,
-    itemInfo: items.ids().map((id) => catalogue.get(id)!),
+    itemInfo: raw.tags ? withItemTags(kept, tags, "all") : kept,
     catalogue,
     interactions,
     steps,
     skipped: raw.skipped,
+    tags,
+    fileOrder,
   };
 }

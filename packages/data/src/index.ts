@@ -2,6 +2,7 @@ export * from "./csv.js";
 export * from "./dataset.js";
 export * from "./filters.js";
 export * from "./interaction-log.js";
+export * from "./item-tags.js";
 export * from "./raw-data.js";
 export * from "./readers/generic.js";
 export * from "./readers/movielens-1m.js";

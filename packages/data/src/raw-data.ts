@@ -9,6 +9,17 @@ export interface RawData {
   items: Map<string, Item>;
   log: InteractionLog;
   skipped: SkipReport;
+  /** User-written tags with their authors and times (MovieLens tags.csv), when the format has them. */
+  tags?: TagEvent[];
+}
+
+/** One user-written tag on an item. */
+export interface TagEvent {
+  user: string;
+  item: string;
+  tag: string;
+  /** Seconds since the Unix epoch. */
+  timestamp: number;
 }
 
 export interface ReadOptions {

@@ -17,6 +17,11 @@ export interface IndexedColumns {
  * as `userItemsFromRows`, without materialising a row object per interaction.
  */
 export function userItemsFromColumns(c: IndexedColumns): UserItems {
+  return userItemsWithRows(c).matrix;
+}
+
+/** The CSR and, for each of its positions, the column row it came from (the file order of ties). */
+export function userItemsWithRows(c: IndexedColumns): { matrix: UserItems; rows: Int32Array } {
   const keep = new Uint8Array(c.user.length);
   for (let r = 0; r < keep.length; r++) keep[r] = c.user[r]! >= 0 ? 1 : 0;
   const { ptr, rows } = rowsByUser(c.user, c.numUsers, keep);
@@ -47,5 +52,5 @@ export function userItemsFromColumns(c: IndexedColumns): UserItems {
     out.times[p] = time[r]!;
     out.values[p] = c.value[r]!;
   }
-  return out;
+  return { matrix: out, rows };
 }

@@ -9,6 +9,10 @@ export interface EvalResult {
   ks: number[];
   /** Mean per-user metrics keyed "recall@10", "ndcg@20", ...; plus "coverage@K" and "avgpop@K". */
   metrics: Record<string, number>;
+  /** The evaluated user indexes, ascending: the rows of every `perUser` vector. */
+  userIndexes: Int32Array;
+  /** Per-user values of every averaged metric (not coverage): what bootstrap CIs and paired tests resample. */
+  perUser: Record<string, Float64Array>;
 }
 
 export interface EvaluateOptions {
@@ -35,7 +39,11 @@ export function evaluate(
   const users: number[] = [];
   for (let u = 0; u < targets.numUsers; u++) if (targets.indptr[u + 1]! > targets.indptr[u]!) users.push(u);
 
-  const sums: Record<string, number> = {};
+  const perUser: Record<string, Float64Array> = {};
+  const vector = (key: string) => {
+    perUser[key] ??= new Float64Array(users.length);
+    return perUser[key]!;
+  };
   const recommended = ks.map(() => new Uint8Array(numItems));
   const batchSize = options.batchSize ?? 64;
   const scores = new Float32Array(batchSize * numItems);
@@ -44,6 +52,7 @@ export function evaluate(
     const out = scores.subarray(0, batch.length * numItems);
     model.scoreBatch(batch, out);
     batch.forEach((u, b) => {
+      const row0 = start + b;
       const row = out.subarray(b * numItems, (b + 1) * numItems);
       for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
         row[history.items[p]!] = Number.NEGATIVE_INFINITY;
@@ -51,21 +60,27 @@ export function evaluate(
       const relevant = new Set(targets.items.subarray(targets.indptr[u]!, targets.indptr[u + 1]!));
       ks.forEach((k, ki) => {
         const m = userMetrics(ranked, relevant, k);
-        for (const name of METRICS) sums[`${name}@${k}`] = (sums[`${name}@${k}`] ?? 0) + m[name];
+        for (const name of METRICS) vector(`${name}@${k}`)[row0] = m[name];
         let pop = 0;
         const n = Math.min(k, ranked.length);
         for (let r = 0; r < n; r++) {
           recommended[ki]![ranked[r]!] = 1;
           pop += popularity[ranked[r]!]!;
         }
-        sums[`avgpop@${k}`] = (sums[`avgpop@${k}`] ?? 0) + (n > 0 ? pop / n : 0);
+        vector(`avgpop@${k}`)[row0] = n > 0 ? pop / n : 0;
       });
     });
   }
   const metrics: Record<string, number> = {};
-  for (const [key, sum] of Object.entries(sums)) metrics[key] = users.length > 0 ? sum / users.length : 0;
+  for (const [key, values] of Object.entries(perUser)) metrics[key] = mean(values);
   ks.forEach((k, ki) => {
     metrics[`coverage@${k}`] = recommended[ki]!.reduce((a, b) => a + b, 0) / numItems;
   });
-  return { users: users.length, ks, metrics };
+  return { users: users.length, ks, metrics, userIndexes: Int32Array.from(users), perUser };
+}
+
+export function mean(values: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < values.length; i++) s += values[i]!;
+  return values.length > 0 ? s / values.length : 0;
 }

@@ -1,5 +1,7 @@
+export * from "./baselines/ease.js";
 export * from "./baselines/item-knn.js";
 export * from "./baselines/popularity.js";
+export * from "./bootstrap.js";
 export * from "./evaluate.js";
 export * from "./item-stats/index.js";
 export * from "./metrics.js";

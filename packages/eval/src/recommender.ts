@@ -18,6 +18,8 @@ export interface FitReport {
   tuned?: Record<string, number | string>;
   /** Validation curve: one point per epoch/step when the model has one. */
   curve?: { step: number; metric: string; value: number }[];
+  /** Fixed settings a report must show, e.g. `zeroed`: the feature columns an ablation forces to 0. */
+  details?: Record<string, string>;
   seconds: number;
 }
 

@@ -11,6 +11,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   eval: { run: evalCommand, help: evalHelp },
   nightly: { run: nightlyCommand, help: nightlyHelp },
   synth: { run: synthCommand, help: synthHelp },
+  results: (await import("./commands/results.js")).results,
 };
 
 const usage = `usage: tandem <command> [options]

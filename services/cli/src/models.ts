@@ -1,5 +1,5 @@
 import { InvalidArgumentError, type TandemConfig } from "@tandem/core";
-import { ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
+import { EaseRecommender, ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
 import { recallModels } from "@tandem/recall";
 import { SEMANTIC_FEATURES, STATISTICAL_FEATURES, TandemRecommender } from "@tandem/rerank";
 import { createCachedEncoder, semanticModels, type TextEncoder } from "@tandem/semantic";
@@ -19,6 +19,8 @@ export function modelRegistry(
   return {
     pop: () => new PopularityRecommender(),
     itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined),
+    ease: ({ tuned }) =>
+      new EaseRecommender(tuned?.["lambda"] as number | undefined, config.eval.easeMaxItems),
     ...recallModels(config),
     ...semanticModels(config, { encoder: sharedEncoder }),
     tandem: tandem("tandem"),

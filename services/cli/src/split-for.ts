@@ -1,25 +1,45 @@
 import type { TandemConfig } from "@tandem/core";
-import { type Dataset, leaveOneOutSplit, ratioSplit, type Split, temporalSplit } from "@tandem/data";
+import {
+  type Dataset,
+  datasetForSplit,
+  describeTagRule,
+  leaveOneOutSplit,
+  parseTieOrder,
+  ratioSplit,
+  type Split,
+  tagRuleFor,
+  temporalSplit,
+} from "@tandem/data";
 
 /** The split the configured protocol prescribes. */
 export function splitFor(dataset: Dataset, config: TandemConfig): Split {
-  const { protocol, ratio, temporalCut, seed } = config.eval;
+  const { protocol, ratio, temporalCut, seed, tieOrder } = config.eval;
   if (protocol === "ratio") return ratioSplit(dataset.interactions, ratio, seed);
   if (protocol === "temporal") return temporalSplit(dataset.interactions, temporalCut);
-  return leaveOneOutSplit(dataset.interactions);
+  return leaveOneOutSplit(dataset.interactions, {
+    tieOrder: parseTieOrder(tieOrder),
+    fileOrder: dataset.fileOrder,
+  });
+}
+
+/** The split and the dataset view evaluation may see on it (time-correct item text). */
+export function evaluationInputs(dataset: Dataset, config: TandemConfig): { split: Split; dataset: Dataset } {
+  const split = splitFor(dataset, config);
+  return { split, dataset: datasetForSplit(dataset, split, config.eval.itemTags) };
 }
 
 /** One sentence that states the protocol, printed with every number. */
-export function describeProtocol(config: TandemConfig): string {
-  const { protocol, ratio, temporalCut, seed } = config.eval;
-  const split =
+export function describeProtocol(config: TandemConfig, split?: Split): string {
+  const { protocol, ratio, temporalCut, seed, tieOrder, itemTags } = config.eval;
+  const splitText =
     protocol === "loo"
-      ? "leave-one-out by time (last item test, second-last validation)"
+      ? `leave-one-out by time (last item test, second-last validation; same-timestamp ties by ${tieOrder})`
       : protocol === "ratio"
         ? `random per-user ratio split ${ratio.join("/")} (seed ${seed})`
         : `global temporal cut at quantiles ${temporalCut.join("/")}`;
+  const tags = split ? describeTagRule(tagRuleFor(split, itemTags)) : `user tags: ${itemTags}`;
   return (
-    `${split}; hyperparameters chosen on validation with train as history; the test model is refit on ` +
-    "train + validation; full ranking over all items with the user's history masked."
+    `${splitText}; hyperparameters chosen on validation with train as history; the test model is refit on ` +
+    `train + validation; full ranking over all items with the user's history masked; item text: ${tags}.`
   );
 }

@@ -29,6 +29,8 @@ describe("tandem eval", () => {
       "pop,itemknn",
       "--k",
       "5,10",
+      "--compare",
+      "itemknn,pop",
       "--json",
       json,
       "--quiet",
@@ -36,15 +38,36 @@ describe("tandem eval", () => {
     expect(r.stderr).toBe("");
     expect(r.status).toBe(0);
     expect(r.stdout).toContain("30 users, 20 items, 240 interactions");
-    expect(r.stdout).toMatch(/\| Model +\| Recall@5 \| NDCG@5 \| Recall@10 \| NDCG@10 \|/);
-    expect(r.stdout).toMatch(/\| itemknn /);
+    expect(r.stdout).toMatch(
+      /\| Model +\| Recall@5 \[95% CI\] +\| NDCG@5 \[95% CI\] +\| Recall@10 \[95% CI\]/,
+    );
+    expect(r.stdout).toMatch(/\| itemknn +\| \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\] /);
+    expect(r.stdout).toMatch(
+      /\| itemknn \| pop +\| recall@10 \| [+-]\d\.\d{4} \[-?\d\.\d{4}, -?\d\.\d{4}\] \| [<\d]/,
+    );
+    expect(r.stdout).toMatch(
+      /- itemknn: searched 2, 3, 5, .*; chosen \{"neighbors":\d+\}; test model used \{"neighbors":\d+\}/,
+    );
     expect(r.stdout).toContain("Protocol: leave-one-out by time");
     const out = JSON.parse(readFileSync(json, "utf8"));
     expect(out.dataset).toMatchObject({ users: 30, items: 20, format: "generic" });
     expect(out.results.map((x: { model: string }) => x.model)).toEqual(["pop", "itemknn"]);
     expect(out.results[1].test.users).toBe(30);
     expect(out.results[1].test.metrics["recall@10"]).toBeGreaterThanOrEqual(0);
-  });
+    // Per-user vectors: their mean is the reported metric, and the CI brackets it.
+    const perUser: number[] = out.results[1].test.perUser["recall@10"];
+    expect(perUser).toHaveLength(30);
+    expect(perUser.reduce((a, b) => a + b, 0) / 30).toBeCloseTo(out.results[1].test.metrics["recall@10"], 5);
+    const ci = out.summary.models[1].ci["recall@10"];
+    expect(ci.lo).toBeLessThanOrEqual(ci.mean);
+    expect(ci.hi).toBeGreaterThanOrEqual(ci.mean);
+    expect(out.summary.comparisons[0]).toMatchObject({
+      a: "itemknn",
+      b: "pop",
+      metric: "recall@5",
+      users: 30,
+    });
+  }, 120_000);
 
   it("reports a malformed row with file and line on stderr and exits non-zero", () => {
     const dir = genericDataset();
@@ -74,5 +97,6 @@ describe("tandem eval", () => {
     expect(missing.stderr).toContain("error [NOT_FOUND] unknown dataset: /nonexistent/dir");
     expect(tandem("eval", "--bogus").stderr).toMatch(/INVALID_ARGUMENT.*--bogus/);
     expect(tandem("frobnicate").status).toBe(2);
-  });
+    expect(tandem("eval", "--tie-order", "time", "--quiet").stderr).toMatch(/CONFIG_INVALID.*tieOrder/);
+  }, 180_000);
 });

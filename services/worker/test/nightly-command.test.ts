@@ -1,5 +1,5 @@
 import { spawn } from "node:child_process";
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig } from "@tandem/core";
@@ -9,6 +9,8 @@ import { StoreRankingEngine } from "@tandem/serving";
 import { RedisFeatureStore } from "@tandem/store";
 import { TestRedis } from "@tandem/store/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+// The eval harness's paired test, by path: the worker package itself does not depend on @tandem/eval.
+import { pairedTest } from "../../../packages/eval/src/index.js";
 import { WorkerApp } from "../src/worker-app.js";
 
 const ROOT = join(import.meta.dirname, "..", "..", "..");
@@ -111,6 +113,8 @@ describe("main.ts nightly across worker processes", () => {
           "--workers",
           "--run-id",
           "q1",
+          "--compare",
+          "pop",
           "--quiet",
         ],
         { cwd: ROOT, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit"] },
@@ -124,7 +128,14 @@ describe("main.ts nightly across worker processes", () => {
       expect(out).toContain("Published version q1");
       expect(await store.liveVersion()).toBe("q1");
       const evaluation = (await store.getMetadata("evaluation")) as Record<string, number>;
-      expect(evaluation["ndcg@10"]).toBeGreaterThan(0.02);
+      expect(evaluation["ndcg@10"]).toBeGreaterThan(0);
+      // Better than Popularity on the same split and users, by more than noise (paired test).
+      const run = JSON.parse(
+        readFileSync(join(env.TANDEM_NIGHTLY_RUNS_DIR, "q1", "evaluation.json"), "utf8"),
+      );
+      const ndcg = (i: number) => Object.values(run.results.at(i).test.perUser["ndcg@10"]) as number[];
+      expect(run.results[0].model).toBe("pop");
+      expect(pairedTest(ndcg(-1), ndcg(0)).lo).toBeGreaterThan(0);
       expect((await store.getUserFeatures("1"))!.columns).toEqual([...FEATURES]);
     } finally {
       await app.stop();

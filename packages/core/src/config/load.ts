@@ -59,6 +59,31 @@ export const configSchema = z.object({
         .array(z.coerce.number().positive())
         .default([0.8, 0.1, 0.1])
         .describe("Global time quantiles for train/validation/test in the temporal protocol."),
+      tieOrder: z
+        .string()
+        .regex(/^(item-id|file|random:-?\d+)$/, "item-id, file or random:<seed>")
+        .default("item-id")
+        .describe(
+          "Leave-one-out order of same-timestamp interactions: item-id (published protocol), file, random:<seed>.",
+        ),
+      itemTags: z
+        .enum(["before-cut", "none", "all"])
+        .default("before-cut")
+        .describe(
+          "User tags in item text at evaluation: before-cut (written before the split's earliest held-out event), none, or all (leaks; for measuring the leak).",
+        ),
+      easeMaxItems: z
+        .number()
+        .int()
+        .positive()
+        .default(10_000)
+        .describe("EASE baseline refuses catalogues above this size (a dense items × items inverse)."),
+      bootstrap: z
+        .number()
+        .int()
+        .min(1000)
+        .default(2000)
+        .describe("Bootstrap resamples of the users for every confidence interval and paired test."),
     })
     .prefault({}),
   recall: recallConfigSchema,

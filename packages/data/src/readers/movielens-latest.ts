@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { Item } from "@tandem/core";
 import { readCsv } from "../csv.js";
 import { InteractionLogBuilder } from "../interaction-log.js";
-import type { DatasetReader, RawData, ReadOptions } from "../raw-data.js";
+import type { DatasetReader, RawData, ReadOptions, TagEvent } from "../raw-data.js";
 import { parseNumber, RowErrors } from "../row-errors.js";
 import { splitTitleYear } from "./title.js";
 
@@ -39,6 +39,7 @@ export const movieLensLatestReader: DatasetReader = {
     }
 
     const tagsFile = join(dir, "tags.csv");
+    const tags: TagEvent[] = [];
     if (existsSync(tagsFile)) {
       const seen = new Map<string, Set<string>>();
       for await (const { fields, line } of readCsv(tagsFile)) {
@@ -54,6 +55,7 @@ export const movieLensLatestReader: DatasetReader = {
         const item = items.get(fields[1]!);
         const tag = fields[2]!.trim();
         if (!item || tag === "") continue;
+        tags.push({ user: fields[0]!, item: item.id, tag, timestamp: Number(fields[3]) });
         const set = seen.get(item.id) ?? new Set<string>();
         seen.set(item.id, set);
         if (set.has(tag.toLowerCase())) continue;
@@ -84,6 +86,6 @@ export const movieLensLatestReader: DatasetReader = {
       if (rating === null || time === null) continue;
       builder.push(user, item, rating, time);
     }
-    return { format: "ml-latest", items, log: builder.build(), skipped: errors.report };
+    return { format: "ml-latest", items, log: builder.build(), skipped: errors.report, tags };
   },
 };

@@ -3,8 +3,8 @@ import { evaluate } from "../evaluate.js";
 import { type NeighborLists, sharedCosineNeighbors, truncateNeighbors } from "../item-stats/index.js";
 import type { FitInput, FitReport, Recommender } from "../recommender.js";
 
-/** Neighbourhood sizes tried on validation; the best by NDCG@10 is kept for the refit. */
-export const ITEM_KNN_GRID = [10, 20, 50, 100, 200, 400] as const;
+/** Neighbourhood sizes tried on validation (wide both ways of the old pick, 10); the best NDCG@10 is kept. */
+export const ITEM_KNN_GRID = [2, 3, 5, 7, 10, 15, 20, 30, 50, 100, 200, 400] as const;
 
 /**
  * ItemKNN: cosine similarity between items on the binary user-item matrix, |U_i ∩ U_j| / sqrt(|U_i| |U_j|),

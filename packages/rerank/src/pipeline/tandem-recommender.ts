@@ -9,17 +9,8 @@ import { fitStages, type StageContext, type StageModels } from "./stage-models.j
 
 /** Feature groups for the ablations: what each signal family contributes on its own. */
 export const SEMANTIC_FEATURES: FeatureName[] = ["textProfile", "textLast", "fromText"];
-export const STATISTICAL_FEATURES: FeatureName[] = [
-  "mf",
-  "cooc",
-  "next",
-  "logPop",
-  "recentPop",
-  "fromMf",
-  "fromPop",
-  "fromCooc",
-  "fromNext",
-];
+/** Every other column: collaborative, popularity, age and the non-text source flags. */
+export const STATISTICAL_FEATURES: FeatureName[] = FEATURES.filter((f) => !SEMANTIC_FEATURES.includes(f));
 
 /** Splits off each user's most recent item (users with at least two): the reranker's training targets. */
 export function holdOutLast(history: UserItems): { inner: UserItems; targets: UserItems } {
@@ -57,6 +48,7 @@ export class TandemRecommender implements Recommender {
   private stage: StageModels | null = null;
   private scorer: FusionScorer | null = null;
   private readonly disabled: number[];
+  private readonly disabledNames: readonly FeatureName[];
   fusion: LinearFusion | null = null;
 
   constructor(
@@ -64,7 +56,8 @@ export class TandemRecommender implements Recommender {
     options: TandemOptions = {},
   ) {
     this.name = options.name ?? "tandem";
-    this.disabled = (options.disabled ?? []).map((f) => FEATURE_INDEX[f]);
+    this.disabledNames = options.disabled ?? [];
+    this.disabled = this.disabledNames.map((f) => FEATURE_INDEX[f]);
   }
 
   get stages(): StageModels {
@@ -106,6 +99,7 @@ export class TandemRecommender implements Recommender {
           value: recalled / Math.max(1, examples.length),
         },
       ],
+      ...(this.disabledNames.length > 0 ? { details: { zeroed: this.disabledNames.join(", ") } } : {}),
       seconds: (performance.now() - started) / 1000,
     };
   }

@@ -1,6 +1,6 @@
 import { InvalidArgumentError, Rng } from "@tandem/core";
 import { type Dataset, type UserItemRow, type UserItems, userItemsFromRows } from "@tandem/data";
-import { evaluate, ItemKnnRecommender, type Recommender } from "@tandem/eval";
+import { bootstrapMeans, evaluate, type Interval, ItemKnnRecommender, type Recommender } from "@tandem/eval";
 import type { TextEncoder } from "../encoder/text-encoder.js";
 import { buildProfiles } from "../profile/build-profiles.js";
 import type { ItemTextTemplate } from "../text/item-text.js";
@@ -24,6 +24,8 @@ export interface ColdStartRow {
   candidates: "all items" | "cold items";
   recall: number;
   ndcg: number;
+  /** 95% percentile bootstrap intervals over the test users (2,000 resamples, the experiment's seed). */
+  ci: { recall: Interval; ndcg: Interval };
 }
 
 export interface ColdStartResult {
@@ -134,11 +136,16 @@ export async function runColdStartExperiment(
 
   const run = (model: Recommender, candidates: ColdStartRow["candidates"]): ColdStartRow => {
     const result = evaluate(model, train, test, { ks: [k] });
+    const ci = bootstrapMeans(
+      { recall: result.perUser[`recall@${k}`] ?? [], ndcg: result.perUser[`ndcg@${k}`] ?? [] },
+      { seed },
+    );
     return {
       model: model.name,
       candidates,
       recall: result.metrics[`recall@${k}`] ?? 0,
       ndcg: result.metrics[`ndcg@${k}`] ?? 0,
+      ci: { recall: ci["recall"]!, ndcg: ci["ndcg"]! },
     };
   };
   const rows: ColdStartRow[] = [
@@ -159,12 +166,14 @@ export async function runColdStartExperiment(
   const markdown = [
     `Protocol: ${protocol}`,
     "",
-    `| model | candidates | Recall@${k} | NDCG@${k} |`,
+    `| model | candidates | Recall@${k} [95% CI] | NDCG@${k} [95% CI] |`,
     "|---|---|---:|---:|",
-    ...rows.map((r) => `| ${r.model} | ${r.candidates} | ${r.recall.toFixed(4)} | ${r.ndcg.toFixed(4)} |`),
+    ...rows.map((r) => `| ${r.model} | ${r.candidates} | ${ci(r.ci.recall)} | ${ci(r.ci.ndcg)} |`),
   ].join("\n");
   return { protocol, coldItems: coldCount, users, testInteractions: testRows.length, k, rows, markdown };
 }
+
+const ci = (i: Interval) => `${i.mean.toFixed(4)} [${i.lo.toFixed(4)}, ${i.hi.toFixed(4)}]`;
 
 const countUsers = (m: UserItems) => {
   let n = 0;

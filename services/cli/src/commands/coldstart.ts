@@ -1,5 +1,6 @@
-import { loadConfig } from "@tandem/core";
-import { loadDataset } from "@tandem/data";
+import { writeFileSync } from "node:fs";
+import { InvalidArgumentError, loadConfig } from "@tandem/core";
+import { loadDataset, withItemTags } from "@tandem/data";
 import { alsRecommender } from "@tandem/recall";
 import { ItemTextTemplate, runColdStartExperiment } from "@tandem/semantic";
 import { parseFlags } from "../args.js";
@@ -10,14 +11,26 @@ export const coldstartHelp = `tandem coldstart [options]   cold-start experiment
   Removes a seeded 10% of items from training entirely and reports Recall@K / NDCG@K on the test
   interactions with those items, for MF (ALS; zero by construction) and text recall.
   --fraction <f>         share of items held out (default 0.1)
+  --item-tags <t>        user tags in item text: none (default; the test interactions span the whole log,
+                         so no tag precedes them all) | all (leaks tags written on test items)
+  --json <file>          also write the result as JSON
 ${dataHelp}`;
 
 export async function coldstartCommand(argv: string[]): Promise<void> {
-  const flags = parseFlags(argv, { ...dataFlags, fraction: { type: "string" } });
+  const flags = parseFlags(argv, {
+    ...dataFlags,
+    fraction: { type: "string" },
+    "item-tags": { type: "string" },
+    json: { type: "string" },
+  });
   const config = loadConfig(configFromFlags(flags));
+  const tags = flags["item-tags"] ?? "none";
+  if (tags !== "none" && tags !== "all")
+    throw new InvalidArgumentError(`--item-tags for coldstart is none or all, got "${tags}"`);
   const log = stderrLog(flags.quiet);
   log(`loading ${config.data.dir} ...`);
-  const dataset = await loadDataset(config.data.dir, config.data);
+  const loaded = await loadDataset(config.data.dir, config.data);
+  const dataset = { ...loaded, itemInfo: withItemTags(loaded.itemInfo, loaded.tags ?? [], tags) };
   const lazy = lazyEncoder(config);
   const encoder = await lazy();
   const result = await runColdStartExperiment(dataset, {
@@ -30,5 +43,9 @@ export async function coldstartCommand(argv: string[]): Promise<void> {
     collaborative: () => alsRecommender(config.recall),
     progress: !flags.quiet,
   }).finally(() => lazy.dispose());
-  process.stdout.write(`${result.markdown}\n`);
+  process.stdout.write(`${result.markdown}\nItem text: ${tags === "all" ? "all" : "no"} user tags.\n`);
+  if (flags.json) {
+    writeFileSync(flags.json, `${JSON.stringify({ itemTags: tags, ...result }, null, 2)}\n`);
+    log(`wrote ${flags.json}`);
+  }
 }

@@ -1,17 +1,23 @@
 import { writeFileSync } from "node:fs";
-import { loadConfig, markdownTable } from "@tandem/core";
+import { InvalidArgumentError, loadConfig, markdownTable } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { type ProtocolResult, runProtocol } from "@tandem/eval";
-import { parseFlags } from "../args.js";
+import { parseFlags, parseInteger } from "../args.js";
 import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
-import { pickModels } from "../models.js";
-import { describeProtocol, splitFor } from "../split-for.js";
+import { type EvalSummary, pValue, resultForJson, summarise, withCi } from "../eval-summary.js";
+import { lazyEncoder, pickModels } from "../models.js";
+import { describeProtocol, evaluationInputs } from "../split-for.js";
 
-export const evalHelp = `tandem eval [options]   evaluate models under a published protocol
+export const evalHelp = `tandem eval [options]   evaluate models under a published protocol, with 95% CIs
   --protocol <p>         loo | ratio | temporal (default loo)
   --model <a,b,...>      models to evaluate (default pop,itemknn)
-  --json <file>          also write the statistics and metrics as JSON
+  --tie-order <o>        leave-one-out order of same-second events: item-id (default) | file | random:<seed>
+  --item-tags <t>        user tags in item text: before-cut (default) | none | all (leaks the future)
+  --seeds <n>            refit every model with seeds seed..seed+n-1 and report mean ± sd (default 1)
+  --compare <a,b>        paired test of model a against b on the same users (repeatable)
+  --bootstrap <n>        bootstrap resamples (default config eval.bootstrap = 2000, at least 1000)
+  --json <file>          also write the statistics, metrics, CIs and per-user metric vectors as JSON
 ${dataHelp}`;
 
 export async function evalCommand(argv: string[]): Promise<void> {
@@ -19,37 +25,68 @@ export async function evalCommand(argv: string[]): Promise<void> {
     ...dataFlags,
     protocol: { type: "string" },
     model: { type: "string" },
+    "tie-order": { type: "string" },
+    "item-tags": { type: "string" },
+    seeds: { type: "string" },
+    compare: { type: "string", multiple: true },
+    bootstrap: { type: "string" },
     json: { type: "string" },
   });
   const overrides = configFromFlags(flags);
-  if (flags.protocol !== undefined) overrides.eval = { ...overrides.eval, protocol: flags.protocol as never };
+  overrides.eval = {
+    ...overrides.eval,
+    ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
+    ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
+    ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
+    ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
+  };
   const config = loadConfig(overrides);
-  const models = pickModels(
-    config,
-    (flags.model ?? "pop,itemknn").split(",").map((s) => s.trim()),
-  );
+  const compare = (flags.compare ?? []).map((pair) => {
+    const names = pair.split(",").map((s) => s.trim());
+    if (names.length !== 2 || names[0] === names[1])
+      throw new InvalidArgumentError(`--compare expects two different models "a,b", got "${pair}"`);
+    return names as [string, string];
+  });
+  const names = [...(flags.model ?? "pop,itemknn").split(",").map((s) => s.trim())];
+  for (const name of compare.flat()) if (!names.includes(name)) names.push(name);
+  // One encoder for every model, disposed at the end: its worker threads must not outlive the command.
+  const shared = lazyEncoder(config);
+  let encoderUsed = false;
+  const models = pickModels(config, names, () => {
+    encoderUsed = true;
+    return shared();
+  });
+  const seedCount = parseInteger(flags.seeds, "--seeds") ?? 1;
+  if (seedCount < 1) throw new InvalidArgumentError(`--seeds must be at least 1, got ${seedCount}`);
+  const seeds = Array.from({ length: seedCount }, (_, i) => config.eval.seed + i);
   const log = stderrLog(flags.quiet);
 
   log(`loading ${config.data.dir} ...`);
-  const dataset = await loadDataset(config.data.dir, config.data);
-  const split = splitFor(dataset, config);
+  const { split, dataset } = evaluationInputs(await loadDataset(config.data.dir, config.data), config);
   process.stdout.write(`${datasetReport(dataset, split)}\n\n`);
 
-  const results: ProtocolResult[] = [];
-  for (const [name, factory] of models) {
-    log(`fitting ${name} ...`);
-    const result = await runProtocol(factory, dataset, split, {
-      ks: config.eval.ks,
-      seed: config.eval.seed,
-      progress: !flags.quiet,
-    });
-    results.push(result);
-    log(`${name}: fit ${result.fit.seconds.toFixed(2)}s, refit ${result.refit.seconds.toFixed(2)}s`);
+  const runs: ProtocolResult[][] = [];
+  for (const seed of seeds) {
+    const results: ProtocolResult[] = [];
+    for (const [name, factory] of models) {
+      log(`fitting ${name} (seed ${seed}) ...`);
+      const result = await runProtocol(factory, dataset, split, {
+        ks: config.eval.ks,
+        seed,
+        progress: !flags.quiet,
+      });
+      results.push(result);
+      log(`${name}: fit ${result.fit.seconds.toFixed(2)}s, refit ${result.refit.seconds.toFixed(2)}s`);
+    }
+    runs.push(results);
   }
-
-  process.stdout.write(
-    `${resultsReport(results, config.eval.ks)}\n\nProtocol: ${describeProtocol(config)}\n`,
-  );
+  const summary = summarise(runs, seeds, compare, {
+    resamples: config.eval.bootstrap,
+    seed: config.eval.seed,
+    ks: config.eval.ks,
+  });
+  const description = describeProtocol(config, split);
+  process.stdout.write(`${resultsReport(runs[0]!, config.eval.ks, summary)}\n\nProtocol: ${description}\n`);
   if (flags.json) {
     const json = {
       dataset: {
@@ -60,29 +97,42 @@ export async function evalCommand(argv: string[]): Promise<void> {
         steps: dataset.steps,
         skipped: dataset.skipped,
       },
-      protocol: { ...config.eval, description: describeProtocol(config) },
-      results,
+      protocol: { ...config.eval, seeds, description },
+      summary,
+      results: runs[0]!.map((r) => resultForJson(r, true)),
+      ...(runs.length > 1 && {
+        otherSeeds: runs.slice(1).map((run) => run.map((r) => resultForJson(r, false))),
+      }),
     };
-    writeFileSync(flags.json, `${JSON.stringify(json, null, 2)}\n`);
+    writeFileSync(flags.json, `${JSON.stringify(json)}\n`);
     log(`wrote ${flags.json}`);
   }
+  if (encoderUsed) await (await shared()).dispose?.();
 }
 
-/** Headline table (Recall/NDCG at each K), then every metric per K. */
-export function resultsReport(results: readonly ProtocolResult[], ks: readonly number[]): string {
+/** Headline table (Recall/NDCG at each K with 95% CIs), seeds, paired tests, every metric, tuning. */
+export function resultsReport(
+  results: readonly ProtocolResult[],
+  ks: readonly number[],
+  summary: EvalSummary = summarise([[...results]], [], [], { resamples: 2000, seed: 42, ks }),
+): string {
   const sorted = [...ks].sort((a, b) => a - b);
   const last = sorted[sorted.length - 1]!;
+  const ciOf = (model: string) => summary.models.find((m) => m.model === model)!;
   const headline = markdownTable(
     [
       "Model",
-      ...sorted.flatMap((k) => [`Recall@${k}`, `NDCG@${k}`]),
+      ...sorted.flatMap((k) => [`Recall@${k} [95% CI]`, `NDCG@${k} [95% CI]`]),
       `Coverage@${last}`,
       `AvgPop@${last}`,
       "Fit s",
     ],
     results.map((r) => [
       r.model,
-      ...sorted.flatMap((k) => [r.test.metrics[`recall@${k}`]!, r.test.metrics[`ndcg@${k}`]!]),
+      ...sorted.flatMap((k) => [
+        withCi(ciOf(r.model).ci[`recall@${k}`]),
+        withCi(ciOf(r.model).ci[`ndcg@${k}`]),
+      ]),
       r.test.metrics[`coverage@${last}`]!,
       r.test.metrics[`avgpop@${last}`]!,
       r.refit.seconds,
@@ -101,17 +151,67 @@ export function resultsReport(results: readonly ProtocolResult[], ks: readonly n
       ]),
     ),
   );
-  const tuned = results
-    .filter((r) => r.fit.tuned)
-    .map((r) => `${r.model}: ${JSON.stringify(r.fit.tuned)}`)
-    .join("; ");
-  const users = results[0]?.test.users ?? 0;
-  return [
-    `Test metrics (${users} users):`,
+  const out = [
+    `Test metrics (${results[0]?.test.users ?? 0} users; 95% percentile bootstrap over users, ${summary.resamples} resamples, seed ${summary.seed}):`,
     headline,
+  ];
+  const spread = summary.models.filter((m) => m.seeds);
+  if (spread.length > 0) {
+    const keys = sorted.flatMap((k) => [`recall@${k}`, `ndcg@${k}`]);
+    out.push(
+      "",
+      `Over seeds ${spread[0]!.seeds!.seeds.join(", ")} (every model refit per seed; mean ± sd of the test metric):`,
+      markdownTable(
+        ["Model", ...keys],
+        spread.map((m) => [
+          m.model,
+          ...keys.map((k) => `${m.seeds!.mean[k]!.toFixed(4)} ± ${m.seeds!.sd[k]!.toFixed(4)}`),
+        ]),
+      ),
+    );
+  }
+  if (summary.comparisons.length > 0) {
+    out.push(
+      "",
+      "Paired tests on the same users (difference a − b, 95% paired-bootstrap CI, two-sided sign-flip randomisation p):",
+      markdownTable(
+        ["a", "b", "Metric", "Difference [95% CI]", "p", "Users"],
+        summary.comparisons.map((c) => [
+          c.a,
+          c.b,
+          c.metric,
+          `${c.difference >= 0 ? "+" : ""}${c.difference.toFixed(4)} [${c.lo.toFixed(4)}, ${c.hi.toFixed(4)}]`,
+          pValue(c.p),
+          c.users,
+        ]),
+      ),
+    );
+  }
+  out.push(
     "",
     "All metrics:",
     detail,
-    ...(tuned ? ["", `Chosen on validation: ${tuned}`] : []),
-  ].join("\n");
+    "",
+    "Tuning (grid searched on validation → chosen → used by the test model):",
+  );
+  out.push(...results.map(tuningLine));
+  return out.join("\n");
+}
+
+/** What a model searched, what validation chose, what the refit used, and fixed settings. */
+export function tuningLine(r: Pick<ProtocolResult, "model" | "fit" | "refit">): string {
+  const curve = r.fit.curve ?? [];
+  const own = curve.filter((p) => p.metric === "ndcg@10").map((p) => p.step);
+  // Tandem reports its inner MF's early-stopping curve (on each user's latest history item) as "mf …".
+  const mf = curve.filter((p) => p.metric === "mf ndcg@10").map((p) => p.step);
+  const searched =
+    own.length > 0
+      ? `searched ${own.join(", ")} (by validation NDCG@10)`
+      : mf.length > 0
+        ? `MF epochs searched ${mf.join(", ")} (by NDCG@10 of each user's latest history item)`
+        : "nothing searched";
+  const chosen = r.fit.tuned ? JSON.stringify(r.fit.tuned) : "-";
+  const used = r.refit.tuned ? JSON.stringify(r.refit.tuned) : "-";
+  const fixed = Object.entries(r.fit.details ?? {}).map(([k, v]) => `; ${k}: ${v}`);
+  return `- ${r.model}: ${searched}; chosen ${chosen}; test model used ${used}${fixed.join("")}`;
 }

@@ -1,0 +1,2 @@
+export * from "./readme-tables.js";
+export * from "./result-files.js";
