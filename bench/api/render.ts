@@ -20,29 +20,24 @@ export interface BenchData {
   settings: { seqSeconds: number; loadSeconds: number; rate: number };
 }
 
-/** What the tables and profiles say; checked against the runs of 2026-12-01 (see the tables below). */
-const READING = `**Reading.** Unloaded /v1/recommend costs what the floor costs: p50 1.02× and p99 1.09× the floor's,
-measured interleaved. Under unbounded load it used ~115 µs of CPU per request (the floor ~80 µs; before: ~410 µs
-against a floor of ~105 µs), i.e. one core's capacity is ~8,700 requests/s by CPU time, and it achieved 7,300
-requests/s (0.68× the floor's 10,800) while the core was also running other engineers' work. In the profile
-the ranking core is ~5% of /v1/recommend's busy time; the rest is the RPC itself, as in the floor: Node's HTTP
-and socket writes, V8 builtins (JSON parse of the body, Map), fastify, GC, ioredis and copying the 11 KB
-candidate list out of the reply. At 500 req/s, event-loop delay p99 fell from 21 / 45 / 101 ms to 2.5 / 3.6 /
-7.6 ms (recommend / rank 100 / rank 300) and total GC pause time per 10 s from 351 / 366 / 930 ms to 124 / 237
-/ 273 ms; timers per request are gone (one deadline timer serves all store calls).
-**Missed, and why.** The absolute latency targets are not met on this run because the floor itself misses
-them here: its own p50 was 0.7-1.2 ms and its p99 8-17 ms (targets: p50 ≤ 0.6 ms, p99 ≤ 2-10 ms), with a load
-average of 7-15 on the two cores from other processes, which pinning cannot keep off core 1. /v1/recommend is 2.4× the floor's p99
-at 500 req/s (p50 0.84 ms) and /v1/rank 7-8×: it needs ~1.3-1.7 ms of CPU per request, dominated by
-\`vectorFeatures\` (inlined into the anonymous closure of \`store-engine.ts\`: two 512-d text dots and a 66-d MF
-dot per item outside the user's candidates, ~1.1-1.7 ms for 300 items measured alone on this core), so at 500
-req/s it keeps 65-85% of the share of core 1 it gets busy and bursts queue. A fused, unrolled dot measured
-0.45-0.55 ms for the same 300 items: that change belongs to \`packages/rerank\` and is the next step. Item
-vectors no longer cost a Redis read or decoding on the request path (a version's 3,650 items, 8.5 MB, are
-prefetched into the byte-bounded cache before it goes live). The 1-2 errors in some rows are 503s: a store
-call exceeded the 200 ms deadline during a stall of the shared machine. tsx and compiled JavaScript cost about
-the same per request once warm (CPU per request 1.52× vs 1.46× the floor's in their phases of the run);
-compiling removes the tsx loader (4-8% of the profiled time before, mostly compiling at start-up).`;
+/** What the tables and profiles say; checked against the two quiet-machine runs of 2026-12-01 22:20-22:35. */
+const READING = `**Reading.** Two runs on the otherwise idle machine (the tables are the second, with profiles). Unloaded
+/v1/recommend costs what the floor costs: p50 0.47 / 1.08 ms against the floor's 0.52 / 1.04 (0.90× / 1.04×),
+p99 1.2× the floor's. One API process on one core served 8,791 / 8,773 requests/s (0.70-0.75× the floor's
+11,800-12,500) at ~107 µs CPU per request (~9,300/s per core by CPU time; before: ~410 µs). In the profile the
+ranking core is ~4% of /v1/recommend's busy time; the rest is the RPC itself, as in the floor (Node's HTTP and
+socket writes, V8 builtins, fastify, GC, ioredis). /v1/rank's \`vectorFeatures\` now computes both text dots in
+one unrolled pass (≈2.2× faster alone: 0.57-0.73 vs 1.0-1.5 ms per 300 items) and is 23-27% of /v1/rank's time.
+At 500 req/s event-loop delay p99 is 2.1-2.9 ms (before: 21 / 45 / 101 ms); timers per request are gone.
+**Missed, and why.** The p99 targets (≤ 2 ms unloaded, ≤ 3 / 5 / 10 ms at 500 req/s) are not met because the
+floor itself misses them on this VM: its unloaded p99 was 3.2-7.6 ms and its p99 at 500 req/s 2.4-21.8 ms, from
+one Redis GET and an 11 KB reply. Those tails come from the 2-core VM (the floor's p99 varies ×9 between rows of
+one run), not from Tandem's code: /v1/recommend's p99 was 1.2× the floor's in the second run and 5.8× in the
+first, where the floor's own p99 happened to be low. /v1/rank with 100-300 items needs 0.9-1.4 ms of CPU per
+request (vectorFeatures, the rank loop, JSON parsing of the body), so at 500 req/s bursts queue behind it and
+its p99 stays 5-18× the floor's. Next steps the profile points at: a precomputed text-dot for items in the
+user's candidates, and parsing /v1/rank bodies without zod. tsx and compiled JavaScript cost about the same
+per request once warm; compiling removes the tsx loader (4-8% of the profiled time before, mostly start-up).`;
 
 /** The api section of BENCHMARKS.md from one run (and the before-run, when saved). */
 export function render(data: BenchData, before: BenchData | null): string {
