@@ -1,25 +1,25 @@
 import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
-import { EVENT_ID_WINDOW_MS } from "./redis-feature-store.js";
 import { compareStreamIds } from "./stream-id.js";
-import type {
-  AppendOptions,
-  AppendResult,
-  EventToAppend,
-  FeatureStore,
-  GcOptions,
-  ItemVectors,
-  PopularityList,
-  PublishResult,
-  StoredEvent,
-  UserFeatures,
-  UserRecord,
-  UserRow,
-  UserRowOptions,
-  VersionInfo,
-  VersionSpec,
-  VersionSummary,
+import {
+  type AppendOptions,
+  type AppendResult,
+  EVENT_ID_WINDOW_MS,
+  type EventToAppend,
+  type FeatureStore,
+  type GcOptions,
+  type ItemVectors,
+  type PopularityList,
+  type PublishResult,
+  type StoredEvent,
+  type UserFeatures,
+  type UserRecord,
+  type UserRow,
+  type UserRowOptions,
+  type VersionInfo,
+  type VersionSpec,
+  type VersionSummary,
 } from "./types.js";
 import { validateEvent } from "./validate-event.js";
 import { infoFromSpec, sameShape, VersionCodec, validateSpec } from "./version-codec.js";

@@ -9,24 +9,25 @@ import { Redis, ReplyError } from "ioredis";
 import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
 import { assertSafeName, Keys, VERSION_KEYS } from "./keys.js";
 import * as lua from "./lua.js";
-import type {
-  AppendOptions,
-  AppendResult,
-  EventToAppend,
-  FeatureStore,
-  GcOptions,
-  ItemVectors,
-  PopularityList,
-  PublishResult,
-  StoredEvent,
-  UserFeatures,
-  UserRecord,
-  UserRow,
-  UserRowOptions,
-  VersionInfo,
-  VersionSpec,
-  VersionStatus,
-  VersionSummary,
+import {
+  type AppendOptions,
+  type AppendResult,
+  EVENT_ID_WINDOW_MS,
+  type EventToAppend,
+  type FeatureStore,
+  type GcOptions,
+  type ItemVectors,
+  type PopularityList,
+  type PublishResult,
+  type StoredEvent,
+  type UserFeatures,
+  type UserRecord,
+  type UserRow,
+  type UserRowOptions,
+  type VersionInfo,
+  type VersionSpec,
+  type VersionStatus,
+  type VersionSummary,
 } from "./types.js";
 import { validateEvent } from "./validate-event.js";
 import { infoFromSpec, sameShape, VersionCodec, validateSpec } from "./version-codec.js";
@@ -73,8 +74,6 @@ const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
 /** Scripts whose key count varies per call (passed as the first argument). */
 const VARIADIC_SCRIPTS: [name: string, source: string][] = [["tandemAppendEvents", lua.APPEND_EVENTS]];
 
-/** Default `AppendOptions.eventIdWindowMs`: one hour (config api.eventIdWindowMs). */
-export const EVENT_ID_WINDOW_MS = 3_600_000;
 const EVENTS_PER_SCRIPT = 100;
 
 /** One stream entry as an event (fields the writer does not know, e.g. a client id, are ignored). */

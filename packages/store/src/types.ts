@@ -105,7 +105,7 @@ export interface EventToAppend extends Interaction {
 }
 
 export interface AppendOptions {
-  /** How long an `eventId` is remembered per user. Default 1 hour (config `api.eventIdWindowMs`). */
+  /** How long an `eventId` is remembered per user. Default EVENT_ID_WINDOW_MS (config `api.eventIdWindowMs`). */
   eventIdWindowMs?: number;
 }
 
@@ -222,3 +222,6 @@ export interface FeatureStore {
 
   close(): Promise<void>;
 }
+
+/** Default `AppendOptions.eventIdWindowMs`: one hour. Both backends read it from here. */
+export const EVENT_ID_WINDOW_MS = 3_600_000;
