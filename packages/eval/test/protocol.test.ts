@@ -97,6 +97,36 @@ describe("runProtocol", () => {
   });
 });
 
+describe("runProtocol with maxScoredUsers", () => {
+  it("scores a seeded sample of the held-out users while every user still trains", async () => {
+    const rows: [number, number, number][] = [];
+    for (let u = 0; u < 30; u++) for (let t = 0; t < 3; t++) rows.push([u, (u + t) % 4, t]);
+    const history = userItemsFromRows(
+      30,
+      4,
+      rows.map(([user, item, time]) => ({ user, item, time, value: 1 })),
+    );
+    const models: Fixed[] = [];
+    const run = () =>
+      runProtocol(
+        () => {
+          const m = new Fixed([1, 2, 3, 4]);
+          models.push(m);
+          return m;
+        },
+        { name: "toy" } as Dataset,
+        leaveOneOutSplit(history),
+        { ks: [1], seed: 5, maxScoredUsers: 7 },
+      );
+    const result = await run();
+    expect(result.validation.users).toBe(7);
+    expect(result.test.users).toBe(7);
+    expect(nnz(models[0]!.seen[0]!.history)).toBe(30); // training is not sampled
+    expect(nnz(models[1]!.seen[0]!.history)).toBe(60);
+    expect([...(await run()).test.userIndexes]).toEqual([...result.test.userIndexes]); // seeded
+  });
+});
+
 describe("baselines on ml-latest-small (reference protocol)", () => {
   it("ItemKNN beats popularity, and both beat chance by far", async () => {
     const dataset = await loadDataset(join(import.meta.dirname, "..", "..", "..", "data", "ml-latest-small"));

@@ -138,7 +138,12 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
     ? readJson<NightlyEvaluation>(evaluationFile)
     : await step("evaluate", async () => {
         const split = leaveOneOutSplit(dataset.interactions);
-        const protocol = { ks: config.eval.ks, seed: config.eval.seed, progress: options.progress ?? false };
+        const protocol = {
+          ks: config.eval.ks,
+          seed: config.eval.seed,
+          progress: options.progress ?? false,
+          ...(config.nightly.evalUsers > 0 && { maxScoredUsers: config.nightly.evalUsers }),
+        };
         const results: ProtocolResult[] = [];
         for (const [name, factory] of Object.entries(options.baselines ?? {})) {
           log(`evaluate: ${name}`);
@@ -153,7 +158,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         let consumed = 0;
         for (let p = 0; p < split.test.items.length; p++) consumed += pop[split.test.items[p]!]!;
         const value: NightlyEvaluation = {
-          protocol: "leave-one-out; tuned on validation; refit on train + validation; full ranking",
+          protocol: `leave-one-out; tuned on validation; refit on train + validation; full ranking${sampledNote(split.test.numUsers, config.nightly.evalUsers)}`,
           results,
           consumedPopularity: consumed / Math.max(1, split.test.items.length),
         };
@@ -321,4 +326,9 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
   await scrubErased(config, store, version, options.purgeJobs, log);
 
   return finish(gate, published, stage, fusion);
+}
+
+/** The protocol line's note when the evaluation scores a sample of the held-out users. */
+function sampledNote(users: number, evalUsers: number): string {
+  return evalUsers > 0 && users > evalUsers ? `; ${evalUsers} of ${users} users scored (seeded sample)` : "";
 }

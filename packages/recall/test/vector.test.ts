@@ -83,3 +83,24 @@ describe("corrupt vector index files", () => {
     expect(() => UsearchIndex.load(path)).toThrow(ArtifactError);
   });
 });
+
+describe("FlatIndex query blocks", () => {
+  it("scores a batch of queries (across block boundaries) exactly as each query alone", () => {
+    const dim = 13;
+    const n = 50;
+    const rand = (i: number) => Math.sin(i * 12.9898) * 0.5;
+    const index = new FlatIndex(dim);
+    index.add(
+      Int32Array.from({ length: n }, (_, i) => i),
+      Float32Array.from({ length: n * dim }, (_, i) => rand(i)),
+    );
+    const queries = Float32Array.from({ length: 7 * dim }, (_, i) => rand(i + 999));
+    const exclude = Array.from({ length: 7 }, (_, q) => new Set([q, q + 1]));
+    const batched = index.search(queries, 5, { exclude });
+    for (let q = 0; q < 7; q++) {
+      const alone = index.search(queries.subarray(q * dim, (q + 1) * dim), 5, { exclude: exclude[q]! })[0]!;
+      expect([...batched[q]!.keys]).toEqual([...alone.keys]);
+      expect([...batched[q]!.scores]).toEqual([...alone.scores]);
+    }
+  });
+});

@@ -3,6 +3,7 @@ import { ConfigError } from "../errors.js";
 import { apiConfigSchema } from "./api.js";
 import { nightlyConfigSchema } from "./nightly.js";
 import { recallConfigSchema } from "./recall.js";
+import { rerankConfigSchema } from "./rerank.js";
 import { semanticConfigSchema } from "./semantic.js";
 import { storeConfigSchema } from "./store.js";
 import { workerConfigSchema } from "./worker.js";
@@ -87,6 +88,7 @@ export const configSchema = z.object({
     })
     .prefault({}),
   recall: recallConfigSchema,
+  rerank: rerankConfigSchema,
   semantic: semanticConfigSchema,
   store: storeConfigSchema,
   worker: workerConfigSchema,

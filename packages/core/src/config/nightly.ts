@@ -29,6 +29,14 @@ export const nightlyConfigSchema = z
       .positive()
       .default(200)
       .describe("Users per store write (and per declared part) when the in-process nightly precomputes."),
+    evalUsers: z
+      .number()
+      .int()
+      .min(0)
+      .default(10_000)
+      .describe(
+        "Held-out users scored by the nightly's evaluation and gate (a seeded sample; 0 = all). Every user still trains; the interval width says what the sample costs.",
+      ),
     compare: z
       .array(z.string())
       .default([])

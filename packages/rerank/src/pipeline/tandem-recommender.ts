@@ -1,3 +1,4 @@
+import { Rng } from "@tandem/core";
 import { type UserItemRow, type UserItems, userItemsFromRows, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
@@ -26,6 +27,20 @@ export function holdOutLast(history: UserItems): { inner: UserItems; targets: Us
   }
   const make = (rows: UserItemRow[]) => userItemsFromRows(history.numUsers, history.numItems, rows);
   return { inner: make(inner), targets: make(targets) };
+}
+
+/**
+ * The users whose held-out item trains the fusion, ascending: all who have one, or a seeded sample of
+ * `max` of them (each example costs a candidate build; a linear fusion saturates long before millions).
+ */
+export function fusionUsers(targets: UserItems, max: number, seed: number): number[] {
+  const users: number[] = [];
+  for (let u = 0; u < targets.numUsers; u++) if (targets.indptr[u + 1]! > targets.indptr[u]!) users.push(u);
+  if (users.length <= max) return users;
+  return new Rng(seed ^ 0x6f75)
+    .shuffle(users)
+    .slice(0, max)
+    .sort((a, b) => a - b);
 }
 
 export interface TandemOptions {
@@ -77,9 +92,8 @@ export class TandemRecommender implements Recommender {
     const innerStage = await fitStages(inner, ctx, { validation: targets });
     const examples: RankingExample[] = [];
     let recalled = 0;
-    for (let u = 0; u < inner.numUsers; u++) {
-      const target = targets.indptr[u + 1]! > targets.indptr[u]! ? targets.items[targets.indptr[u]!]! : -1;
-      if (target < 0) continue;
+    for (const u of fusionUsers(targets, this.ctx.config.rerank.fusionUsers, input.seed)) {
+      const target = targets.items[targets.indptr[u]!]!;
       const { features } = buildCandidates(innerStage, u, userItemsOf(inner, u));
       this.mask(features.values);
       const row = features.items.indexOf(target);

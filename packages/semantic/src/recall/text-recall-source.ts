@@ -1,6 +1,7 @@
 import { InvalidArgumentError } from "@tandem/core";
 import { type CandidateSource, FlatIndex, type Proposals, type VectorIndex } from "@tandem/recall";
 import { l2Normalize } from "../encoder/text-encoder.js";
+import { ItemNeighborMemo } from "./item-neighbor-memo.js";
 
 export interface TextRecallOptions {
   /** How many of the user's last items also query the index (besides the profile). Default 3. */
@@ -26,6 +27,7 @@ export class TextRecallSource implements CandidateSource {
   private readonly recentItems: number;
   private readonly recentWeight: number;
   private readonly profiles: Float32Array | undefined;
+  private readonly memo: ItemNeighborMemo;
 
   constructor(
     readonly index: VectorIndex,
@@ -34,6 +36,7 @@ export class TextRecallSource implements CandidateSource {
     this.recentItems = options.recentItems ?? 3;
     this.recentWeight = options.recentWeight ?? 0.9;
     this.profiles = options.profiles;
+    this.memo = new ItemNeighborMemo(index, (item) => this.vectors.get(item));
   }
 
   /** A source over `keys` with row-major unit `vectors` in an exact flat index (or `index` if given). */
@@ -55,12 +58,14 @@ export class TextRecallSource implements CandidateSource {
   /** Adds (or replaces) items: new catalogue entries become recallable immediately. */
   addItems(keys: ArrayLike<number>, vectors: Float32Array): void {
     this.index.add(keys, vectors);
+    this.memo.clear();
     const dim = this.index.dim;
     for (let i = 0; i < keys.length; i++) this.vectors.set(keys[i]!, vectors.slice(i * dim, (i + 1) * dim));
   }
 
   removeItems(keys: ArrayLike<number>): void {
     this.index.remove(keys);
+    this.memo.clear();
     for (let i = 0; i < keys.length; i++) this.vectors.delete(keys[i]!);
   }
 
@@ -91,33 +96,21 @@ export class TextRecallSource implements CandidateSource {
   ): Proposals {
     if (!Number.isInteger(k) || k < 1)
       throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
-    const dim = this.index.dim;
-    const queries: Float32Array[] = [];
-    const weights: number[] = [];
-    if (profile?.some((x) => x !== 0)) {
-      queries.push(profile);
-      weights.push(1);
-    }
-    for (let i = 0; i < recent.length; i++) {
-      const v = this.vectors.get(recent[i]!);
-      if (v) {
-        queries.push(v);
-        weights.push(this.recentWeight);
-      }
-    }
-    if (queries.length === 0 || this.index.size === 0)
-      return { items: new Int32Array(0), scores: new Float32Array(0) };
-    const batch = new Float32Array(queries.length * dim);
-    for (const [i, q] of queries.entries()) batch.set(q, i * dim);
-    const hits = this.index.search(batch, k, { exclude });
+    if (this.index.size === 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
     const best = new Map<number, number>();
-    hits.forEach((h, q) => {
-      for (let r = 0; r < h.keys.length; r++) {
-        const key = h.keys[r]!;
-        const score = h.scores[r]! * weights[q]!;
+    const merge = (hits: { keys: Int32Array; scores: Float32Array }, weight: number) => {
+      for (let r = 0; r < hits.keys.length; r++) {
+        const key = hits.keys[r]!;
+        const score = hits.scores[r]! * weight;
         if (!(score <= (best.get(key) ?? Number.NEGATIVE_INFINITY))) best.set(key, score);
       }
-    });
+    };
+    if (profile?.some((x) => x !== 0)) merge(this.index.search(profile, k, { exclude })[0]!, 1);
+    // Recent items' neighbour lists are the same for every user: searched once per run (the memo).
+    for (let i = 0; i < recent.length; i++) {
+      const hits = this.memo.topFor(recent[i]!, k, exclude);
+      if (hits) merge(hits, this.recentWeight);
+    }
     const top = [...best].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, k);
     return { items: Int32Array.from(top, (t) => t[0]), scores: Float32Array.from(top, (t) => t[1]) };
   }
