@@ -266,6 +266,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
       const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
         keep: config.nightly.keepCandidates,
         batch: config.nightly.precomputeBatch,
+        similarItems: config.nightly.similarItems,
         progress: options.progress ?? false,
         exclude: erased,
         metadata: {

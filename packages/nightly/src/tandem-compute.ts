@@ -10,6 +10,7 @@ import {
   type LinearFusion,
   type StageModels,
   TandemRecommender,
+  versionKinds,
 } from "@tandem/rerank";
 import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
 import { erasureLogOf, type FeatureStore, type UserRecord } from "@tandem/store";
@@ -17,7 +18,7 @@ import { readSnapshot, snapshotDataset, takeSnapshot } from "./data-snapshot.js"
 import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
 import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
-import { itemTables, userRecordFor, versionKinds, writeServingMetadata } from "./version-writer.js";
+import { itemTables, userRecordFor, writeServingMetadata } from "./version-writer.js";
 
 interface VersionModel {
   stage: StageModels;

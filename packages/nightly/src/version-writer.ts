@@ -6,9 +6,15 @@ import {
   FEATURES,
   FusionScorer,
   type LinearFusion,
+  mfItemVectors,
+  SIMILAR_KIND,
   type StageModels,
   serializeFusion,
+  similarItemLists,
+  similarVectors,
+  statsVectors,
   VERSION_METADATA,
+  versionKinds,
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
 
@@ -22,16 +28,8 @@ export interface WriteVersionOptions {
   metadata?: Record<string, unknown>;
   /** Skip users (privacy erasure). */
   exclude?: ReadonlySet<string>;
-}
-
-/** Vector kinds a Tandem version carries, and their dimensions. */
-export function versionKinds(mfDim: number, textDim: number) {
-  // MF item vectors carry the item bias as one extra dimension; user vectors carry a 1 there.
-  const mf = mfDim + 1;
-  return {
-    itemKinds: { mf, text: textDim, stats: 3 },
-    userKinds: { mf, textProfile: textDim, textLast: textDim },
-  };
+  /** Most-similar items stored per item for /similar (0 = none; serving then scans). Default 0. */
+  similarItems?: number;
 }
 
 /**
@@ -48,7 +46,8 @@ export async function writeTandemVersion(
   options: WriteVersionOptions = {},
 ): Promise<{ users: number; candidates: number }> {
   const itemIds = dataset.items.ids();
-  const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim);
+  const similar = options.similarItems ?? 0;
+  const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim, similar);
   const keep = options.keep ?? 200;
   const batchSize = options.batch ?? 200;
   const users = dataset.users.ids();
@@ -61,6 +60,10 @@ export async function writeTandemVersion(
   await store.writeItemVectors(version, "mf", itemIds, tables.mf);
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
   await store.writeItemVectors(version, "stats", itemIds, tables.stats);
+  if (similar > 0) {
+    const lists = similarItemLists(stage.textIndex, stage.itemText, similar, options.progress ?? false);
+    await store.writeItemVectors(version, SIMILAR_KIND, itemIds, similarVectors(lists, similar));
+  }
   await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
   await writeServingMetadata(store, version, dataset, fusion);
   for (const [name, value] of Object.entries(options.metadata ?? {}))
@@ -129,22 +132,13 @@ export function userRecordFor(
  * [logPop, recentPop, age] stats, and the popularity order (the cold-start answer).
  */
 export function itemTables(stage: StageModels, itemIds: readonly string[]) {
-  const n = itemIds.length;
-  const k = stage.mf.dim;
-  const mf = new Float32Array(n * (k + 1));
-  const stats = new Float32Array(n * 3);
-  const bpr = stage.mf.parts.algorithm === "bpr";
-  for (let i = 0; i < n; i++) {
-    mf.set(stage.mf.parts.itemFactors.subarray(i * k, (i + 1) * k), i * (k + 1));
-    mf[i * (k + 1) + k] = bpr ? stage.mf.parts.itemBias[i]! : 0;
-    stats.set([stage.stats.logPop[i]!, stage.stats.recentPop[i]!, stage.stats.age[i]!], i * 3);
-  }
+  const { parts } = stage.mf;
   const order = [...stage.stats.logPop.keys()].sort(
     (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
   );
   return {
-    mf,
-    stats,
+    mf: mfItemVectors(parts.itemFactors, parts.algorithm === "bpr" ? parts.itemBias : null, stage.mf.dim),
+    stats: statsVectors(stage.stats),
     popularity: {
       items: order.map((i) => itemIds[i]!),
       scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),

@@ -111,6 +111,3 @@ export function vectorFeatures(
     row[FEATURE_INDEX.age] = stats.age;
   }
 }
-
-/** Metadata a published version carries, by name: written by the nightly job, read by serving and the gate. */
-export const VERSION_METADATA = { fusion: "fusion", itemTags: "itemTags", evaluation: "evaluation" } as const;

@@ -4,3 +4,4 @@ export * from "./fusion-scorer.js";
 export * from "./listwise-trainer.js";
 export * from "./pipeline/index.js";
 export * from "./standardizer.js";
+export * from "./version-layout.js";

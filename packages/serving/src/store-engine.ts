@@ -1,6 +1,14 @@
 import { NotFoundError, TandemError, UnavailableError } from "@tandem/core";
 import { FlatIndex, type VectorIndex } from "@tandem/recall";
-import { type CandidateFeatures, FEATURE_INDEX, FEATURES, vectorFeatures } from "@tandem/rerank";
+import {
+  type CandidateFeatures,
+  FEATURE_INDEX,
+  FEATURES,
+  SIMILAR_KIND,
+  similarFromVector,
+  statsFromVector,
+  vectorFeatures,
+} from "@tandem/rerank";
 import type { FeatureStore, UserRow } from "@tandem/store";
 import { Deadlines } from "./deadline.js";
 import type {
@@ -14,7 +22,7 @@ import type {
   ScoredItem,
 } from "./engine.js";
 import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.js";
-import { statsFromVector, type VersionContext } from "./version-context.js";
+import type { VersionContext } from "./version-context.js";
 import { VersionSwitch } from "./version-switch.js";
 
 const SOURCES = [
@@ -247,10 +255,8 @@ export class StoreRankingEngine implements RankingEngine {
     const ctx = await this.versions.serving();
     const key = ctx.index.get(itemId);
     if (key === undefined) throw new NotFoundError("item", itemId);
-    const { index, vectors } = await this.textIndex(ctx);
-    const query = vectors[key];
-    if (!query) return { itemId, version: ctx.version, items: [] };
-    const hits = index.search(query, k, { exclude: new Set([key]) })[0]!;
+    const hits = (await this.storedSimilar(ctx, itemId, k)) ?? (await this.scannedSimilar(ctx, key, k));
+    if (!hits) return { itemId, version: ctx.version, items: [] };
     const items: ScoredItem[] = [...hits.keys].map((key, i) => ({
       itemId: ctx.itemIds[key]!,
       score: hits.scores[i]!,
@@ -258,6 +264,28 @@ export class StoreRankingEngine implements RankingEngine {
       sources: ["text"],
     }));
     return { itemId, version: ctx.version, items };
+  }
+
+  /** The list the nightly stored for this item (one small read), when the version has one that deep. */
+  private async storedSimilar(ctx: VersionContext, itemId: string, k: number) {
+    const depth = (ctx.itemKinds[SIMILAR_KIND] ?? 0) / 2;
+    if (k > depth) return null;
+    const read = await this.call(
+      this.options.store.getItemVectorsAt(ctx.version, SIMILAR_KIND, [itemId]),
+      "similar items",
+    );
+    const vector = read?.vectors[0];
+    if (!vector) return null;
+    const { keys, scores } = similarFromVector(vector);
+    return { keys: keys.slice(0, k), scores: scores.slice(0, k) };
+  }
+
+  /** Versions without stored lists (or a deeper k): scan the version's text vectors. */
+  private async scannedSimilar(ctx: VersionContext, key: number, k: number) {
+    const { index, vectors } = await this.textIndex(ctx);
+    const query = vectors[key];
+    if (!query || query.length === 0) return null;
+    return index.search(query, k, { exclude: new Set([key]) })[0]!;
   }
 
   /** A text index of the version's catalogue, built on first use (a per-version, in-process cache). */

@@ -1,5 +1,5 @@
 import { ArtifactError, UnavailableError } from "@tandem/core";
-import { FEATURES, FusionScorer, type ItemStats, parseFusion, VERSION_METADATA } from "@tandem/rerank";
+import { FEATURES, FusionScorer, parseFusion, VERSION_METADATA } from "@tandem/rerank";
 import type { FeatureStore } from "@tandem/store";
 import { ItemVectorCache } from "./item-vector-cache.js";
 
@@ -62,7 +62,3 @@ export async function loadVersionContext(
     items: new ItemVectorCache(store, version, itemIds, RANK_ITEM_KINDS, itemCacheBytes),
   };
 }
-
-/** Item stats vector layout ("stats" item kind). */
-export const statsFromVector = (v: Float32Array | null | undefined): ItemStats | undefined =>
-  v ? { logPop: v[0]!, recentPop: v[1]!, age: v[2]! } : undefined;

@@ -41,7 +41,10 @@ describe("served lists equal the offline model's lists for the same version", ()
     const encoder = await createCachedEncoder(config.semantic);
     model = new TandemRecommender({ config, encoder: async () => encoder });
     await model.fit({ history: dataset.interactions, dataset, seed: 7 });
-    await writeTandemVersion(store, "v1", dataset, model.stages, model.fusion!, { keep: 200 });
+    await writeTandemVersion(store, "v1", dataset, model.stages, model.fusion!, {
+      keep: 200,
+      similarItems: 20,
+    });
     await store.publish("v1");
     const engine = new StoreRankingEngine({ store, timeoutMs: 2_000, scheduleUpdates: async () => {} });
     app = buildApp({ config, engine });
@@ -61,6 +64,30 @@ describe("served lists equal the offline model's lists for the same version", ()
     order.sort((a, b) => scores[b]! - scores[a]! || a - b);
     return order.slice(0, k).map((i) => ({ itemId: dataset.items.id(i), score: scores[i]! }));
   };
+
+  it("/v1/items/:id/similar serves the lists stored at publish, and scans beyond their depth", async () => {
+    const { itemText, textDim } = model.stages;
+    // Brute force: every other item's cosine, best first, ties to the lower index.
+    const exact = (i: number, k: number) => {
+      const dot = (j: number) => {
+        let sum = 0;
+        for (let d = 0; d < textDim; d++) sum += itemText[i * textDim + d]! * itemText[j * textDim + d]!;
+        return sum;
+      };
+      const others = [...Array(dataset.items.size).keys()].filter((j) => j !== i);
+      const scores = new Map(others.map((j) => [j, dot(j)]));
+      others.sort((a, b) => scores.get(b)! - scores.get(a)! || a - b);
+      return others.slice(0, k).map((j) => dataset.items.id(j));
+    };
+    const info = await store.versionInfo("v1");
+    expect(info?.itemKinds["similar"]).toBe(40);
+    for (const i of [0, 7, dataset.items.size - 1]) {
+      for (const k of [10, 20, 30]) {
+        const r = await app.inject({ method: "GET", url: `/v1/items/${dataset.items.id(i)}/similar?k=${k}` });
+        expect(r.json().items.map((x: { itemId: string }) => x.itemId)).toEqual(exact(i, k));
+      }
+    }
+  });
 
   it("/v1/recommend returns the offline top 10, in order and with the same scores, for every user", async () => {
     for (let u = 0; u < dataset.users.size; u++) {

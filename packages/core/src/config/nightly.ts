@@ -29,6 +29,14 @@ export const nightlyConfigSchema = z
       .positive()
       .default(200)
       .describe("Users per store write (and per declared part) when the in-process nightly precomputes."),
+    similarItems: z
+      .number()
+      .int()
+      .min(0)
+      .default(50)
+      .describe(
+        "Most-similar items (by text) stored per item at publish, what /similar serves; 0 = none (serving scans the text vectors). Requests for more than this many scan.",
+      ),
     evalUsers: z
       .number()
       .int()

@@ -1,7 +1,14 @@
 import type { TandemConfig } from "@tandem/core";
 import type { Dataset, UserItems } from "@tandem/data";
 import type { FitReport } from "@tandem/eval";
-import { alsRecommender, backendFor, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
+import {
+  alsRecommender,
+  backendFor,
+  bprRecommender,
+  type MfModel,
+  RecallPipeline,
+  type VectorIndex,
+} from "@tandem/recall";
 import {
   buildProfiles,
   datasetItemVectors,
@@ -31,6 +38,8 @@ export interface StageModels {
   textDim: number;
   /** numItems × textDim unit item embeddings. */
   itemText: Float32Array;
+  /** The item embeddings' vector index (text recall's; similar items at publish). */
+  textIndex: VectorIndex;
   /** numUsers × textDim unit recency-weighted profiles. */
   profiles: Float32Array;
   stats: ItemStatsTable;
@@ -69,6 +78,7 @@ export async function fitStages(
     recall: new RecallPipeline(history, mf, config.recall.sources, [text]),
     textDim: encoder.dim,
     itemText,
+    textIndex: text.index,
     profiles,
     stats: itemStatsOf(history),
   };

@@ -1,0 +1,77 @@
+import type { ItemStats } from "./features.js";
+import type { ItemStatsTable } from "./pipeline/item-stats.js";
+
+/**
+ * A published Tandem version's layout: the vector kinds it declares and how each is encoded. The
+ * nightly writes through these functions and serving reads through them, so the two cannot drift.
+ */
+
+/** Metadata a published version carries, by name: written by the nightly job, read by serving and the gate. */
+export const VERSION_METADATA = { fusion: "fusion", itemTags: "itemTags", evaluation: "evaluation" } as const;
+
+/** Item kind holding each item's precomputed most-similar items (what /similar serves). */
+export const SIMILAR_KIND = "similar";
+
+/** Vector kinds a Tandem version carries, and their dimensions. `similarDepth` 0 stores no similar lists. */
+export function versionKinds(mfDim: number, textDim: number, similarDepth = 0) {
+  // MF item vectors carry the item bias as one extra dimension; user vectors carry a 1 there.
+  const mf = mfDim + 1;
+  return {
+    itemKinds: { mf, text: textDim, stats: 3, ...(similarDepth > 0 && { [SIMILAR_KIND]: 2 * similarDepth }) },
+    userKinds: { mf, textProfile: textDim, textLast: textDim },
+  };
+}
+
+/** MF item rows with the bias appended: item [v, b] · user [u, 1] = u·v + b. */
+export function mfItemVectors(itemFactors: Float32Array, itemBias: Float32Array | null, dim: number) {
+  const n = itemFactors.length / dim;
+  const out = new Float32Array(n * (dim + 1));
+  for (let i = 0; i < n; i++) {
+    out.set(itemFactors.subarray(i * dim, (i + 1) * dim), i * (dim + 1));
+    out[i * (dim + 1) + dim] = itemBias ? itemBias[i]! : 0;
+  }
+  return out;
+}
+
+/** The "stats" kind: [logPop, recentPop, age] per item. */
+export function statsVectors(stats: ItemStatsTable): Float32Array {
+  const n = stats.logPop.length;
+  const out = new Float32Array(n * 3);
+  for (let i = 0; i < n; i++) {
+    out[i * 3] = stats.logPop[i]!;
+    out[i * 3 + 1] = stats.recentPop[i]!;
+    out[i * 3 + 2] = stats.age[i]!;
+  }
+  return out;
+}
+
+export const statsFromVector = (v: Float32Array | null | undefined): ItemStats | undefined =>
+  v ? { logPop: v[0]!, recentPop: v[1]!, age: v[2]! } : undefined;
+
+/**
+ * The "similar" kind: `depth` catalogue indexes then their `depth` scores, best first; a short list is
+ * padded with index -1. Indexes are exact in float32 up to 2^24 items.
+ */
+export function similarVectors(lists: readonly { keys: Int32Array; scores: Float32Array }[], depth: number) {
+  const out = new Float32Array(lists.length * 2 * depth).fill(-1);
+  lists.forEach((list, i) => {
+    const n = Math.min(depth, list.keys.length);
+    const at = i * 2 * depth;
+    for (let r = 0; r < n; r++) {
+      out[at + r] = list.keys[r]!;
+      out[at + depth + r] = list.scores[r]!;
+    }
+  });
+  return out;
+}
+
+export function similarFromVector(v: Float32Array): { keys: number[]; scores: number[] } {
+  const depth = v.length / 2;
+  const keys: number[] = [];
+  const scores: number[] = [];
+  for (let r = 0; r < depth && v[r]! >= 0; r++) {
+    keys.push(v[r]!);
+    scores.push(v[depth + r]!);
+  }
+  return { keys, scores };
+}
