@@ -1,1 +1,2 @@
+export * from "./graph-model.js";
 export * from "./runtime.js";

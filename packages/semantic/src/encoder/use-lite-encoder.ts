@@ -3,8 +3,7 @@ import { readFile } from "node:fs/promises";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
 import { ArtifactError, InvalidArgumentError, NotFoundError } from "@tandem/core";
-import { tf } from "@tandem/tf";
-import { type GraphModel, loadGraphModelFromDir } from "./graph-model.js";
+import { type GraphModel, loadGraphModelFromDir, tf } from "@tandem/tf";
 import { SentencePieceTokenizer, type SentencePieceVocab } from "./sentencepiece-tokenizer.js";
 import { l2Normalize, type TextEncoder } from "./text-encoder.js";
 

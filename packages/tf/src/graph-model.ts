@@ -1,13 +1,11 @@
 import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { pathToFileURL } from "node:url";
 import { ArtifactError, NotFoundError } from "@tandem/core";
-import { initTf, type tf } from "@tandem/tf";
+import { initTf, type tf } from "./runtime.js";
 
 type Tensor = ReturnType<typeof tf.tensor>;
 
-/** The part of tfjs-converter's GraphModel this package uses. */
+/** The part of tfjs-converter's GraphModel Tandem uses. */
 export interface GraphModel {
   executeAsync(inputs: Record<string, Tensor>, outputs?: string | string[]): Promise<Tensor | Tensor[]>;
   dispose(): void;
@@ -18,22 +16,11 @@ interface WeightsGroup {
   weights: unknown[];
 }
 
-interface Converter {
-  loadGraphModel(handler: { load(): Promise<unknown> }): Promise<GraphModel>;
-}
+let converter: Promise<typeof import("@tensorflow/tfjs-converter")> | null = null;
 
-let converter: Promise<Converter> | null = null;
-
-/**
- * tfjs-converter is a dependency of @tandem/tf (so it shares that package's tfjs-core instance); it is
- * resolved from there rather than from this package, and this is the one module that loads it.
- */
-function loadConverter(): Promise<Converter> {
-  converter ??= (async () => {
-    const fromTf = createRequire(createRequire(import.meta.url).resolve("@tandem/tf"));
-    const entry = fromTf.resolve("@tensorflow/tfjs-converter");
-    return (await import(pathToFileURL(entry).href)) as Converter;
-  })();
+/** tfjs-converter, loaded on first use (it shares this package's tfjs-core instance). */
+function loadConverter() {
+  converter ??= import("@tensorflow/tfjs-converter");
   return converter;
 }
 
@@ -59,7 +46,7 @@ async function readJson(file: string): Promise<unknown> {
 export async function loadGraphModelFromDir(modelJson: string): Promise<GraphModel> {
   await initTf({ log: false });
   const manifest = (await readJson(modelJson)) as {
-    modelTopology?: unknown;
+    modelTopology?: object;
     weightsManifest?: WeightsGroup[];
   };
   if (!manifest.modelTopology || !Array.isArray(manifest.weightsManifest)) {
@@ -84,12 +71,12 @@ export async function loadGraphModelFromDir(modelJson: string): Promise<GraphMod
     offset += s.byteLength;
   }
   const { loadGraphModel } = await loadConverter();
-  return loadGraphModel({
+  return (await loadGraphModel({
     load: async () => ({
       modelTopology: manifest.modelTopology,
       format: "graph-model",
-      weightSpecs: groups.flatMap((g) => g.weights),
+      weightSpecs: groups.flatMap((g) => g.weights) as tf.io.WeightsManifestEntry[],
       weightData: weightData.buffer,
     }),
-  });
+  })) as unknown as GraphModel;
 }
