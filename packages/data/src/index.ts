@@ -15,3 +15,4 @@ export * from "./split/index.js";
 export * from "./synth/index.js";
 export * from "./user-items.js";
 export * from "./user-items-from-columns.js";
+export * from "./user-items-parts.js";

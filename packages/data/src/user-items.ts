@@ -55,11 +55,6 @@ export const userItemsOf = (m: UserItems, u: number) => m.items.subarray(m.indpt
 
 export const nnz = (m: UserItems) => m.indptr[m.numUsers]!;
 
-/** Row-wise union, re-sorted by time: e.g. train + validation as the history seen at test time. */
-export function concatUserItems(a: UserItems, b: UserItems): UserItems {
-  return userItemsFromRows(a.numUsers, a.numItems, [...rowsOf(a), ...rowsOf(b)]);
-}
-
 /** Interactions per item. */
 export function itemCounts(m: UserItems): Float64Array {
   const counts = new Float64Array(m.numItems);

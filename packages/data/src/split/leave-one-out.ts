@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Rng } from "@tandem/core";
-import { type UserItemRow, type UserItems, userItemsFromRows } from "../user-items.js";
+import type { UserItems } from "../user-items.js";
+import { partitionUserItems } from "../user-items-parts.js";
 import type { Split } from "./split.js";
 import { type TieOrder, tieOrderName } from "./tie-order.js";
 
@@ -18,26 +19,19 @@ export interface LeaveOneOutOptions {
 export function leaveOneOutSplit(all: UserItems, options: LeaveOneOutOptions = {}): Split {
   const tieOrder = options.tieOrder ?? "item-id";
   const key = tieKeys(all, tieOrder, options.fileOrder);
-  const train: UserItemRow[] = [];
-  const validation: UserItemRow[] = [];
-  const test: UserItemRow[] = [];
+  const partOf = new Uint8Array(all.items.length); // 0 train, 1 validation, 2 test
   for (let u = 0; u < all.numUsers; u++) {
     const start = all.indptr[u]!;
-    const end = all.indptr[u + 1]!;
-    const n = end - start;
-    const order = Array.from({ length: n }, (_, i) => start + i);
+    const n = all.indptr[u + 1]! - start;
+    // Entries by (time, tie key); without a key the CSR's own (time, item) order is the order.
+    const order = Int32Array.from({ length: n }, (_, i) => start + i);
     if (key) order.sort((a, b) => all.times[a]! - all.times[b]! || key[a]! - key[b]!);
-    order.forEach((p, rank) => {
-      const row = { user: u, item: all.items[p]!, time: all.times[p]!, value: all.values[p]! };
-      const fromEnd = n - 1 - rank;
-      if (fromEnd === 0 && n >= 2) test.push(row);
-      else if (fromEnd === 1 && n >= 3) validation.push(row);
-      else train.push(row);
-    });
+    if (n >= 2) partOf[order[n - 1]!] = 2;
+    if (n >= 3) partOf[order[n - 2]!] = 1;
   }
-  const make = (rows: UserItemRow[]) => userItemsFromRows(all.numUsers, all.numItems, rows);
+  const [train, validation, test] = partitionUserItems(all, partOf, 3) as [UserItems, UserItems, UserItems];
   const protocol = tieOrder === "item-id" ? "loo" : `loo (ties: ${tieOrderName(tieOrder)})`;
-  return { protocol, train: make(train), validation: make(validation), test: make(test) };
+  return { protocol, train, validation, test };
 }
 
 /** Tie-breakers per CSR entry; null when the CSR order ((time, item index) = item id) already applies. */

@@ -1,5 +1,6 @@
 import { InvalidArgumentError, Rng } from "@tandem/core";
-import { type UserItemRow, type UserItems, userItemsFromRows } from "../user-items.js";
+import type { UserItems } from "../user-items.js";
+import { partitionUserItems } from "../user-items-parts.js";
 import type { Split } from "./split.js";
 
 /**
@@ -16,7 +17,7 @@ export function ratioSplit(all: UserItems, fractions: readonly number[], seed: n
   }
   const [, fVal, fTest] = fractions.length === 3 ? fractions : [fractions[0]!, 0, fractions[1]!];
   const rng = new Rng(seed);
-  const parts: UserItemRow[][] = [[], [], []];
+  const partOf = new Uint8Array(all.items.length);
   for (let u = 0; u < all.numUsers; u++) {
     const start = all.indptr[u]!;
     const n = all.indptr[u + 1]! - start;
@@ -25,10 +26,9 @@ export function ratioSplit(all: UserItems, fractions: readonly number[], seed: n
     const nVal = n >= 3 ? Math.round(n * fVal!) : 0;
     const nTrain = Math.max(1, n - nTest - nVal);
     order.forEach((p, rank) => {
-      const part = rank < nTrain ? 0 : rank < nTrain + nVal ? 1 : 2;
-      parts[part]!.push({ user: u, item: all.items[p]!, time: all.times[p]!, value: all.values[p]! });
+      partOf[p] = rank < nTrain ? 0 : rank < nTrain + nVal ? 1 : 2;
     });
   }
-  const make = (rows: UserItemRow[]) => userItemsFromRows(all.numUsers, all.numItems, rows);
-  return { protocol: "ratio", train: make(parts[0]!), validation: make(parts[1]!), test: make(parts[2]!) };
+  const [train, validation, test] = partitionUserItems(all, partOf, 3) as [UserItems, UserItems, UserItems];
+  return { protocol: "ratio", train, validation, test };
 }

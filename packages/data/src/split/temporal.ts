@@ -1,5 +1,6 @@
 import { InvalidArgumentError } from "@tandem/core";
-import { nnz, type UserItemRow, type UserItems, userItemsFromRows } from "../user-items.js";
+import { nnz, type UserItems } from "../user-items.js";
+import { partitionUserItems } from "../user-items-parts.js";
 import type { Split } from "./split.js";
 
 /**
@@ -14,14 +15,11 @@ export function temporalSplit(all: UserItems, fractions: readonly number[]): Spl
   const at = (q: number) => times[Math.min(times.length - 1, Math.floor(q * nnz(all)))]!;
   const cutVal = at(fractions[0]!);
   const cutTest = at(fractions[0]! + fractions[1]!);
-  const parts: UserItemRow[][] = [[], [], []];
-  for (let u = 0; u < all.numUsers; u++) {
-    for (let p = all.indptr[u]!; p < all.indptr[u + 1]!; p++) {
-      const t = all.times[p]!;
-      const part = t < cutVal ? 0 : t < cutTest ? 1 : 2;
-      parts[part]!.push({ user: u, item: all.items[p]!, time: t, value: all.values[p]! });
-    }
+  const partOf = new Uint8Array(nnz(all));
+  for (let p = 0; p < partOf.length; p++) {
+    const t = all.times[p]!;
+    partOf[p] = t < cutVal ? 0 : t < cutTest ? 1 : 2;
   }
-  const make = (rows: UserItemRow[]) => userItemsFromRows(all.numUsers, all.numItems, rows);
-  return { protocol: "temporal", train: make(parts[0]!), validation: make(parts[1]!), test: make(parts[2]!) };
+  const [train, validation, test] = partitionUserItems(all, partOf, 3) as [UserItems, UserItems, UserItems];
+  return { protocol: "temporal", train, validation, test };
 }

@@ -1,5 +1,5 @@
 import { Rng } from "@tandem/core";
-import { type UserItemRow, type UserItems, userItemsFromRows, userItemsOf } from "@tandem/data";
+import { partitionUserItems, type UserItems, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
 import { FEATURE_INDEX, FEATURES, type FeatureName } from "../features.js";
@@ -15,18 +15,13 @@ export const STATISTICAL_FEATURES: FeatureName[] = FEATURES.filter((f) => !SEMAN
 
 /** Splits off each user's most recent item (users with at least two): the reranker's training targets. */
 export function holdOutLast(history: UserItems): { inner: UserItems; targets: UserItems } {
-  const inner: UserItemRow[] = [];
-  const targets: UserItemRow[] = [];
+  const partOf = new Uint8Array(history.items.length);
   for (let u = 0; u < history.numUsers; u++) {
-    const start = history.indptr[u]!;
     const end = history.indptr[u + 1]!;
-    for (let p = start; p < end; p++) {
-      const row = { user: u, item: history.items[p]!, time: history.times[p]!, value: history.values[p]! };
-      (p === end - 1 && end - start >= 2 ? targets : inner).push(row);
-    }
+    if (end - history.indptr[u]! >= 2) partOf[end - 1] = 1;
   }
-  const make = (rows: UserItemRow[]) => userItemsFromRows(history.numUsers, history.numItems, rows);
-  return { inner: make(inner), targets: make(targets) };
+  const [inner, targets] = partitionUserItems(history, partOf, 2) as [UserItems, UserItems];
+  return { inner, targets };
 }
 
 /**
