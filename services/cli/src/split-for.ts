@@ -13,8 +13,8 @@ import {
 
 /** The split the configured protocol prescribes. */
 export function splitFor(dataset: Dataset, config: TandemConfig): Split {
-  const { protocol, ratio, temporalCut, seed, tieOrder } = config.eval;
-  if (protocol === "ratio") return ratioSplit(dataset.interactions, ratio, seed);
+  const { protocol, ratio, temporalCut, seed, splitSeed, tieOrder } = config.eval;
+  if (protocol === "ratio") return ratioSplit(dataset.interactions, ratio, splitSeed ?? seed);
   if (protocol === "temporal") return temporalSplit(dataset.interactions, temporalCut);
   return leaveOneOutSplit(dataset.interactions, {
     tieOrder: parseTieOrder(tieOrder),
@@ -30,12 +30,12 @@ export function evaluationInputs(dataset: Dataset, config: TandemConfig): { spli
 
 /** One sentence that states the protocol, printed with every number. */
 export function describeProtocol(config: TandemConfig, split?: Split): string {
-  const { protocol, ratio, temporalCut, seed, tieOrder, itemTags } = config.eval;
+  const { protocol, ratio, temporalCut, seed, splitSeed, tieOrder, itemTags } = config.eval;
   const splitText =
     protocol === "loo"
       ? `leave-one-out by time (last item test, second-last validation; same-timestamp ties by ${tieOrder})`
       : protocol === "ratio"
-        ? `random per-user ratio split ${ratio.join("/")} (seed ${seed})`
+        ? `random per-user ratio split ${ratio.join("/")} (seed ${splitSeed ?? seed})`
         : `global temporal cut at quantiles ${temporalCut.join("/")}`;
   const tags = split ? describeTagRule(tagRuleFor(split, itemTags)) : `user tags: ${itemTags}`;
   return (

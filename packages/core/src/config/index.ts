@@ -4,5 +4,6 @@ export * from "./nightly.js";
 export * from "./recall.js";
 export * from "./reference.js";
 export * from "./semantic.js";
+export * from "./settings.js";
 export * from "./store.js";
 export * from "./worker.js";

@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { InvalidArgumentError, loadConfig, markdownTable } from "@tandem/core";
+import { InvalidArgumentError, markdownTable } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { type ProtocolResult, runProtocol } from "@tandem/eval";
 import { parseFlags, parseInteger } from "../args.js";
-import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
+import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
 import { type EvalSummary, pValue, resultForJson, summarise, withCi } from "../eval-summary.js";
 import { lazyEncoder, pickModels } from "../models.js";
@@ -32,15 +32,14 @@ export async function evalCommand(argv: string[]): Promise<void> {
     bootstrap: { type: "string" },
     json: { type: "string" },
   });
-  const overrides = configFromFlags(flags);
-  overrides.eval = {
-    ...overrides.eval,
-    ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
-    ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
-    ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
-    ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
-  };
-  const config = loadConfig(overrides);
+  const config = configFromCli(flags, {
+    eval: {
+      ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
+      ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
+      ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
+      ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
+    },
+  });
   const compare = (flags.compare ?? []).map((pair) => {
     const names = pair.split(",").map((s) => s.trim());
     if (names.length !== 2 || names[0] === names[1])
