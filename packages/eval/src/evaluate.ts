@@ -1,3 +1,4 @@
+import { Progress } from "@tandem/core";
 import { itemCounts, type UserItems } from "@tandem/data";
 import { METRICS, userMetrics } from "./metrics.js";
 import type { Recommender } from "./recommender.js";
@@ -19,6 +20,10 @@ export interface EvaluateOptions {
   ks: readonly number[];
   /** Users scored per scoreBatch call. Default 64. */
   batchSize?: number;
+  /** Progress over the users on stderr. Default false. */
+  progress?: boolean;
+  /** Progress label. Default "score". */
+  label?: string;
 }
 
 /**
@@ -47,10 +52,12 @@ export function evaluate(
   const recommended = ks.map(() => new Uint8Array(numItems));
   const batchSize = options.batchSize ?? 64;
   const scores = new Float32Array(batchSize * numItems);
+  const bar = new Progress(options.label ?? "score", users.length, { enabled: options.progress ?? false });
   for (let start = 0; start < users.length; start += batchSize) {
     const batch = Int32Array.from(users.slice(start, start + batchSize));
     const out = scores.subarray(0, batch.length * numItems);
     model.scoreBatch(batch, out);
+    bar.tick(batch.length);
     batch.forEach((u, b) => {
       const row0 = start + b;
       const row = out.subarray(b * numItems, (b + 1) * numItems);

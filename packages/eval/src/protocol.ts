@@ -11,12 +11,16 @@ export interface ProtocolResult {
   test: EvalResult;
   fit: FitReport;
   refit: FitReport;
+  /** Seconds spent scoring (full ranking of every evaluated user), apart from the fits' own seconds. */
+  scoring: { validation: number; test: number };
 }
 
 export interface ProtocolOptions {
   ks: readonly number[];
   seed: number;
   progress?: boolean;
+  /** Called as each stage starts ("fit on train", "score validation", ...), so long runs are never silent. */
+  onStage?: (stage: string) => void;
 }
 
 /**
@@ -30,7 +34,13 @@ export async function runProtocol(
   options: ProtocolOptions,
 ): Promise<ProtocolResult> {
   const { ks, seed, progress = false } = options;
+  const stage = options.onStage ?? (() => {});
+  const timed = <T>(run: () => T): [T, number] => {
+    const started = performance.now();
+    return [run(), (performance.now() - started) / 1000];
+  };
   const tuning = factory({ seed });
+  stage("fit on train");
   const fit = await tuning.fit({
     history: split.train,
     validation: split.validation,
@@ -38,11 +48,26 @@ export async function runProtocol(
     seed,
     progress,
   });
-  const validation = evaluate(tuning, split.train, split.validation, { ks });
+  stage("score validation");
+  const [validation, validationSeconds] = timed(() =>
+    evaluate(tuning, split.train, split.validation, { ks, progress, label: `${tuning.name} validation` }),
+  );
 
   const history = concatUserItems(split.train, split.validation);
   const final = factory({ seed, ...(fit.tuned ? { tuned: fit.tuned } : {}) });
+  stage("refit on train + validation");
   const refit = await final.fit({ history, dataset, seed, progress });
-  const test = evaluate(final, history, split.test, { ks });
-  return { model: tuning.name, protocol: split.protocol, validation, test, fit, refit };
+  stage("score test");
+  const [test, testSeconds] = timed(() =>
+    evaluate(final, history, split.test, { ks, progress, label: `${final.name} test` }),
+  );
+  return {
+    model: tuning.name,
+    protocol: split.protocol,
+    validation,
+    test,
+    fit,
+    refit,
+    scoring: { validation: validationSeconds, test: testSeconds },
+  };
 }

@@ -64,49 +64,79 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { split, dataset } = evaluationInputs(await loadDataset(config.data.dir, config.data), config);
   process.stdout.write(`${datasetReport(dataset, split)}\n\n`);
 
-  const runs: ProtocolResult[][] = [];
-  for (const seed of seeds) {
-    const results: ProtocolResult[] = [];
-    for (const [name, factory] of models) {
-      log(`fitting ${name} (seed ${seed}) ...`);
-      const result = await runProtocol(factory, dataset, split, {
-        ks: config.eval.ks,
-        seed,
-        progress: !flags.quiet,
-      });
-      results.push(result);
-      log(`${name}: fit ${result.fit.seconds.toFixed(2)}s, refit ${result.refit.seconds.toFixed(2)}s`);
-    }
-    runs.push(results);
-  }
-  const summary = summarise(runs, seeds, compare, {
-    resamples: config.eval.bootstrap,
-    seed: config.eval.seed,
-    ks: config.eval.ks,
-  });
   const description = describeProtocol(config, split);
-  process.stdout.write(`${resultsReport(runs[0]!, config.eval.ks, summary)}\n\nProtocol: ${description}\n`);
-  if (flags.json) {
+  const datasetJson = {
+    name: dataset.name,
+    format: dataset.format,
+    users: dataset.users.size,
+    items: dataset.items.size,
+    steps: dataset.steps,
+    skipped: dataset.skipped,
+  };
+  const protocolJson = { ...config.eval, seeds, description };
+  const bootstrap = { resamples: config.eval.bootstrap, seed: config.eval.seed, ks: config.eval.ks };
+  // Rewritten after every model (complete: false until the end), so a crash keeps every finished row.
+  const writeJson = (runs: readonly ProtocolResult[][], summary: EvalSummary | null) => {
+    if (!flags.json) return;
     const json = {
-      dataset: {
-        name: dataset.name,
-        format: dataset.format,
-        users: dataset.users.size,
-        items: dataset.items.size,
-        steps: dataset.steps,
-        skipped: dataset.skipped,
-      },
-      protocol: { ...config.eval, seeds, description },
-      summary,
+      dataset: datasetJson,
+      protocol: protocolJson,
+      complete: summary !== null,
+      ...(summary && { summary }),
       results: runs[0]!.map((r) => resultForJson(r, true)),
       ...(runs.length > 1 && {
         otherSeeds: runs.slice(1).map((run) => run.map((r) => resultForJson(r, false))),
       }),
     };
     writeFileSync(flags.json, `${JSON.stringify(json)}\n`);
-    log(`wrote ${flags.json}`);
+  };
+
+  const runs: ProtocolResult[][] = [];
+  process.stdout.write(`Protocol: ${description}\n\nAs each model finishes (test metrics, 95% CI):\n`);
+  for (const seed of seeds) {
+    const results: ProtocolResult[] = [];
+    runs.push(results);
+    for (const [name, factory] of models) {
+      log(`${name} (seed ${seed}): starting`);
+      const started = performance.now();
+      const result = await runProtocol(factory, dataset, split, {
+        ks: config.eval.ks,
+        seed,
+        progress: !flags.quiet,
+        onStage: (stage) => log(`${name} (seed ${seed}): ${stage} ...`),
+      });
+      results.push(result);
+      const one = summarise([[result]], [seed], [], bootstrap).models[0]!;
+      process.stdout.write(
+        `${finishedLine(result, one, config.eval.ks, seed, performance.now() - started)}\n`,
+      );
+      writeJson(runs, null);
+    }
   }
+  const summary = summarise(runs, seeds, compare, bootstrap);
+  process.stdout.write(`\n${resultsReport(runs[0]!, config.eval.ks, summary)}\n\nProtocol: ${description}\n`);
+  writeJson(runs, summary);
+  if (flags.json) log(`wrote ${flags.json}`);
   if (encoderUsed) await (await shared()).dispose?.();
+}
+
+/** One line as a model finishes: its headline metrics with CIs and where the time went. */
+function finishedLine(
+  r: ProtocolResult,
+  summary: EvalSummary["models"][number],
+  ks: readonly number[],
+  seed: number,
+  ms: number,
+): string {
+  const metrics = [...ks]
+    .sort((a, b) => a - b)
+    .flatMap((k) => [
+      `Recall@${k} ${withCi(summary.ci[`recall@${k}`])}`,
+      `NDCG@${k} ${withCi(summary.ci[`ndcg@${k}`])}`,
+    ]);
+  const time = `fit ${r.fit.seconds.toFixed(1)}s + refit ${r.refit.seconds.toFixed(1)}s, scoring ${(r.scoring.validation + r.scoring.test).toFixed(1)}s (total ${(ms / 1000).toFixed(1)}s)`;
+  const cap = r.fit.details?.["epoch cap"] ? `; epoch cap ${r.fit.details["epoch cap"]}` : "";
+  return `- ${r.model} (seed ${seed}): ${metrics.join("; ")}; ${time}${cap}`;
 }
 
 /** Headline table (Recall/NDCG at each K with 95% CIs), seeds, paired tests, every metric, tuning. */
@@ -125,6 +155,7 @@ export function resultsReport(
       `Coverage@${last}`,
       `AvgPop@${last}`,
       "Fit s",
+      "Score s",
     ],
     results.map((r) => [
       r.model,
@@ -135,6 +166,8 @@ export function resultsReport(
       r.test.metrics[`coverage@${last}`]!,
       r.test.metrics[`avgpop@${last}`]!,
       r.refit.seconds,
+      // Results read back from older JSON have no scoring time.
+      r.scoring?.test ?? "",
     ]),
   );
   const detail = markdownTable(

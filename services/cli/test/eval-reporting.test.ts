@@ -1,0 +1,68 @@
+import { spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { weightedLog } from "./fixtures.js";
+
+const bin = join(import.meta.dirname, "..", "bin", "tandem.mjs");
+const tandem = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
+
+describe("tandem eval reports as it goes", () => {
+  it("prints and saves each model's row when it finishes, so a later crash keeps it", () => {
+    const dir = weightedLog(80);
+    const json = join(dir, "out.json");
+    // EASE refuses this catalogue: the run fails after pop has finished.
+    const r = tandem(
+      "eval",
+      "--dataset",
+      dir,
+      "--model",
+      "pop,ease",
+      "--set",
+      "eval.easeMaxItems=10",
+      "--json",
+      json,
+    );
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain("EASE needs a dense");
+    expect(r.stdout).toMatch(
+      /- pop \(seed 42\): Recall@10 \d\.\d{4} \[\d\.\d{4}, \d\.\d{4}\]; .*scoring \d+\.\ds/,
+    );
+    // Stages are announced on stderr before each starts.
+    expect(r.stderr).toMatch(/pop \(seed 42\): fit on train[\s\S]*pop \(seed 42\): score test/);
+    const saved = JSON.parse(readFileSync(json, "utf8"));
+    expect(saved.complete).toBe(false);
+    expect(saved.results.map((x: { model: string }) => x.model)).toEqual(["pop"]);
+    expect(saved.results[0].test.perUser["recall@10"]).toHaveLength(80);
+  }, 120_000);
+
+  it("says when BPR hit its epoch cap, and where an early-stopped bar stopped", () => {
+    const dir = weightedLog(80);
+    const r = tandem(
+      "eval",
+      "--dataset",
+      dir,
+      "--model",
+      "mf-bpr,mf-als",
+      "--set",
+      "recall.bpr.maxEpochs=2",
+      "--set",
+      "recall.als.maxEpochs=40",
+      "--set",
+      "recall.patience=2",
+      "--set",
+      "recall.als.factors=8",
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(
+      /- mf-bpr: .*epoch cap: hit at 2 \(best epoch \d.*raise recall\.bpr\.maxEpochs\)/,
+    );
+    expect(r.stdout).toMatch(/\| +Fit s \| Score s \|/);
+    // ALS stops well before 40 sweeps on 80 users: the bar shows the stop epoch, not 40/40.
+    const stop = r.stderr.match(/mf-als \[[#-]+\] (\d+)\/40 .*stopped early at epoch (\d+)/);
+    expect(stop).not.toBeNull();
+    expect(stop![1]).toBe(stop![2]);
+    expect(Number(stop![1])).toBeLessThan(40);
+    expect(r.stdout).not.toMatch(/- mf-als: .*epoch cap/);
+  }, 180_000);
+});
