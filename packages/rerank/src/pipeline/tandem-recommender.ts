@@ -1,3 +1,4 @@
+import { Progress } from "@tandem/core";
 import { type UserItemRow, type UserItems, userItemsFromRows, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
@@ -77,7 +78,10 @@ export class TandemRecommender implements Recommender {
     const innerStage = await fitStages(inner, ctx, { validation: targets });
     const examples: RankingExample[] = [];
     let recalled = 0;
+    // Candidates and features for every user: minutes at size, so it shows progress like the fits do.
+    const bar = new Progress(`${this.name} fusion examples`, inner.numUsers, { enabled: ctx.progress });
     for (let u = 0; u < inner.numUsers; u++) {
+      bar.tick(1);
       const target = targets.indptr[u + 1]! > targets.indptr[u]! ? targets.items[targets.indptr[u]!]! : -1;
       if (target < 0) continue;
       const { features } = buildCandidates(innerStage, u, userItemsOf(inner, u));
