@@ -10,12 +10,13 @@ import {
 } from "@tandem/core";
 import { countMask, dedupeMask, kCoreMask } from "./filters.js";
 import { withItemTags } from "./item-tags.js";
-import type { DatasetReader, RawData, TagEvent } from "./raw-data.js";
+import type { DatasetReader, RawData, TagEvent, TimeKind } from "./raw-data.js";
 import { genericReader } from "./readers/generic.js";
 import { movieLens1mReader } from "./readers/movielens-1m.js";
 import { movieLens100kReader } from "./readers/movielens-100k.js";
 import { movieLensLatestReader } from "./readers/movielens-latest.js";
 import type { SkipReport } from "./row-errors.js";
+import { orderWarnings } from "./row-order.js";
 import type { UserItems } from "./user-items.js";
 import { userItemsWithRows } from "./user-items-from-columns.js";
 
@@ -68,6 +69,10 @@ export interface Dataset {
   tags?: TagEvent[];
   /** Row of each entry of `interactions` (CSR order) in the files as read: the "file" tie order. */
   fileOrder?: Int32Array;
+  /** "order" when the files had no timestamps: times are row positions. Absent: real timestamps. */
+  time?: TimeKind;
+  /** Things about the data a user must hear before trusting a number (printed with the dataset report). */
+  warnings?: string[];
 }
 
 export function detectReader(dir: string, format = "auto"): DatasetReader {
@@ -191,5 +196,6 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     skipped: raw.skipped,
     tags,
     fileOrder,
+    ...(raw.time === "order" && { time: "order" as const, warnings: orderWarnings(interactions) }),
   };
 }

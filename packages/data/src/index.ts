@@ -9,6 +9,7 @@ export * from "./readers/movielens-1m.js";
 export * from "./readers/movielens-100k.js";
 export * from "./readers/movielens-latest.js";
 export * from "./row-errors.js";
+export * from "./row-order.js";
 export * from "./rows-by-user.js";
 export * from "./sample-users.js";
 export * from "./split/index.js";

@@ -24,6 +24,7 @@ export function datasetReport(dataset: Dataset, split: Split): string {
       }),
     ),
   ];
+  if (dataset.warnings?.length) lines.push("", ...dataset.warnings.map((w) => `Warning: ${w}`));
   if (dataset.skipped.total > 0) {
     lines.push(
       "",

@@ -29,14 +29,24 @@ export function evaluationInputs(dataset: Dataset, config: TandemConfig): { spli
 }
 
 /** One sentence that states the protocol, printed with every number. */
-export function describeProtocol(config: TandemConfig, split?: Split): string {
+export function describeProtocol(
+  config: TandemConfig,
+  split?: Split,
+  dataset?: Pick<Dataset, "time">,
+): string {
   const { protocol, ratio, temporalCut, seed, splitSeed, tieOrder, itemTags } = config.eval;
+  // Without timestamps "time" is the row order, and the sentence must not claim otherwise.
+  const untimed = dataset?.time === "order";
   const splitText =
     protocol === "loo"
-      ? `leave-one-out by time (last item test, second-last validation; same-timestamp ties by ${tieOrder})`
+      ? untimed
+        ? "leave-one-out by row order, not by time (the data has no timestamps: each user's last row is test, second-last validation)"
+        : `leave-one-out by time (last item test, second-last validation; same-timestamp ties by ${tieOrder})`
       : protocol === "ratio"
         ? `random per-user ratio split ${ratio.join("/")} (seed ${splitSeed ?? seed})`
-        : `global temporal cut at quantiles ${temporalCut.join("/")}`;
+        : untimed
+          ? `global cut by row position at quantiles ${temporalCut.join("/")} (the data has no timestamps)`
+          : `global temporal cut at quantiles ${temporalCut.join("/")}`;
   const tags = split ? describeTagRule(tagRuleFor(split, itemTags)) : `user tags: ${itemTags}`;
   return (
     `${splitText}; hyperparameters chosen on validation with train as history; the test model is refit on ` +

@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { weightedLog } from "./fixtures.js";
+import { genericDir, mlRatings, weightedLog } from "./fixtures.js";
 
 const bin = join(import.meta.dirname, "..", "bin", "tandem.mjs");
 const tandem = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
@@ -65,4 +65,16 @@ describe("tandem eval reports as it goes", () => {
     expect(Number(stop![1])).toBeLessThan(40);
     expect(r.stdout).not.toMatch(/- mf-als: .*epoch cap/);
   }, 180_000);
+});
+
+describe("tandem eval on a log without timestamps", () => {
+  it("says so at ingest, warns about rows sorted by item id, and states leave-one-out by row order", () => {
+    // ml-latest-small's own layout (each user's rows by movie id) with the timestamp column dropped.
+    const rows = mlRatings(80).map(([u, i, r]) => `${u},${i},${r}`);
+    const r = tandem("eval", "--dataset", genericDir("user,item,value", rows), "--model", "pop", "--quiet");
+    expect(r.status).toBe(0);
+    expect(r.stdout).toMatch(/Warning: No timestamps: each user's rows are taken in file order/);
+    expect(r.stdout).toMatch(/Warning: \d+ of \d+ users' rows are sorted by item id/);
+    expect(r.stdout).toContain("Protocol: leave-one-out by row order, not by time");
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 import type { TandemConfig } from "@tandem/core";
-import type { Dataset, UserItems } from "@tandem/data";
+import { type Dataset, dayUnit, type UserItems } from "@tandem/data";
 import type { FitReport } from "@tandem/eval";
 import { alsRecommender, backendFor, bprRecommender, type MfModel, RecallPipeline } from "@tandem/recall";
 import {
@@ -53,7 +53,13 @@ export async function fitStages(
   const encoder = await ctx.encoder();
   const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
   const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
-  const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
+  const profiles = buildProfiles(
+    history,
+    itemText,
+    encoder.dim,
+    config.semantic.halfLifeDays,
+    dayUnit(dataset.time),
+  );
   const { textAnn, exactMaxItems } = config.recall.sources;
   const text = TextRecallSource.build(
     encoder.dim,
@@ -70,7 +76,7 @@ export async function fitStages(
     textDim: encoder.dim,
     itemText,
     profiles,
-    stats: itemStatsOf(history),
+    stats: itemStatsOf(history, 90, dataset.time),
   };
 }
 

@@ -93,6 +93,12 @@ export class TandemRecommender implements Recommender {
     this.fusion = trainListwise(examples);
     this.scorer = new FusionScorer(this.fusion);
     this.stage = await fitStages(input.history, ctx, { epochs: innerStage.mfEpochs });
+    const details = {
+      ...(this.disabledNames.length > 0 && { zeroed: this.disabledNames.join(", ") }),
+      ...(input.dataset.time === "order" && {
+        "no timestamps": "recentPop and age constant 0; profile half-life in row positions",
+      }),
+    };
     return {
       tuned: { epochs: innerStage.mfEpochs, fusionExamples: this.fusion.examples },
       curve: [
@@ -103,7 +109,7 @@ export class TandemRecommender implements Recommender {
           value: recalled / Math.max(1, examples.length),
         },
       ],
-      ...(this.disabledNames.length > 0 ? { details: { zeroed: this.disabledNames.join(", ") } } : {}),
+      ...(Object.keys(details).length > 0 && { details }),
       seconds: (performance.now() - started) / 1000,
     };
   }

@@ -64,7 +64,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { split, dataset } = evaluationInputs(await loadDataset(config.data.dir, config.data), config);
   process.stdout.write(`${datasetReport(dataset, split)}\n\n`);
 
-  const description = describeProtocol(config, split);
+  const description = describeProtocol(config, split, dataset);
   const datasetJson = {
     name: dataset.name,
     format: dataset.format,
