@@ -16,3 +16,4 @@ export * from "./split/index.js";
 export * from "./synth/index.js";
 export * from "./user-items.js";
 export * from "./user-items-from-columns.js";
+export * from "./value-weight.js";

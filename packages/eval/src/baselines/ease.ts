@@ -1,5 +1,5 @@
 import { InvalidArgumentError } from "@tandem/core";
-import type { UserItems } from "@tandem/data";
+import { type UserItems, type ValueWeighting, valueWeights } from "@tandem/data";
 import { evaluate } from "../evaluate.js";
 import type { FitInput, FitReport, Recommender } from "../recommender.js";
 
@@ -11,7 +11,7 @@ export const EASE_DEFAULT_MAX_ITEMS = 10_000;
 
 /**
  * EASE (Steck 2019): B = I − P · diag(1 / diag(P)), P = (XᵀX + λI)⁻¹, zero diagonal; a user's scores
- * are their binary history row times B. One dense items × items inverse per λ: O(items³) time and
+ * are their history row (binary, or value-weighted with a `weighting`) times B. One dense items × items inverse per λ: O(items³) time and
  * O(items²) memory, so it is guarded by `maxItems` and never on the nightly path.
  */
 export class EaseRecommender implements Recommender {
@@ -19,10 +19,12 @@ export class EaseRecommender implements Recommender {
   private b: Float32Array = new Float32Array(0);
   private numItems = 0;
   private history: UserItems | null = null;
+  private weights: Float32Array | null = null;
 
   constructor(
     private lambda?: number,
     private readonly maxItems = EASE_DEFAULT_MAX_ITEMS,
+    private readonly weighting: ValueWeighting = "none",
   ) {}
 
   async fit(input: FitInput): Promise<FitReport> {
@@ -35,7 +37,8 @@ export class EaseRecommender implements Recommender {
     }
     this.history = input.history;
     this.numItems = n;
-    const gram = gramMatrix(input.history);
+    this.weights = valueWeights(input.history, this.weighting);
+    const gram = gramMatrix(input.history, this.weights);
     const curve: NonNullable<FitReport["curve"]> = [];
     if (this.lambda === undefined && input.validation) {
       let best = -1;
@@ -62,14 +65,15 @@ export class EaseRecommender implements Recommender {
       const base = row * n;
       for (let q = h.indptr[u]!; q < h.indptr[u + 1]!; q++) {
         const bi = h.items[q]! * n;
-        for (let j = 0; j < n; j++) out[base + j]! += this.b[bi + j]!;
+        const w = this.weights ? this.weights[q]! : 1;
+        for (let j = 0; j < n; j++) out[base + j]! += w * this.b[bi + j]!;
       }
     });
   }
 }
 
-/** XᵀX of the binary user × item matrix, dense items × items (float64). */
-export function gramMatrix(m: UserItems): Float64Array {
+/** XᵀX of the user × item matrix (binary, or `weights` aligned with `m.items`), dense items × items. */
+export function gramMatrix(m: UserItems, weights: Float32Array | null = null): Float64Array {
   const n = m.numItems;
   const g = new Float64Array(n * n);
   for (let u = 0; u < m.numUsers; u++) {
@@ -77,7 +81,8 @@ export function gramMatrix(m: UserItems): Float64Array {
     const end = m.indptr[u + 1]!;
     for (let a = start; a < end; a++) {
       const row = m.items[a]! * n;
-      for (let b = start; b < end; b++) g[row + m.items[b]!]!++;
+      if (!weights) for (let b = start; b < end; b++) g[row + m.items[b]!]!++;
+      else for (let b = start; b < end; b++) g[row + m.items[b]!]! += weights[a]! * weights[b]!;
     }
   }
   return g;

@@ -72,7 +72,7 @@ export async function fitStages(
     mf,
     mfEpochs: epochs,
     mfCurve: curve,
-    recall: new RecallPipeline(history, mf, config.recall.sources, [text]),
+    recall: new RecallPipeline(history, mf, config.recall.sources, [text], config.recall.valueWeighting),
     textDim: encoder.dim,
     itemText,
     profiles,
