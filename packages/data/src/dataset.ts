@@ -37,6 +37,8 @@ export interface LoadOptions {
   ratingThreshold?: number | null;
   /** Skip malformed rows (reported) instead of throwing. Default false. */
   skipMalformed?: boolean;
+  /** Keep every row of a (user, item) pair (repeat consumption) instead of only the latest. Default false. */
+  keepRepeats?: boolean;
 }
 
 /** One step of the filtering pipeline and what was left after it. */
@@ -71,6 +73,8 @@ export interface Dataset {
   fileOrder?: Int32Array;
   /** "order" when the files had no timestamps: times are row positions. Absent: real timestamps. */
   time?: TimeKind;
+  /** True when repeats were kept: a user's history may hold one item several times. */
+  repeats?: boolean;
   /** Things about the data a user must hear before trusting a number (printed with the dataset report). */
   warnings?: string[];
 }
@@ -144,8 +148,10 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     mask = keepWhere(mask, (r) => log.value[r]! >= threshold);
     record(`value >= ${threshold}`, mask);
   }
-  mask = dedupeMask(log, mask);
-  record("one per user-item", mask);
+  if (!options.keepRepeats) {
+    mask = dedupeMask(log, mask);
+    record("one per user-item", mask);
+  }
   const minUser = options.minUserInteractions ?? 5;
   const minItem = options.minItemInteractions ?? 5;
   if (minUser > 0 || minItem > 0) {
@@ -196,6 +202,7 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     skipped: raw.skipped,
     tags,
     fileOrder,
+    ...(options.keepRepeats && { repeats: true }),
     ...(raw.time === "order" && { time: "order" as const, warnings: orderWarnings(interactions) }),
   };
 }

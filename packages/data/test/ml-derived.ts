@@ -35,3 +35,15 @@ export function genericDir(header: string, lines: readonly string[]): string {
   writeFileSync(join(dir, "interactions.csv"), `${[header, ...lines].join("\n")}\n`);
   return dir;
 }
+
+/** ml-latest-small tags.csv as an interaction log: users tag the same movie several times (repeats). */
+export function mlTagEvents(): string[] {
+  return readFileSync(join(ml, "tags.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const fields = line.split(",");
+      return `${fields[0]},${fields[1]},1,${fields[fields.length - 1]}`;
+    });
+}

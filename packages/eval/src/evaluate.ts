@@ -20,6 +20,8 @@ export interface EvaluateOptions {
   ks: readonly number[];
   /** Users scored per scoreBatch call. Default 64. */
   batchSize?: number;
+  /** Mask the user's history items before ranking (no repeats recommended). Default true. */
+  maskHistory?: boolean;
   /** Progress over the users on stderr. Default false. */
   progress?: boolean;
   /** Progress label. Default "score". */
@@ -61,8 +63,9 @@ export function evaluate(
     batch.forEach((u, b) => {
       const row0 = start + b;
       const row = out.subarray(b * numItems, (b + 1) * numItems);
-      for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
-        row[history.items[p]!] = Number.NEGATIVE_INFINITY;
+      if (options.maskHistory ?? true)
+        for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
+          row[history.items[p]!] = Number.NEGATIVE_INFINITY;
       const ranked = topK(row, maxK, (i) => row[i] === Number.NEGATIVE_INFINITY);
       const relevant = new Set(targets.items.subarray(targets.indptr[u]!, targets.indptr[u + 1]!));
       ks.forEach((k, ki) => {

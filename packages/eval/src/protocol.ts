@@ -11,14 +11,22 @@ export interface ProtocolResult {
   test: EvalResult;
   fit: FitReport;
   refit: FitReport;
+  /** The test metrics under the other choice for seen items (asked for with `bothSeenItems`). */
+  testOtherSeen?: { seenItems: SeenItems; result: EvalResult };
   /** Seconds spent scoring (full ranking of every evaluated user), apart from the fits' own seconds. */
   scoring: { validation: number; test: number };
 }
+
+export type SeenItems = "mask" | "allow";
 
 export interface ProtocolOptions {
   ks: readonly number[];
   seed: number;
   progress?: boolean;
+  /** Items in the user's history: masked (default) or allowed to be recommended (repeat consumption). */
+  seenItems?: SeenItems;
+  /** Also score the test model under the other `seenItems` choice (no refit), reported as `testOtherSeen`. */
+  bothSeenItems?: boolean;
   /** Called as each stage starts ("fit on train", "score validation", ...), so long runs are never silent. */
   onStage?: (stage: string) => void;
 }
@@ -35,6 +43,8 @@ export async function runProtocol(
 ): Promise<ProtocolResult> {
   const { ks, seed, progress = false } = options;
   const stage = options.onStage ?? (() => {});
+  const seenItems = options.seenItems ?? "mask";
+  const maskHistory = seenItems === "mask";
   const timed = <T>(run: () => T): [T, number] => {
     const started = performance.now();
     return [run(), (performance.now() - started) / 1000];
@@ -50,7 +60,12 @@ export async function runProtocol(
   });
   stage("score validation");
   const [validation, validationSeconds] = timed(() =>
-    evaluate(tuning, split.train, split.validation, { ks, progress, label: `${tuning.name} validation` }),
+    evaluate(tuning, split.train, split.validation, {
+      ks,
+      maskHistory,
+      progress,
+      label: `${tuning.name} validation`,
+    }),
   );
 
   const history = concatUserItems(split.train, split.validation);
@@ -59,8 +74,12 @@ export async function runProtocol(
   const refit = await final.fit({ history, dataset, seed, progress });
   stage("score test");
   const [test, testSeconds] = timed(() =>
-    evaluate(final, history, split.test, { ks, progress, label: `${final.name} test` }),
+    evaluate(final, history, split.test, { ks, maskHistory, progress, label: `${final.name} test` }),
   );
+  const other: SeenItems = maskHistory ? "allow" : "mask";
+  const testOtherSeen = options.bothSeenItems
+    ? { seenItems: other, result: evaluate(final, history, split.test, { ks, maskHistory: !maskHistory }) }
+    : undefined;
   return {
     model: tuning.name,
     protocol: split.protocol,
@@ -69,5 +88,6 @@ export async function runProtocol(
     fit,
     refit,
     scoring: { validation: validationSeconds, test: testSeconds },
+    ...(testOtherSeen && { testOtherSeen }),
   };
 }

@@ -22,6 +22,7 @@ export const dataFlags = {
   ratio: { type: "string" },
   "split-seed": { type: "string" },
   "skip-malformed": { type: "boolean" },
+  "keep-repeats": { type: "boolean" },
   set: { type: "string", multiple: true },
   config: { type: "string" },
   quiet: { type: "boolean" },
@@ -37,6 +38,7 @@ export const dataHelp = `  --dataset <dir>        dataset directory (default: co
   --ratio <a,b,c>        ratio protocol's train/validation/test fractions (default 0.8,0.1,0.1)
   --split-seed <n>       seed of the ratio split only (default: --seed)
   --skip-malformed       skip and report malformed rows instead of failing
+  --keep-repeats         keep every row of a (user, item) pair (repeat consumption) instead of the latest
   --set <path=value>     set any config key below, e.g. --set recall.als.alpha=20 (repeatable)
   --config <file.json>   config file (any subset of the keys, nested: {"recall":{"als":{"alpha":20}}})
   --quiet                no progress output
@@ -62,6 +64,7 @@ export function configFromFlags(flags: DataFlagValues): TandemConfigInput {
         ratingThreshold: parseNumberList(str("threshold"), "--threshold")![0],
       }),
       ...(flags["skip-malformed"] === true && { skipMalformed: true }),
+      ...(flags["keep-repeats"] === true && { keepRepeats: true }),
     },
     eval: {
       ...(str("k") !== undefined && { ks: parseNumberList(str("k"), "--k") }),

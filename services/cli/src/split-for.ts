@@ -32,7 +32,7 @@ export function evaluationInputs(dataset: Dataset, config: TandemConfig): { spli
 export function describeProtocol(
   config: TandemConfig,
   split?: Split,
-  dataset?: Pick<Dataset, "time">,
+  dataset?: Pick<Dataset, "time" | "repeats">,
 ): string {
   const { protocol, ratio, temporalCut, seed, splitSeed, tieOrder, itemTags } = config.eval;
   // Without timestamps "time" is the row order, and the sentence must not claim otherwise.
@@ -47,9 +47,16 @@ export function describeProtocol(
         : untimed
           ? `global cut by row position at quantiles ${temporalCut.join("/")} (the data has no timestamps)`
           : `global temporal cut at quantiles ${temporalCut.join("/")}`;
+  const seen =
+    config.eval.seenItems === "allow"
+      ? "with the user's history allowed (repeats may be recommended)"
+      : "with the user's history masked";
+  const repeats = dataset?.repeats
+    ? `; repeats kept (every row of a user-item pair), also reported with seen items ${config.eval.seenItems === "allow" ? "masked" : "allowed"}`
+    : "";
   const tags = split ? describeTagRule(tagRuleFor(split, itemTags)) : `user tags: ${itemTags}`;
   return (
-    `${splitText}; hyperparameters chosen on validation with train as history; the test model is refit on ` +
-    `train + validation; full ranking over all items with the user's history masked; item text: ${tags}.`
+    `${splitText}${repeats}; hyperparameters chosen on validation with train as history; the test model is refit on ` +
+    `train + validation; full ranking over all items ${seen}; item text: ${tags}.`
   );
 }

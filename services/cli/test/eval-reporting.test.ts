@@ -2,7 +2,7 @@ import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { genericDir, mlRatings, weightedLog } from "./fixtures.js";
+import { genericDir, mlRatings, mlTagEvents, weightedLog } from "./fixtures.js";
 
 const bin = join(import.meta.dirname, "..", "bin", "tandem.mjs");
 const tandem = (...args: string[]) => spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
@@ -76,5 +76,35 @@ describe("tandem eval on a log without timestamps", () => {
     expect(r.stdout).toMatch(/Warning: No timestamps: each user's rows are taken in file order/);
     expect(r.stdout).toMatch(/Warning: \d+ of \d+ users' rows are sorted by item id/);
     expect(r.stdout).toContain("Protocol: leave-one-out by row order, not by time");
+  }, 60_000);
+});
+
+describe("tandem eval with --keep-repeats", () => {
+  it("keeps repeated rows, says how many test items are repeats, and reports masked and allowed", () => {
+    const r = tandem(
+      "eval",
+      "--dataset",
+      genericDir("user,item,value,timestamp", mlTagEvents()),
+      "--keep-repeats",
+      "--model",
+      "pop",
+      "--min-user",
+      "3",
+      "--min-item",
+      "1",
+      "--quiet",
+    );
+    expect(r.status).toBe(0);
+    expect(r.stdout).not.toContain("one per user-item");
+    expect(r.stdout).toMatch(/Repeats kept: \d+ of \d+ test items \(\d+\.\d%\) are already in the user's/);
+    const line = r.stdout.match(
+      /- pop \(seed 42\): Recall@10 (\d\.\d{4}) .*with seen items allowed: Recall@10 (\d\.\d{4})/,
+    );
+    expect(line).not.toBeNull();
+    // Most held-out tags are on movies the user already tagged: allowing them must score higher.
+    expect(Number(line![2])).toBeGreaterThan(Number(line![1]));
+    expect(r.stdout).toContain(
+      "repeats kept (every row of a user-item pair), also reported with seen items allowed",
+    );
   }, 60_000);
 });

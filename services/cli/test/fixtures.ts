@@ -29,3 +29,15 @@ export const weightedLog = (users = 120) =>
     "user,item,value,timestamp",
     mlRatings(users).map((r) => r.join(",")),
   );
+
+/** ml-latest-small tags.csv as an interaction log with repeats (several tags on one movie by one user). */
+export function mlTagEvents(): string[] {
+  return readFileSync(join(ml, "tags.csv"), "utf8")
+    .trim()
+    .split("\n")
+    .slice(1)
+    .map((line) => {
+      const fields = line.split(",");
+      return `${fields[0]},${fields[1]},1,${fields[fields.length - 1]}`;
+    });
+}

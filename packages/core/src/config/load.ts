@@ -42,6 +42,12 @@ export const configSchema = z.object({
         .boolean()
         .default(false)
         .describe("Skip malformed rows (counted and reported) instead of failing on the first one."),
+      keepRepeats: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Keep every row of a (user, item) pair (repeat purchases, replays) instead of only the latest.",
+        ),
     })
     .prefault({}),
   eval: z
@@ -85,6 +91,12 @@ export const configSchema = z.object({
         .positive()
         .default(10_000)
         .describe("EASE baseline refuses catalogues above this size (a dense items × items inverse)."),
+      seenItems: z
+        .enum(["mask", "allow"])
+        .default("mask")
+        .describe(
+          "Items already in the user's history: mask (never recommended, the reference protocol) or allow (repeat consumption). With data.keepRepeats both are reported.",
+        ),
       bootstrap: z
         .number()
         .int()

@@ -14,6 +14,8 @@ export const evalHelp = `tandem eval [options]   evaluate models under a publish
   --model <a,b,...>      models to evaluate (default pop,itemknn)
   --tie-order <o>        leave-one-out order of same-second events: item-id (default) | file | random:<seed>
   --item-tags <t>        user tags in item text: before-cut (default) | none | all (leaks the future)
+  --seen-items <s>       items in the user's history: mask (default) | allow (repeats); with
+                         --keep-repeats both are reported
   --seeds <n>            refit every model with seeds seed..seed+n-1 and report mean ± sd (default 1)
   --compare <a,b>        paired test of model a against b on the same users (repeatable)
   --bootstrap <n>        bootstrap resamples (default config eval.bootstrap = 2000, at least 1000)
@@ -27,6 +29,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
     model: { type: "string" },
     "tie-order": { type: "string" },
     "item-tags": { type: "string" },
+    "seen-items": { type: "string" },
     seeds: { type: "string" },
     compare: { type: "string", multiple: true },
     bootstrap: { type: "string" },
@@ -37,6 +40,7 @@ export async function evalCommand(argv: string[]): Promise<void> {
       ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
       ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
       ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
+      ...(flags["seen-items"] !== undefined && { seenItems: flags["seen-items"] as never }),
       ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
     },
   });
@@ -103,6 +107,8 @@ export async function evalCommand(argv: string[]): Promise<void> {
         ks: config.eval.ks,
         seed,
         progress: !flags.quiet,
+        seenItems: config.eval.seenItems,
+        bothSeenItems: config.data.keepRepeats,
         onStage: (stage) => log(`${name} (seed ${seed}): ${stage} ...`),
       });
       results.push(result);
@@ -136,7 +142,16 @@ function finishedLine(
     ]);
   const time = `fit ${r.fit.seconds.toFixed(1)}s + refit ${r.refit.seconds.toFixed(1)}s, scoring ${(r.scoring.validation + r.scoring.test).toFixed(1)}s (total ${(ms / 1000).toFixed(1)}s)`;
   const cap = r.fit.details?.["epoch cap"] ? `; epoch cap ${r.fit.details["epoch cap"]}` : "";
-  return `- ${r.model} (seed ${seed}): ${metrics.join("; ")}; ${time}${cap}`;
+  const other = r.testOtherSeen
+    ? `; with seen items ${r.testOtherSeen.seenItems === "allow" ? "allowed" : "masked"}: ${[...ks]
+        .sort((a, b) => a - b)
+        .flatMap((k) => [
+          `Recall@${k} ${r.testOtherSeen!.result.metrics[`recall@${k}`]!.toFixed(4)}`,
+          `NDCG@${k} ${r.testOtherSeen!.result.metrics[`ndcg@${k}`]!.toFixed(4)}`,
+        ])
+        .join(", ")}`
+    : "";
+  return `- ${r.model} (seed ${seed}): ${metrics.join("; ")}${other}; ${time}${cap}`;
 }
 
 /** Headline table (Recall/NDCG at each K with 95% CIs), seeds, paired tests, every metric, tuning. */
