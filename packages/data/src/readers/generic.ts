@@ -28,6 +28,7 @@ const itemSchema = z.object({
   title: z.string(),
   text: z.record(z.string(), z.string()).optional(),
   tags: z.array(z.string()).optional(),
+  tagsLabel: z.string().default("Tags"),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
@@ -155,6 +156,7 @@ async function readItems(dir: string, errors: RowErrors): Promise<Map<string, It
           id,
           title: title ?? "",
           tags: tags ? tags.split("|").filter(Boolean) : [],
+          tagsLabel: "Tags",
           text: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== "")),
         };
       }
