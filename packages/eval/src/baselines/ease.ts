@@ -1,4 +1,4 @@
-import { InvalidArgumentError } from "@tandem/core";
+import { InvalidArgumentError, Progress } from "@tandem/core";
 import { type UserItems, type ValueWeighting, valueWeights } from "@tandem/data";
 import { evaluate } from "../evaluate.js";
 import type { FitInput, FitReport, Recommender } from "../recommender.js";
@@ -40,11 +40,17 @@ export class EaseRecommender implements Recommender {
     this.weights = valueWeights(input.history, this.weighting);
     const gram = gramMatrix(input.history, this.weights);
     const curve: NonNullable<FitReport["curve"]> = [];
-    if (this.lambda === undefined && input.validation) {
+    const tuning = this.lambda === undefined && input.validation !== undefined;
+    // Each λ is one dense n³ inverse (minutes at a few thousand items): progress per pivot row.
+    const bar = new Progress(`${this.name} inverses`, n * (tuning ? EASE_GRID.length : 1), {
+      enabled: input.progress ?? false,
+    });
+    const onRow = () => bar.tick(1);
+    if (tuning && input.validation) {
       let best = -1;
       let bestB: Float32Array = this.b;
       for (const lambda of EASE_GRID) {
-        this.b = easeWeights(gram, n, lambda);
+        this.b = easeWeights(gram, n, lambda, onRow);
         const ndcg = evaluate(this, input.history, input.validation, { ks: [10] }).metrics["ndcg@10"]!;
         curve.push({ step: lambda, metric: "ndcg@10", value: ndcg });
         if (ndcg > best) [best, bestB, this.lambda] = [ndcg, this.b, lambda];
@@ -52,7 +58,7 @@ export class EaseRecommender implements Recommender {
       this.b = bestB;
     } else {
       this.lambda ??= 500;
-      this.b = easeWeights(gram, n, this.lambda);
+      this.b = easeWeights(gram, n, this.lambda, onRow);
     }
     return { tuned: { lambda: this.lambda! }, curve, seconds: (performance.now() - started) / 1000 };
   }
@@ -89,10 +95,10 @@ export function gramMatrix(m: UserItems, weights: Float32Array | null = null): F
 }
 
 /** B from G = XᵀX: P = (G + λI)⁻¹ by in-place Gauss-Jordan (G + λI is SPD, so no pivoting). */
-export function easeWeights(gram: Float64Array, n: number, lambda: number): Float32Array {
+export function easeWeights(gram: Float64Array, n: number, lambda: number, onRow?: () => void): Float32Array {
   const p = Float64Array.from(gram);
   for (let i = 0; i < n; i++) p[i * n + i]! += lambda;
-  invertSpdInPlace(p, n);
+  invertSpdInPlace(p, n, onRow);
   const b = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -p[i * n + j]! / p[j * n + j]!;
@@ -101,9 +107,10 @@ export function easeWeights(gram: Float64Array, n: number, lambda: number): Floa
 }
 
 /** Gauss-Jordan inverse of a symmetric positive-definite matrix, row-major, in place. */
-export function invertSpdInPlace(a: Float64Array, n: number): void {
+export function invertSpdInPlace(a: Float64Array, n: number, onRow?: () => void): void {
   const col = new Float64Array(n);
   for (let k = 0; k < n; k++) {
+    onRow?.();
     const rk = a.subarray(k * n, k * n + n);
     const pivot = rk[k]!;
     if (!(pivot > 0)) throw new InvalidArgumentError("EASE: matrix is not positive definite");
