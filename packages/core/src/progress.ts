@@ -43,6 +43,17 @@ export class Progress {
     if (tty && this.done >= this.total) this.stream.write("\n");
   }
 
+  /**
+   * Ends the bar before its total (early stopping): always prints, and the count stays where the work
+   * actually stopped ("14/60"), never filled up to the total.
+   */
+  stop(status: string): void {
+    this.suffix = status;
+    if (!this.enabled) return;
+    const tty = this.stream.isTTY === true;
+    this.stream.write(tty ? `\r${this.line()}\x1b[K\n` : `${this.line()}\n`);
+  }
+
   line(): string {
     const elapsed = (Date.now() - this.started) / 1000;
     const rate = elapsed > 0 ? this.done / elapsed : 0;

@@ -10,6 +10,8 @@ export interface Item {
   text?: Record<string, string>;
   /** Genres, tags, categories: short labels. */
   tags?: string[];
+  /** What `tags` are called in the source, for item text ("Genres" for MovieLens). Default "Genres". */
+  tagsLabel?: string;
   /** Structured attributes (year, price, brand...). */
   attributes?: Record<string, string | number | boolean>;
 }

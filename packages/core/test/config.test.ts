@@ -13,12 +13,15 @@ describe("config", () => {
     expect(c.eval.ks).toEqual([10, 20]);
   });
 
-  it("layers overrides under environment variables", () => {
+  it("layers the environment over a base file and under overrides (flags win)", () => {
     const c = loadConfig(
       { eval: { seed: 1, ks: [5] } },
       { TANDEM_EVAL_SEED: "7", TANDEM_DATA_MIN_USER_INTERACTIONS: "10", TANDEM_DATA_RATING_THRESHOLD: "4" },
+      { eval: { seed: 3, bootstrap: 5000 }, data: { minUserInteractions: 2, minItemInteractions: 3 } },
     );
-    expect(c.eval.seed).toBe(7);
+    expect(c.eval.seed).toBe(1);
+    expect(c.eval.bootstrap).toBe(5000);
+    expect(c.data.minItemInteractions).toBe(3);
     expect(c.eval.ks).toEqual([5]);
     expect(c.data.minUserInteractions).toBe(10);
     expect(c.data.ratingThreshold).toBe(4);

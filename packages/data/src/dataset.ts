@@ -10,12 +10,13 @@ import {
 } from "@tandem/core";
 import { countMask, dedupeMask, kCoreMask } from "./filters.js";
 import { withItemTags } from "./item-tags.js";
-import type { DatasetReader, RawData, TagEvent } from "./raw-data.js";
+import type { DatasetReader, RawData, TagEvent, TimeKind } from "./raw-data.js";
 import { genericReader } from "./readers/generic.js";
 import { movieLens1mReader } from "./readers/movielens-1m.js";
 import { movieLens100kReader } from "./readers/movielens-100k.js";
 import { movieLensLatestReader } from "./readers/movielens-latest.js";
 import type { SkipReport } from "./row-errors.js";
+import { orderWarnings } from "./row-order.js";
 import type { UserItems } from "./user-items.js";
 import { userItemsWithRows } from "./user-items-from-columns.js";
 
@@ -36,6 +37,8 @@ export interface LoadOptions {
   ratingThreshold?: number | null;
   /** Skip malformed rows (reported) instead of throwing. Default false. */
   skipMalformed?: boolean;
+  /** Keep every row of a (user, item) pair (repeat consumption) instead of only the latest. Default false. */
+  keepRepeats?: boolean;
 }
 
 /** One step of the filtering pipeline and what was left after it. */
@@ -68,6 +71,12 @@ export interface Dataset {
   tags?: TagEvent[];
   /** Row of each entry of `interactions` (CSR order) in the files as read: the "file" tie order. */
   fileOrder?: Int32Array;
+  /** "order" when the files had no timestamps: times are row positions. Absent: real timestamps. */
+  time?: TimeKind;
+  /** True when repeats were kept: a user's history may hold one item several times. */
+  repeats?: boolean;
+  /** Things about the data a user must hear before trusting a number (printed with the dataset report). */
+  warnings?: string[];
 }
 
 export function detectReader(dir: string, format = "auto"): DatasetReader {
@@ -139,8 +148,10 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     mask = keepWhere(mask, (r) => log.value[r]! >= threshold);
     record(`value >= ${threshold}`, mask);
   }
-  mask = dedupeMask(log, mask);
-  record("one per user-item", mask);
+  if (!options.keepRepeats) {
+    mask = dedupeMask(log, mask);
+    record("one per user-item", mask);
+  }
   const minUser = options.minUserInteractions ?? 5;
   const minItem = options.minItemInteractions ?? 5;
   if (minUser > 0 || minItem > 0) {
@@ -191,5 +202,7 @@ export function prepareDataset(raw: RawData, name: string, options: LoadOptions 
     skipped: raw.skipped,
     tags,
     fileOrder,
+    ...(options.keepRepeats && { repeats: true }),
+    ...(raw.time === "order" && { time: "order" as const, warnings: orderWarnings(interactions) }),
   };
 }

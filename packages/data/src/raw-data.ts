@@ -9,9 +9,23 @@ export interface RawData {
   items: Map<string, Item>;
   log: InteractionLog;
   skipped: SkipReport;
+  /**
+   * "order" when the files had no timestamps and each row's time is its position in the log; absent means
+   * real timestamps.
+   */
+  time?: TimeKind;
   /** User-written tags with their authors and times (MovieLens tags.csv), when the format has them. */
   tags?: TagEvent[];
 }
+
+/** Whether interaction times are real seconds or row positions (a log without timestamps). */
+export type TimeKind = "timestamps" | "order";
+
+/**
+ * What one "day" of a time setting (a half-life, a recency window) is in the data's time unit: 86,400
+ * seconds, or one row position when the data has no time (so a 30-"day" half-life is 30 positions).
+ */
+export const dayUnit = (time: TimeKind | undefined): number => (time === "order" ? 1 : 86_400);
 
 /** One user-written tag on an item. */
 export interface TagEvent {

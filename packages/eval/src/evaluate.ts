@@ -1,3 +1,4 @@
+import { Progress } from "@tandem/core";
 import { itemCounts, type UserItems } from "@tandem/data";
 import { METRICS, userMetrics } from "./metrics.js";
 import type { Recommender } from "./recommender.js";
@@ -19,6 +20,12 @@ export interface EvaluateOptions {
   ks: readonly number[];
   /** Users scored per scoreBatch call. Default 64. */
   batchSize?: number;
+  /** Mask the user's history items before ranking (no repeats recommended). Default true. */
+  maskHistory?: boolean;
+  /** Progress over the users on stderr. Default false. */
+  progress?: boolean;
+  /** Progress label. Default "score". */
+  label?: string;
 }
 
 /**
@@ -47,15 +54,18 @@ export function evaluate(
   const recommended = ks.map(() => new Uint8Array(numItems));
   const batchSize = options.batchSize ?? 64;
   const scores = new Float32Array(batchSize * numItems);
+  const bar = new Progress(options.label ?? "score", users.length, { enabled: options.progress ?? false });
   for (let start = 0; start < users.length; start += batchSize) {
     const batch = Int32Array.from(users.slice(start, start + batchSize));
     const out = scores.subarray(0, batch.length * numItems);
     model.scoreBatch(batch, out);
+    bar.tick(batch.length);
     batch.forEach((u, b) => {
       const row0 = start + b;
       const row = out.subarray(b * numItems, (b + 1) * numItems);
-      for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
-        row[history.items[p]!] = Number.NEGATIVE_INFINITY;
+      if (options.maskHistory ?? true)
+        for (let p = history.indptr[u]!; p < history.indptr[u + 1]!; p++)
+          row[history.items[p]!] = Number.NEGATIVE_INFINITY;
       const ranked = topK(row, maxK, (i) => row[i] === Number.NEGATIVE_INFINITY);
       const relevant = new Set(targets.items.subarray(targets.indptr[u]!, targets.indptr[u + 1]!));
       ks.forEach((k, ki) => {

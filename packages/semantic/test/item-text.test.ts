@@ -1,4 +1,6 @@
-import { InvalidArgumentError, type Item } from "@tandem/core";
+import { join } from "node:path";
+import { defaultConfig, InvalidArgumentError, type Item } from "@tandem/core";
+import { genericReader } from "@tandem/data";
 import { describe, expect, it } from "vitest";
 import { ItemTextTemplate, itemFields, truncate } from "../src/index.js";
 
@@ -41,5 +43,34 @@ describe("ItemTextTemplate", () => {
     expect(() => new ItemTextTemplate("{title}[ ({year})")).toThrow(InvalidArgumentError);
     expect(() => new ItemTextTemplate("{title}] x")).toThrow(InvalidArgumentError);
     expect(() => new ItemTextTemplate("[[{title}]]")).toThrow(InvalidArgumentError);
+  });
+});
+
+describe("the default item text", () => {
+  const defaults = new ItemTextTemplate(defaultConfig().semantic.textTemplate);
+
+  it("reads as before for MovieLens items (their labels are genres)", () => {
+    const item: Item = {
+      id: "1",
+      title: "Toy Story",
+      tags: ["Adventure", "Animation"],
+      attributes: { year: 1995 },
+      text: { tags: "pixar, fun" },
+    };
+    expect(defaults.render(item)).toBe(new ItemTextTemplate(template).render(item));
+  });
+
+  it("labels a generic catalogue's fields by their names, never as genres", async () => {
+    const raw = await genericReader.read(
+      join(import.meta.dirname, "..", "..", "data", "test", "fixtures", "generic-csv"),
+    );
+    const alpha = raw.items.get("a")!;
+    expect(alpha.tagsLabel).toBe("Tags");
+    expect(defaults.render(alpha)).toBe("Alpha. Tags: x, y. The first item");
+    const track: Item = {
+      ...alpha,
+      text: { artist: "Nina Simone", release_year: "1965", description: "live" },
+    };
+    expect(defaults.render(track)).toBe("Alpha. Tags: x, y. live Artist: Nina Simone. Release year: 1965.");
   });
 });

@@ -88,3 +88,18 @@ describe("UserProfile", () => {
     expect(() => new UserProfile(2, 1).add(Float32Array.of(1), 0)).toThrow(InvalidArgumentError);
   });
 });
+
+describe("profiles of a log without timestamps", () => {
+  it("measure the half-life in row positions when a day is one position", () => {
+    const [a, b] = randomVectors(2, 8, 3) as [Float32Array, Float32Array];
+    // Positions 10 and 11 with a 1-position half-life: weights 0.5 and 1, far from the per-day profile.
+    const profile = new UserProfile(8, 1, 1);
+    profile.add(a, 10);
+    profile.add(b, 11);
+    expect(profile.weight).toBeCloseTo(1.5, 6);
+    const daily = new UserProfile(8, 1);
+    daily.add(a, 10);
+    daily.add(b, 11);
+    expect(daily.weight).toBeCloseTo(2, 4);
+  });
+});

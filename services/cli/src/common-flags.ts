@@ -1,4 +1,13 @@
-import type { TandemConfigInput } from "@tandem/core";
+import { readFileSync } from "node:fs";
+import {
+  ConfigError,
+  configKeys,
+  deepMerge,
+  loadConfig,
+  settingFromText,
+  type TandemConfig,
+  type TandemConfigInput,
+} from "@tandem/core";
 import { parseInteger, parseNumberList } from "./args.js";
 
 /** Flags every data-reading command shares, and how they map onto the config. */
@@ -10,7 +19,12 @@ export const dataFlags = {
   "min-user": { type: "string" },
   "min-item": { type: "string" },
   threshold: { type: "string" },
+  ratio: { type: "string" },
+  "split-seed": { type: "string" },
   "skip-malformed": { type: "boolean" },
+  "keep-repeats": { type: "boolean" },
+  set: { type: "string", multiple: true },
+  config: { type: "string" },
   quiet: { type: "boolean" },
 } as const;
 
@@ -21,10 +35,18 @@ export const dataHelp = `  --dataset <dir>        dataset directory (default: co
   --min-user <n>         k-core threshold for users (default 5)
   --min-item <n>         k-core threshold for items (default 5)
   --threshold <r>        implicit feedback: keep ratings >= r (default: keep all)
+  --ratio <a,b,c>        ratio protocol's train/validation/test fractions (default 0.8,0.1,0.1)
+  --split-seed <n>       seed of the ratio split only (default: --seed)
   --skip-malformed       skip and report malformed rows instead of failing
-  --quiet                no progress output`;
+  --keep-repeats         keep every row of a (user, item) pair (repeat consumption) instead of the latest
+  --set <path=value>     set any config key below, e.g. --set recall.als.alpha=20 (repeatable)
+  --config <file.json>   config file (any subset of the keys, nested: {"recall":{"als":{"alpha":20}}})
+  --quiet                no progress output
 
-type DataFlagValues = Partial<Record<keyof typeof dataFlags, string | boolean>> & Record<string, unknown>;
+Precedence: defaults < --config file < TANDEM_* environment < flags and --set.`;
+
+type DataFlagValues = Partial<Record<keyof typeof dataFlags, string | boolean | string[]>> &
+  Record<string, unknown>;
 
 export function configFromFlags(flags: DataFlagValues): TandemConfigInput {
   const str = (name: keyof typeof dataFlags) => flags[name] as string | undefined;
@@ -42,13 +64,64 @@ export function configFromFlags(flags: DataFlagValues): TandemConfigInput {
         ratingThreshold: parseNumberList(str("threshold"), "--threshold")![0],
       }),
       ...(flags["skip-malformed"] === true && { skipMalformed: true }),
+      ...(flags["keep-repeats"] === true && { keepRepeats: true }),
     },
     eval: {
       ...(str("k") !== undefined && { ks: parseNumberList(str("k"), "--k") }),
       ...(str("seed") !== undefined && { seed: parseInteger(str("seed"), "--seed") }),
+      ...(str("ratio") !== undefined && { ratio: parseNumberList(str("ratio"), "--ratio") }),
+      ...(str("split-seed") !== undefined && {
+        splitSeed: parseInteger(str("split-seed"), "--split-seed"),
+      }),
     },
   };
 }
+
+/** A --config file's contents: a JSON object of config keys (validated with everything else). */
+function configFile(path: string | undefined): TandemConfigInput {
+  if (path === undefined) return {};
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, "utf8"));
+  } catch (error) {
+    throw new ConfigError(`--config ${path}: ${(error as Error).message}`, [path]);
+  }
+  if (parsed === null || typeof parsed !== "object" || Array.isArray(parsed))
+    throw new ConfigError(`--config ${path}: expected a JSON object of config keys`, [path]);
+  return parsed as TandemConfigInput;
+}
+
+/**
+ * The run's config from the command line: defaults < --config file < environment < --set < the named
+ * flags (and `extra`, a command's own flags). One place for the precedence of every command.
+ */
+export function configFromCli(
+  flags: DataFlagValues,
+  extra: TandemConfigInput = {},
+  env: NodeJS.ProcessEnv = process.env,
+): TandemConfig {
+  let overrides: Record<string, unknown> = {};
+  for (const text of (flags.set as string[] | undefined) ?? [])
+    overrides = deepMerge(overrides, settingFromText(text) as Record<string, unknown>);
+  overrides = deepMerge(overrides, configFromFlags(flags) as Record<string, unknown>);
+  overrides = deepMerge(overrides, extra as Record<string, unknown>);
+  return loadConfig(overrides, env, configFile(flags.config as string | undefined));
+}
+
+/** Every config key with its default, for `--help`. */
+export function configKeysHelp(): string {
+  const rows = configKeys().map((k) => [`${k.path}=${JSON.stringify(k.default) ?? ""}`, k.description]);
+  const width = Math.min(48, Math.max(...rows.map(([key]) => key!.length)));
+  return [
+    "Config keys (--set path=value; default shown; environment variable TANDEM_<PATH> in upper snake case):",
+    ...rows.map(([key, text]) => `  ${key!.padEnd(width)}  ${firstSentence(text!)}`),
+  ].join("\n");
+}
+
+const firstSentence = (text: string) => {
+  const end = text.search(/\.(\s|$)/);
+  return end < 0 ? text : text.slice(0, end + 1);
+};
 
 export const stderrLog = (quiet: unknown) => (line: string) => {
   if (!quiet) process.stderr.write(`${line}\n`);

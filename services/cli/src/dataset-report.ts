@@ -24,6 +24,14 @@ export function datasetReport(dataset: Dataset, split: Split): string {
       }),
     ),
   ];
+  if (dataset.repeats) {
+    const seen = repeatTargets(split);
+    lines.push(
+      "",
+      `Repeats kept: ${seen.repeats} of ${seen.targets} test items (${((100 * seen.repeats) / Math.max(1, seen.targets)).toFixed(1)}%) are already in the user's train + validation history; with seen items masked they cannot be hit.`,
+    );
+  }
+  if (dataset.warnings?.length) lines.push("", ...dataset.warnings.map((w) => `Warning: ${w}`));
   if (dataset.skipped.total > 0) {
     lines.push(
       "",
@@ -36,4 +44,22 @@ export function datasetReport(dataset: Dataset, split: Split): string {
     );
   }
   return lines.join("\n");
+}
+
+/** Test items that already occur in the same user's train or validation rows. */
+function repeatTargets(split: Split): { repeats: number; targets: number } {
+  let repeats = 0;
+  let targets = 0;
+  const { train, validation, test } = split;
+  for (let u = 0; u < test.numUsers; u++) {
+    const seen = new Set([
+      ...train.items.subarray(train.indptr[u]!, train.indptr[u + 1]!),
+      ...validation.items.subarray(validation.indptr[u]!, validation.indptr[u + 1]!),
+    ]);
+    for (let p = test.indptr[u]!; p < test.indptr[u + 1]!; p++) {
+      targets++;
+      if (seen.has(test.items[p]!)) repeats++;
+    }
+  }
+  return { repeats, targets };
 }

@@ -97,5 +97,9 @@ export function resultForJson(r: ProtocolResult, perUser: boolean) {
     test: ev(r.test, perUser),
     fit: r.fit,
     refit: r.refit,
+    ...(r.scoring && { scoring: r.scoring }),
+    ...(r.testOtherSeen && {
+      testOtherSeen: { seenItems: r.testOtherSeen.seenItems, test: ev(r.testOtherSeen.result, false) },
+    }),
   };
 }

@@ -4,6 +4,7 @@ import { demoCommand, demoHelp } from "./commands/demo.js";
 import { evalCommand, evalHelp } from "./commands/eval.js";
 import { nightlyCommand, nightlyHelp } from "./commands/nightly.js";
 import { synthCommand, synthHelp } from "./commands/synth.js";
+import { configKeysHelp } from "./common-flags.js";
 
 const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: string }> = {
   coldstart: { run: coldstartCommand, help: coldstartHelp },
@@ -35,7 +36,9 @@ async function main(argv: string[]): Promise<number> {
     return 2;
   }
   if (rest.includes("--help") || rest.includes("-h")) {
-    process.stdout.write(`${command.help}\n`);
+    // Commands that take --set list every key it can set.
+    const keys = command.help.includes("--set") ? `\n\n${configKeysHelp()}` : "";
+    process.stdout.write(`${command.help}${keys}\n`);
     return 0;
   }
   await command.run(rest);

@@ -1,4 +1,11 @@
-import { InvalidArgumentError, type TandemConfig } from "@tandem/core";
+import {
+  deepMerge,
+  InvalidArgumentError,
+  loadConfig,
+  settingFromText,
+  type TandemConfig,
+  type TandemConfigInput,
+} from "@tandem/core";
 import { EaseRecommender, ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
 import { recallModels } from "@tandem/recall";
 import { SEMANTIC_FEATURES, STATISTICAL_FEATURES, TandemRecommender } from "@tandem/rerank";
@@ -16,11 +23,12 @@ export function modelRegistry(
     (name: string, disabled: typeof SEMANTIC_FEATURES = []) =>
     () =>
       new TandemRecommender({ config, encoder: sharedEncoder }, { name, disabled });
+  const weighting = config.recall.valueWeighting;
   return {
-    pop: () => new PopularityRecommender(),
-    itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined),
+    pop: () => new PopularityRecommender(weighting),
+    itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined, weighting),
     ease: ({ tuned }) =>
-      new EaseRecommender(tuned?.["lambda"] as number | undefined, config.eval.easeMaxItems),
+      new EaseRecommender(tuned?.["lambda"] as number | undefined, config.eval.easeMaxItems, weighting),
     ...recallModels(config),
     ...semanticModels(config, { encoder: sharedEncoder }),
     tandem: tandem("tandem"),
@@ -49,6 +57,11 @@ export function lazyEncoder(config: TandemConfig): LazyEncoder {
   });
 }
 
+/**
+ * Models by name. `name[path=value;path=value]` is the model under those config settings (e.g.
+ * `itemknn[recall.valueWeighting=log]`), reported under that full name: two settings of one model in one
+ * run, so `--compare` can test them on the same users.
+ */
 export function pickModels(
   config: TandemConfig,
   names: readonly string[],
@@ -56,10 +69,33 @@ export function pickModels(
 ): [string, ModelFactory][] {
   const registry = modelRegistry(config, encoder);
   return names.map((name) => {
-    const factory = registry[name];
+    const variant = /^([^[\]]+)\[(.+)\]$/.exec(name);
+    const base = variant ? variant[1]! : name;
+    const known = variant ? modelRegistry(variantConfig(config, variant[2]!), encoder) : registry;
+    const factory = known[base];
     if (!factory) {
-      throw new InvalidArgumentError(`unknown model "${name}"; known: ${Object.keys(registry).join(", ")}`);
+      throw new InvalidArgumentError(`unknown model "${base}"; known: ${Object.keys(registry).join(", ")}`);
     }
-    return [name, factory];
+    return [name, variant ? renamed(factory, name) : factory];
   });
 }
+
+function variantConfig(config: TandemConfig, settings: string): TandemConfig {
+  let merged = config as unknown as Record<string, unknown>;
+  for (const text of settings.split(";"))
+    merged = deepMerge(merged, settingFromText(text) as Record<string, unknown>);
+  // The environment is already in `config`; it must not be applied again over the variant's settings.
+  return loadConfig(merged as TandemConfigInput, {});
+}
+
+/** The factory's models under another name (what results and `--compare` key on). */
+const renamed =
+  (factory: ModelFactory, name: string): ModelFactory =>
+  (options) => {
+    const model = factory(options);
+    return {
+      name,
+      fit: (input) => model.fit(input),
+      scoreBatch: (users, out) => model.scoreBatch(users, out),
+    };
+  };

@@ -5,5 +5,6 @@ export * from "./recall.js";
 export * from "./reference.js";
 export * from "./rerank.js";
 export * from "./semantic.js";
+export * from "./settings.js";
 export * from "./store.js";
 export * from "./worker.js";

@@ -11,7 +11,8 @@ import { workerConfigSchema } from "./worker.js";
 /**
  * Tandem's one configuration object. Every field has a documented default; any leaf can be overridden
  * from the environment as TANDEM_<SECTION>_<FIELD> in upper snake case (e.g. TANDEM_EVAL_SEED=7,
- * TANDEM_DATA_MIN_USER_INTERACTIONS=10, TANDEM_EVAL_KS=10,20). Load it once at startup with `loadConfig`.
+ * TANDEM_DATA_MIN_USER_INTERACTIONS=10, TANDEM_EVAL_KS=10,20), and from the CLI by `--set path=value`
+ * or a `--config file.json`. Load it once at startup with `loadConfig`.
  */
 export const configSchema = z.object({
   data: z
@@ -42,6 +43,12 @@ export const configSchema = z.object({
         .boolean()
         .default(false)
         .describe("Skip malformed rows (counted and reported) instead of failing on the first one."),
+      keepRepeats: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Keep every row of a (user, item) pair (repeat purchases, replays) instead of only the latest.",
+        ),
     })
     .prefault({}),
   eval: z
@@ -56,6 +63,12 @@ export const configSchema = z.object({
         .array(z.coerce.number().positive())
         .default([0.8, 0.1, 0.1])
         .describe("Per-user train/validation/test fractions for the ratio protocol."),
+      splitSeed: z
+        .number()
+        .int()
+        .nullable()
+        .default(null)
+        .describe("Seed of the ratio split's shuffle; null uses eval.seed (models keep eval.seed)."),
       temporalCut: z
         .array(z.coerce.number().positive())
         .default([0.8, 0.1, 0.1])
@@ -79,6 +92,12 @@ export const configSchema = z.object({
         .positive()
         .default(10_000)
         .describe("EASE baseline refuses catalogues above this size (a dense items × items inverse)."),
+      seenItems: z
+        .enum(["mask", "allow"])
+        .default("mask")
+        .describe(
+          "Items already in the user's history: mask (never recommended, the reference protocol) or allow (repeat consumption). With data.keepRepeats both are reported.",
+        ),
       bootstrap: z
         .number()
         .int()
@@ -105,7 +124,8 @@ const snake = (s: string) => s.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase();
 /** The environment variable that overrides the leaf at `path`. */
 export const envName = (path: readonly string[]) => `TANDEM_${path.map(snake).join("_")}`;
 
-function parseEnvValue(raw: string, example: unknown): unknown {
+/** A leaf's text (an environment variable, a `--set` value) as the type its default has. */
+export function parseEnvValue(raw: string, example: unknown): unknown {
   // Arrays stay strings here; numeric array fields use z.coerce.number() in the schema.
   if (Array.isArray(example)) return raw.split(",").map((s) => s.trim());
   if (example === null) {
@@ -133,7 +153,11 @@ function envOverrides(defaults: Record<string, unknown>, env: NodeJS.ProcessEnv,
   return out;
 }
 
-function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>): Record<string, unknown> {
+/** `top` over `base`, object by object (arrays and scalars replace). */
+export function deepMerge(
+  base: Record<string, unknown>,
+  top: Record<string, unknown>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { ...base };
   for (const [key, value] of Object.entries(top)) {
     const prev = out[key];
@@ -154,15 +178,20 @@ function deepMerge(base: Record<string, unknown>, top: Record<string, unknown>):
 export const defaultConfig = (): TandemConfig => configSchema.parse({});
 
 /**
- * Builds the validated config: defaults < `overrides` (e.g. CLI flags) < environment.
- * Throws ConfigError listing every invalid field.
+ * Builds the validated config: defaults < `base` (a `--config` file) < environment < `overrides` (CLI
+ * flags: what a user typed for this one run beats what the shell exported). Throws ConfigError listing
+ * every invalid field.
  */
 export function loadConfig(
   overrides: TandemConfigInput = {},
   env: NodeJS.ProcessEnv = process.env,
+  base: TandemConfigInput = {},
 ): TandemConfig {
   const fromEnv = envOverrides(defaultConfig() as unknown as Record<string, unknown>, env);
-  const merged = deepMerge(overrides as Record<string, unknown>, fromEnv);
+  const merged = deepMerge(
+    deepMerge(base as Record<string, unknown>, fromEnv),
+    overrides as Record<string, unknown>,
+  );
   const result = configSchema.safeParse(merged);
   if (!result.success) {
     const issues = result.error.issues.map((i) => {

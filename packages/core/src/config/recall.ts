@@ -155,6 +155,12 @@ export const recallConfigSchema = z
       .min(0)
       .default(3)
       .describe("Early stopping: epochs without validation NDCG@10 gain."),
+    valueWeighting: z
+      .enum(["none", "linear", "log"])
+      .default("none")
+      .describe(
+        "How an interaction's value (rating, play count) weights ALS confidence, ItemKNN/co-occurrence cosine, EASE and popularity: none (binary, the reference protocol), linear, or log(1 + value).",
+      ),
     als: alsSchema,
     bpr: bprSchema,
     sources: sourcesSchema,

@@ -31,6 +31,9 @@ export function configReference(): string {
     "nullable field). `REDIS_URL` also sets `store.redisUrl`. An invalid value stops the process with a",
     "`ConfigError` naming the field and its variable.",
     "",
+    "The CLI also takes `--config file.json` (nested keys) and `--set path=value` (e.g. `--set recall.als.alpha=20`;",
+    "`tandem eval --help` lists every key). Precedence: defaults < `--config` file < environment < flags and `--set`.",
+    "",
   ];
   for (const [section, sub] of Object.entries(schema.properties ?? {})) {
     lines.push(

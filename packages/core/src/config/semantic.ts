@@ -69,9 +69,9 @@ export const semanticConfigSchema = z
       .describe("Item text is cut to this many characters (and to the encoder's own limit, if lower)."),
     textTemplate: z
       .string()
-      .default("{title}[ ({year})].[ Genres: {genres}.][ Tags: {tags}.][ {description}]")
+      .default("{title}[ ({year})].[ {tagsLabel}: {genres}.][ Tags: {tags}.][ {description}][ {fields}]")
       .describe(
-        "Item text template. `{field}` is title, year, genres, tags (user tags), description or any attribute/text field; a `[...]` segment is dropped when a field inside it is empty.",
+        "Item text template. `{field}` is title, year, genres (the item's labels, named by tagsLabel), tags (user tags), description or any attribute/text field; `{fields}` is every other text/attribute field as `Name: value.`; a `[...]` segment is dropped when a field inside it is empty.",
       ),
     cacheDir: z
       .string()

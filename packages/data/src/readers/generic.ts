@@ -12,7 +12,8 @@ import { RowErrors } from "../row-errors.js";
  * Tandem's documented generic format (docs/data-formats.md):
  * - interactions.csv (header: user,item[,value][,timestamp][,kind]) or interactions.jsonl (one object a line);
  * - optional items.csv (header: id,title[,tags][,any text column...]; tags are '|'-separated) or items.jsonl.
- * `timestamp` is Unix seconds or an ISO-8601 date; when absent, the row order is the time order.
+ * `timestamp` is Unix seconds or an ISO-8601 date; when no row has one, the row order is the time order
+ * (each row's time is its position) and the result says `time: "order"`.
  */
 const interactionSchema = z.object({
   user: z.union([z.string().min(1), z.number()]).transform(String),
@@ -27,6 +28,7 @@ const itemSchema = z.object({
   title: z.string(),
   text: z.record(z.string(), z.string()).optional(),
   tags: z.array(z.string()).optional(),
+  tagsLabel: z.string().default("Tags"),
   attributes: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])).optional(),
 });
 
@@ -109,15 +111,23 @@ function csvRow(fields: string[], header: string[]): unknown {
 }
 
 /** Pushes a row that needs no diagnosis (ids present, value and time numeric or a date); false otherwise. */
-function pushFast(fields: string[], c: CsvColumns, order: number, builder: InteractionLogBuilder): boolean {
+function pushFast(
+  fields: string[],
+  c: CsvColumns,
+  order: number,
+  builder: InteractionLogBuilder,
+  seen: { timed: number },
+): boolean {
   const user = c.user >= 0 ? fields[c.user]! : "";
   const item = c.item >= 0 ? fields[c.item]! : "";
   if (user === "" || item === "") return false;
   const rawValue = c.value >= 0 ? fields[c.value]! : "";
   const value = rawValue.trim() === "" ? 1 : Number(rawValue);
   if (!Number.isFinite(value)) return false;
-  const ts = toSeconds(c.timestamp >= 0 ? fields[c.timestamp] : undefined, order);
+  const rawTime = c.timestamp >= 0 ? fields[c.timestamp] : undefined;
+  const ts = toSeconds(rawTime, order);
   if (!Number.isFinite(ts)) return false;
+  if (rawTime !== undefined && rawTime !== "") seen.timed++;
   builder.push(user, item, value, ts);
   return true;
 }
@@ -146,6 +156,7 @@ async function readItems(dir: string, errors: RowErrors): Promise<Map<string, It
           id,
           title: title ?? "",
           tags: tags ? tags.split("|").filter(Boolean) : [],
+          tagsLabel: "Tags",
           text: Object.fromEntries(Object.entries(rest).filter(([, v]) => v !== "")),
         };
       }
@@ -167,6 +178,7 @@ export const genericReader: DatasetReader = {
     const items = await readItems(dir, errors);
     const builder = new InteractionLogBuilder();
     let order = 0;
+    const seen = { timed: 0 };
     const push = (file: string, line: number, row: unknown) => {
       const symbol = symbolReason(row);
       if (symbol) {
@@ -179,6 +191,7 @@ export const genericReader: DatasetReader = {
         return;
       }
       const ts = toSeconds(parsed.data.timestamp, order++);
+      if (parsed.data.timestamp !== undefined && parsed.data.timestamp !== "") seen.timed++;
       if (!Number.isFinite(ts)) {
         errors.reject(file, line, `timestamp is neither Unix seconds nor a date: ${parsed.data.timestamp}`);
         return;
@@ -196,7 +209,7 @@ export const genericReader: DatasetReader = {
       for await (const records of readCsvBatches(csv)) {
         for (const { fields, line } of records) {
           if (!cols) cols = csvColumns(fields);
-          else if (fields.length === cols.width && pushFast(fields, cols, order, builder)) order++;
+          else if (fields.length === cols.width && pushFast(fields, cols, order, builder, seen)) order++;
           else push(csv, line, csvRow(fields, cols.header));
         }
       }
@@ -204,6 +217,7 @@ export const genericReader: DatasetReader = {
     const log = builder.build();
     // Without an items file every interacted item is its own catalogue entry.
     if (items.size === 0) for (const id of log.items.ids()) items.set(id, { id, title: id });
-    return { format: "generic", items, log, skipped: errors.report };
+    const time = log.length > 0 && seen.timed === 0 ? "order" : "timestamps";
+    return { format: "generic", items, log, skipped: errors.report, time };
   },
 };

@@ -1,5 +1,5 @@
-import { InvalidArgumentError } from "@tandem/core";
-import type { UserItems } from "@tandem/data";
+import { InvalidArgumentError, Progress } from "@tandem/core";
+import { type UserItems, type ValueWeighting, valueWeights } from "@tandem/data";
 import { evaluate } from "../evaluate.js";
 import type { FitInput, FitReport, Recommender } from "../recommender.js";
 
@@ -11,7 +11,7 @@ export const EASE_DEFAULT_MAX_ITEMS = 10_000;
 
 /**
  * EASE (Steck 2019): B = I − P · diag(1 / diag(P)), P = (XᵀX + λI)⁻¹, zero diagonal; a user's scores
- * are their binary history row times B. One dense items × items inverse per λ: O(items³) time and
+ * are their history row (binary, or value-weighted with a `weighting`) times B. One dense items × items inverse per λ: O(items³) time and
  * O(items²) memory, so it is guarded by `maxItems` and never on the nightly path.
  */
 export class EaseRecommender implements Recommender {
@@ -19,10 +19,12 @@ export class EaseRecommender implements Recommender {
   private b: Float32Array = new Float32Array(0);
   private numItems = 0;
   private history: UserItems | null = null;
+  private weights: Float32Array | null = null;
 
   constructor(
     private lambda?: number,
     private readonly maxItems = EASE_DEFAULT_MAX_ITEMS,
+    private readonly weighting: ValueWeighting = "none",
   ) {}
 
   async fit(input: FitInput): Promise<FitReport> {
@@ -35,13 +37,20 @@ export class EaseRecommender implements Recommender {
     }
     this.history = input.history;
     this.numItems = n;
-    const gram = gramMatrix(input.history);
+    this.weights = valueWeights(input.history, this.weighting);
+    const gram = gramMatrix(input.history, this.weights);
     const curve: NonNullable<FitReport["curve"]> = [];
-    if (this.lambda === undefined && input.validation) {
+    const tuning = this.lambda === undefined && input.validation !== undefined;
+    // Each λ is one dense n³ inverse (minutes at a few thousand items): progress per pivot row.
+    const bar = new Progress(`${this.name} inverses`, n * (tuning ? EASE_GRID.length : 1), {
+      enabled: input.progress ?? false,
+    });
+    const onRow = () => bar.tick(1);
+    if (tuning && input.validation) {
       let best = -1;
       let bestB: Float32Array = this.b;
       for (const lambda of EASE_GRID) {
-        this.b = easeWeights(gram, n, lambda);
+        this.b = easeWeights(gram, n, lambda, onRow);
         const ndcg = evaluate(this, input.history, input.validation, { ks: [10] }).metrics["ndcg@10"]!;
         curve.push({ step: lambda, metric: "ndcg@10", value: ndcg });
         if (ndcg > best) [best, bestB, this.lambda] = [ndcg, this.b, lambda];
@@ -49,7 +58,7 @@ export class EaseRecommender implements Recommender {
       this.b = bestB;
     } else {
       this.lambda ??= 500;
-      this.b = easeWeights(gram, n, this.lambda);
+      this.b = easeWeights(gram, n, this.lambda, onRow);
     }
     return { tuned: { lambda: this.lambda! }, curve, seconds: (performance.now() - started) / 1000 };
   }
@@ -62,14 +71,15 @@ export class EaseRecommender implements Recommender {
       const base = row * n;
       for (let q = h.indptr[u]!; q < h.indptr[u + 1]!; q++) {
         const bi = h.items[q]! * n;
-        for (let j = 0; j < n; j++) out[base + j]! += this.b[bi + j]!;
+        const w = this.weights ? this.weights[q]! : 1;
+        for (let j = 0; j < n; j++) out[base + j]! += w * this.b[bi + j]!;
       }
     });
   }
 }
 
-/** XᵀX of the binary user × item matrix, dense items × items (float64). */
-export function gramMatrix(m: UserItems): Float64Array {
+/** XᵀX of the user × item matrix (binary, or `weights` aligned with `m.items`), dense items × items. */
+export function gramMatrix(m: UserItems, weights: Float32Array | null = null): Float64Array {
   const n = m.numItems;
   const g = new Float64Array(n * n);
   for (let u = 0; u < m.numUsers; u++) {
@@ -77,17 +87,18 @@ export function gramMatrix(m: UserItems): Float64Array {
     const end = m.indptr[u + 1]!;
     for (let a = start; a < end; a++) {
       const row = m.items[a]! * n;
-      for (let b = start; b < end; b++) g[row + m.items[b]!]!++;
+      if (!weights) for (let b = start; b < end; b++) g[row + m.items[b]!]!++;
+      else for (let b = start; b < end; b++) g[row + m.items[b]!]! += weights[a]! * weights[b]!;
     }
   }
   return g;
 }
 
 /** B from G = XᵀX: P = (G + λI)⁻¹ by in-place Gauss-Jordan (G + λI is SPD, so no pivoting). */
-export function easeWeights(gram: Float64Array, n: number, lambda: number): Float32Array {
+export function easeWeights(gram: Float64Array, n: number, lambda: number, onRow?: () => void): Float32Array {
   const p = Float64Array.from(gram);
   for (let i = 0; i < n; i++) p[i * n + i]! += lambda;
-  invertSpdInPlace(p, n);
+  invertSpdInPlace(p, n, onRow);
   const b = new Float32Array(n * n);
   for (let i = 0; i < n; i++) {
     for (let j = 0; j < n; j++) b[i * n + j] = i === j ? 0 : -p[i * n + j]! / p[j * n + j]!;
@@ -96,9 +107,10 @@ export function easeWeights(gram: Float64Array, n: number, lambda: number): Floa
 }
 
 /** Gauss-Jordan inverse of a symmetric positive-definite matrix, row-major, in place. */
-export function invertSpdInPlace(a: Float64Array, n: number): void {
+export function invertSpdInPlace(a: Float64Array, n: number, onRow?: () => void): void {
   const col = new Float64Array(n);
   for (let k = 0; k < n; k++) {
+    onRow?.();
     const rk = a.subarray(k * n, k * n + n);
     const pivot = rk[k]!;
     if (!(pivot > 0)) throw new InvalidArgumentError("EASE: matrix is not positive definite");

@@ -1,4 +1,4 @@
-import type { UserItems } from "@tandem/data";
+import type { UserItems, ValueWeighting } from "@tandem/data";
 import { evaluate } from "../evaluate.js";
 import { type NeighborLists, sharedCosineNeighbors, truncateNeighbors } from "../item-stats/index.js";
 import type { FitInput, FitReport, Recommender } from "../recommender.js";
@@ -17,12 +17,16 @@ export class ItemKnnRecommender implements Recommender {
   private history: UserItems | null = null;
   private lists: NeighborLists | null = null;
 
-  constructor(private neighbors?: number) {}
+  /** `weighting`: how values weight the cosine (the shared lists the co-occurrence source also uses). */
+  constructor(
+    private neighbors?: number,
+    private readonly weighting: ValueWeighting = "none",
+  ) {}
 
   async fit(input: FitInput): Promise<FitReport> {
     const started = performance.now();
     const widest = this.neighbors ?? Math.max(...ITEM_KNN_GRID);
-    const all = sharedCosineNeighbors(input.history, { neighbors: widest });
+    const all = sharedCosineNeighbors(input.history, { neighbors: widest, weighting: this.weighting });
     this.history = input.history;
     this.numItems = input.history.numItems;
     const curve: NonNullable<FitReport["curve"]> = [];

@@ -24,7 +24,7 @@ function remember(ui: UserItems, entry: Entry): NeighborLists {
  * they go when the history does.
  */
 export function sharedCosineNeighbors(ui: UserItems, options: CosineOptions): NeighborLists {
-  const kind = `cosine:${options.historyCap ?? 0}`;
+  const kind = `cosine:${options.historyCap ?? 0}:${options.weighting ?? "none"}`;
   return (
     cached(ui, kind, options.neighbors) ??
     remember(ui, { kind, neighbors: options.neighbors, lists: cosineNeighbors(ui, options) })

@@ -6,9 +6,13 @@ import { AlsSolver } from "./als-solver.js";
 import { type Bm25Stats, type ConfidenceParams, matrixConfidence } from "./confidence.js";
 import { MfRecommender, type MfTrainer } from "./mf-recommender.js";
 
-export const alsConfidence = (c: RecallConfig["als"]): ConfidenceParams & { reg: number } => ({
+export const alsConfidence = (
+  c: RecallConfig["als"],
+  value: RecallConfig["valueWeighting"] = "none",
+): ConfidenceParams & { reg: number } => ({
   alpha: c.alpha,
   weighting: c.weighting,
+  value,
   k1: c.bm25K1,
   b: c.bm25B,
   reg: c.reg,
@@ -21,10 +25,11 @@ class AlsTrainer implements MfTrainer {
   readonly itemBias: Float32Array;
   private readonly solver: AlsSolver;
 
-  constructor(history: UserItems, seed: number, bm25: Bm25Stats, c: RecallConfig["als"]) {
+  constructor(history: UserItems, seed: number, bm25: Bm25Stats, config: RecallConfig) {
+    const c = config.als;
     const k = c.factors;
     const rng = new Rng(seed);
-    const confidence = matrixConfidence(history, alsConfidence(c), bm25);
+    const confidence = matrixConfidence(history, alsConfidence(c, config.valueWeighting), bm25);
     this.solver = new AlsSolver(
       {
         rows: history.numUsers,
@@ -67,8 +72,11 @@ export function alsRecommender(config: RecallConfig, tuned?: Record<string, numb
     patience: config.patience,
     validationUsers: config.validationUsers,
     ...(typeof epochs === "number" ? { epochs } : {}),
-    hyperparameters: { ...c },
-    foldIn: alsConfidence(c),
-    makeTrainer: (history, seed, bm25) => new AlsTrainer(history, seed, bm25, c),
+    hyperparameters: {
+      ...c,
+      ...(config.valueWeighting !== "none" && { valueWeighting: config.valueWeighting }),
+    },
+    foldIn: alsConfidence(c, config.valueWeighting),
+    makeTrainer: (history, seed, bm25) => new AlsTrainer(history, seed, bm25, config),
   });
 }

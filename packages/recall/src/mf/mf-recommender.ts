@@ -89,6 +89,7 @@ export class MfRecommender implements Recommender {
     let best: MfModel | null = null;
     let bestScore = Number.NEGATIVE_INFINITY;
     let bestEpoch = 0;
+    let stoppedAt = 0;
     try {
       for (let epoch = 1; epoch <= total; epoch++) {
         await trainer.epoch();
@@ -107,7 +108,8 @@ export class MfRecommender implements Recommender {
           best?.dispose();
           best = snapshot(epoch, { "ndcg@10": ndcg }, true);
         } else if (epoch - bestEpoch >= o.patience) {
-          progress.tick(total - epoch, `stopped early: best epoch ${bestEpoch}`);
+          progress.stop(`stopped early at epoch ${epoch}: best epoch ${bestEpoch}`);
+          stoppedAt = epoch;
           break;
         }
       }
@@ -117,7 +119,21 @@ export class MfRecommender implements Recommender {
     this.current?.dispose();
     this.current = best ?? snapshot(total, {}, true);
     const epochs = best ? bestEpoch : total;
-    return { tuned: { epochs }, curve, seconds: (performance.now() - started) / 1000 };
+    // Ran to the cap with validation still at its best in the last `patience` epochs: more epochs might
+    // help, and a report must say the cap, not the data, chose the count.
+    const capped = validation !== undefined && stoppedAt === 0 && best !== null;
+    const details = capped
+      ? {
+          "epoch cap": `hit at ${total} (best epoch ${bestEpoch}, validation not yet stopped improving; raise recall.${o.algorithm}.maxEpochs)`,
+        }
+      : undefined;
+    if (capped) progress.stop(`epoch cap ${total} reached: best epoch ${bestEpoch}, still within patience`);
+    return {
+      tuned: { epochs },
+      curve,
+      ...(details && { details }),
+      seconds: (performance.now() - started) / 1000,
+    };
   }
 
   scoreBatch(users: Int32Array, out: Float32Array): void {

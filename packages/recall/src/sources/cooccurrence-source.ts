@@ -1,4 +1,4 @@
-import type { UserItems } from "@tandem/data";
+import type { UserItems, ValueWeighting } from "@tandem/data";
 import { type NeighborLists, SparseScores, sharedCosineNeighbors, spreadNeighbors } from "@tandem/eval";
 import type { CandidateSource, Proposals } from "./candidate.js";
 
@@ -12,8 +12,8 @@ export class CooccurrenceSource implements CandidateSource {
   private readonly lists: NeighborLists;
   private readonly scores: SparseScores;
 
-  constructor(history: UserItems, neighbors: number, historyCap = 0) {
-    this.lists = sharedCosineNeighbors(history, { neighbors, historyCap });
+  constructor(history: UserItems, neighbors: number, historyCap = 0, weighting: ValueWeighting = "none") {
+    this.lists = sharedCosineNeighbors(history, { neighbors, historyCap, weighting });
     this.scores = new SparseScores(history.numItems);
   }
 

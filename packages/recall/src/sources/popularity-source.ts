@@ -1,4 +1,4 @@
-import { itemCounts, type UserItems } from "@tandem/data";
+import { type UserItems, type ValueWeighting, weightedItemCounts } from "@tandem/data";
 import type { CandidateSource, Proposals } from "./candidate.js";
 
 /** Most-interacted items: the fallback that always has candidates, also for brand-new users. */
@@ -7,8 +7,9 @@ export class PopularitySource implements CandidateSource {
   private readonly order: Int32Array;
   private readonly counts: Float64Array;
 
-  constructor(history: UserItems) {
-    this.counts = itemCounts(history);
+  /** `weighting`: popularity as the sum of value weights ("none": the interaction count). */
+  constructor(history: UserItems, weighting: ValueWeighting = "none") {
+    this.counts = weightedItemCounts(history, weighting);
     this.order = Int32Array.from(this.counts.keys()).sort(
       (a, b) => this.counts[b]! - this.counts[a]! || a - b,
     );

@@ -32,7 +32,13 @@ export class RecallMergedRecommender implements Recommender {
   async fit(input: FitInput): Promise<FitReport> {
     const started = performance.now();
     const report = await this.mf.fit(input);
-    this.pipeline = new RecallPipeline(input.history, this.mf.model, this.config.sources);
+    this.pipeline = new RecallPipeline(
+      input.history,
+      this.mf.model,
+      this.config.sources,
+      [],
+      this.config.valueWeighting,
+    );
     return { ...report, seconds: (performance.now() - started) / 1000 };
   }
 

@@ -1,5 +1,5 @@
 import type { RecallConfig } from "@tandem/core";
-import type { UserItems } from "@tandem/data";
+import type { UserItems, ValueWeighting } from "@tandem/data";
 import type { MfModel } from "../mf/mf-model.js";
 import { backendFor } from "../vector/backends.js";
 import type { Candidate, CandidateSource, SourceName } from "./candidate.js";
@@ -23,13 +23,14 @@ export class RecallPipeline {
     model: MfModel,
     config: RecallConfig["sources"],
     extra: readonly CandidateSource[] = [],
+    weighting: ValueWeighting = "none",
   ) {
     // Merge priority: next-item first (strongest on sequential data), then MF, co-occurrence, popularity.
     this.sources = [
       new NextItemSource(history, config.nextWindow, config.neighbors, config.recentItems),
       new MfSource(model, backendFor(config.ann, history.numItems, config.exactMaxItems)),
-      new CooccurrenceSource(history, config.neighbors, config.pairHistoryCap),
-      new PopularitySource(history),
+      new CooccurrenceSource(history, config.neighbors, config.pairHistoryCap, weighting),
+      new PopularitySource(history, weighting),
       ...extra,
     ];
     this.quotas = {

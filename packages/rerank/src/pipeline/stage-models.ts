@@ -1,5 +1,5 @@
 import type { TandemConfig } from "@tandem/core";
-import type { Dataset, UserItems } from "@tandem/data";
+import { type Dataset, dayUnit, type UserItems } from "@tandem/data";
 import type { FitReport } from "@tandem/eval";
 import {
   alsRecommender,
@@ -62,7 +62,13 @@ export async function fitStages(
   const encoder = await ctx.encoder();
   const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
   const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
-  const profiles = buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays);
+  const profiles = buildProfiles(
+    history,
+    itemText,
+    encoder.dim,
+    config.semantic.halfLifeDays,
+    dayUnit(dataset.time),
+  );
   const { textAnn, exactMaxItems } = config.recall.sources;
   const text = TextRecallSource.build(
     encoder.dim,
@@ -75,12 +81,12 @@ export async function fitStages(
     mf,
     mfEpochs: epochs,
     mfCurve: curve,
-    recall: new RecallPipeline(history, mf, config.recall.sources, [text]),
+    recall: new RecallPipeline(history, mf, config.recall.sources, [text], config.recall.valueWeighting),
     textDim: encoder.dim,
     itemText,
     textIndex: text.index,
     profiles,
-    stats: itemStatsOf(history),
+    stats: itemStatsOf(history, 90, dataset.time),
   };
 }
 

@@ -1,4 +1,4 @@
-import { Rng } from "@tandem/core";
+import { Progress, Rng } from "@tandem/core";
 import { partitionUserItems, type UserItems, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
@@ -87,7 +87,11 @@ export class TandemRecommender implements Recommender {
     const innerStage = await fitStages(inner, ctx, { validation: targets });
     const examples: RankingExample[] = [];
     let recalled = 0;
-    for (const u of fusionUsers(targets, this.ctx.config.rerank.fusionUsers, input.seed)) {
+    const users = fusionUsers(targets, this.ctx.config.rerank.fusionUsers, input.seed);
+    // A candidate build per example: minutes at size, so it shows progress like the fits do.
+    const bar = new Progress(`${this.name} fusion examples`, users.length, { enabled: ctx.progress });
+    for (const u of users) {
+      bar.tick(1);
       const target = targets.items[targets.indptr[u]!]!;
       const { features } = buildCandidates(innerStage, u, userItemsOf(inner, u));
       this.mask(features.values);
@@ -98,6 +102,12 @@ export class TandemRecommender implements Recommender {
     this.fusion = trainListwise(examples);
     this.scorer = new FusionScorer(this.fusion);
     this.stage = await fitStages(input.history, ctx, { epochs: innerStage.mfEpochs });
+    const details = {
+      ...(this.disabledNames.length > 0 && { zeroed: this.disabledNames.join(", ") }),
+      ...(input.dataset.time === "order" && {
+        "no timestamps": "recentPop and age constant 0; profile half-life in row positions",
+      }),
+    };
     return {
       tuned: { epochs: innerStage.mfEpochs, fusionExamples: this.fusion.examples },
       curve: [
@@ -108,7 +118,7 @@ export class TandemRecommender implements Recommender {
           value: recalled / Math.max(1, examples.length),
         },
       ],
-      ...(this.disabledNames.length > 0 ? { details: { zeroed: this.disabledNames.join(", ") } } : {}),
+      ...(Object.keys(details).length > 0 && { details }),
       seconds: (performance.now() - started) / 1000,
     };
   }

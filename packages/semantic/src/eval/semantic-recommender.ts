@@ -1,4 +1,4 @@
-import type { Dataset } from "@tandem/data";
+import { type Dataset, dayUnit } from "@tandem/data";
 import { evaluate, type FitInput, type FitReport, type Recommender } from "@tandem/eval";
 import type { TextEncoder } from "../encoder/text-encoder.js";
 import { buildProfiles } from "../profile/build-profiles.js";
@@ -66,13 +66,15 @@ export class SemanticRecommender implements Recommender {
     this.numItems = input.history.numItems;
     this.items = await datasetItemVectors(input.dataset, encoder, this.options.template, input.progress);
     let halfLifeDays = this.options.halfLifeDays;
+    // Without timestamps a "day" is one row position, so the grid searches positions, and says so.
+    const day = dayUnit(input.dataset.time);
     const curve: NonNullable<FitReport["curve"]> = [];
     const grid = this.options.halfLifeGrid ?? [];
     if (input.validation && grid.length > 0) {
       // Profiles are cheap (one pass over the history), so every candidate half-life is simply scored.
       let best = Number.NEGATIVE_INFINITY;
       for (const days of grid) {
-        this.profiles = buildProfiles(input.history, this.items, this.dim, days);
+        this.profiles = buildProfiles(input.history, this.items, this.dim, days, day);
         const ndcg = evaluate(this, input.history, input.validation, { ks: [10] }).metrics["ndcg@10"] ?? 0;
         curve.push({ step: days, metric: "ndcg@10", value: ndcg });
         if (ndcg > best) {
@@ -81,10 +83,13 @@ export class SemanticRecommender implements Recommender {
         }
       }
     }
-    this.profiles = buildProfiles(input.history, this.items, this.dim, halfLifeDays);
+    this.profiles = buildProfiles(input.history, this.items, this.dim, halfLifeDays, day);
     return {
       tuned: { halfLifeDays },
       ...(curve.length > 0 ? { curve } : {}),
+      ...(input.dataset.time === "order" && {
+        details: { "half-life unit": "row positions (the data has no timestamps)" },
+      }),
       seconds: (performance.now() - started) / 1000,
     };
   }

@@ -19,12 +19,14 @@ export class UserProfile {
   count = 0;
   private readonly halfLifeSeconds: number;
 
+  /** `day`: one day in the data's time unit (86,400 s; 1 when times are row positions). */
   constructor(
     readonly dim: number,
     halfLifeDays: number,
+    day = DAY,
   ) {
     if (!(halfLifeDays > 0)) throw new InvalidArgumentError(`halfLifeDays must be > 0, got ${halfLifeDays}`);
-    this.halfLifeSeconds = halfLifeDays * DAY;
+    this.halfLifeSeconds = halfLifeDays * day;
     this.sum = new Float32Array(dim);
   }
 

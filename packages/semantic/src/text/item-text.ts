@@ -5,6 +5,7 @@ export function itemFields(item: Item): Record<string, string> {
   const fields: Record<string, string> = {
     title: item.title,
     genres: (item.tags ?? []).join(", "),
+    tagsLabel: item.tagsLabel ?? "Genres",
   };
   for (const [key, value] of Object.entries(item.attributes ?? {})) fields[key] = String(value);
   for (const [key, value] of Object.entries(item.text ?? {})) fields[key] = value;
@@ -13,6 +14,18 @@ export function itemFields(item: Item): Record<string, string> {
 
 const FIELD = /\{([A-Za-z0-9_]+)\}/g;
 
+/** Names `{fields}` never repeats: the built-ins and user tags. */
+const BUILT_IN = new Set(["title", "genres", "tagsLabel", "tags", "fields"]);
+
+/** "release_date" → "Release date": a field's name as its label in item text. */
+const label = (name: string) => {
+  const words = name
+    .replace(/[_-]+/g, " ")
+    .replace(/([a-z])([A-Z])/g, "$1 $2")
+    .toLowerCase();
+  return words.charAt(0).toUpperCase() + words.slice(1);
+};
+
 /**
  * A compiled item-text template. `{field}` is replaced by the item's value; a `[...]` segment is kept only
  * when every field inside it is non-empty, so "Tags: " never appears without tags. Output is whitespace-
@@ -20,6 +33,8 @@ const FIELD = /\{([A-Za-z0-9_]+)\}/g;
  */
 export class ItemTextTemplate {
   private readonly parts: { optional: boolean; text: string }[] = [];
+  /** Fields the template names itself; `{fields}` renders the others. */
+  private readonly named: Set<string>;
 
   constructor(
     readonly template: string,
@@ -40,10 +55,16 @@ export class ItemTextTemplate {
     }
     if (depth !== 0) throw new InvalidArgumentError(`unclosed [ in text template: ${template}`);
     if (current) this.parts.push({ optional: false, text: current });
+    this.named = new Set([...template.matchAll(FIELD)].map((m) => m[1]!));
   }
 
   render(item: Item): string {
     const fields = itemFields(item);
+    // Every remaining field labelled by its own name, so non-movie data never reads "Genres: …".
+    fields["fields"] = Object.entries(fields)
+      .filter(([name, value]) => !BUILT_IN.has(name) && !this.named.has(name) && value.trim() !== "")
+      .map(([name, value]) => `${label(name)}: ${value.trim()}.`)
+      .join(" ");
     let out = "";
     for (const part of this.parts) {
       let missing = false;

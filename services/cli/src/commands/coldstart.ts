@@ -1,10 +1,10 @@
 import { writeFileSync } from "node:fs";
-import { InvalidArgumentError, loadConfig } from "@tandem/core";
+import { InvalidArgumentError } from "@tandem/core";
 import { loadDataset, withItemTags } from "@tandem/data";
 import { alsRecommender } from "@tandem/recall";
 import { ItemTextTemplate, runColdStartExperiment } from "@tandem/semantic";
 import { parseFlags } from "../args.js";
-import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
+import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { lazyEncoder } from "../models.js";
 
 export const coldstartHelp = `tandem coldstart [options]   cold-start experiment: MF vs text recall on items never trained on
@@ -23,7 +23,7 @@ export async function coldstartCommand(argv: string[]): Promise<void> {
     "item-tags": { type: "string" },
     json: { type: "string" },
   });
-  const config = loadConfig(configFromFlags(flags));
+  const config = configFromCli(flags);
   const tags = flags["item-tags"] ?? "none";
   if (tags !== "none" && tags !== "all")
     throw new InvalidArgumentError(`--item-tags for coldstart is none or all, got "${tags}"`);

@@ -1,9 +1,8 @@
-import { loadConfig } from "@tandem/core";
 import { runNightly } from "@tandem/nightly";
 import { StoreRankingEngine } from "@tandem/serving";
 import { MemoryFeatureStore } from "@tandem/store";
 import { parseFlags, parseInteger } from "../args.js";
-import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
+import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { explainInWords, itemTitle } from "../explain-phrase.js";
 import { lazyEncoder, pickModels } from "../models.js";
 import { resultsReport } from "./eval.js";
@@ -18,7 +17,7 @@ ${dataHelp}`;
 
 export async function demoCommand(argv: string[]): Promise<void> {
   const flags = parseFlags(argv, { ...dataFlags, users: { type: "string" } });
-  const config = loadConfig(configFromFlags(flags));
+  const config = configFromCli(flags);
   const log = stderrLog(flags.quiet);
   const store = new MemoryFeatureStore();
   const encoder = lazyEncoder(config);

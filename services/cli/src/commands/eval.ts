@@ -1,9 +1,9 @@
 import { writeFileSync } from "node:fs";
-import { InvalidArgumentError, loadConfig, markdownTable } from "@tandem/core";
+import { InvalidArgumentError, markdownTable } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
 import { type ProtocolResult, runProtocol } from "@tandem/eval";
 import { parseFlags, parseInteger } from "../args.js";
-import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
+import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
 import { type EvalSummary, pValue, resultForJson, summarise, withCi } from "../eval-summary.js";
 import { lazyEncoder, pickModels } from "../models.js";
@@ -14,6 +14,8 @@ export const evalHelp = `tandem eval [options]   evaluate models under a publish
   --model <a,b,...>      models to evaluate (default pop,itemknn)
   --tie-order <o>        leave-one-out order of same-second events: item-id (default) | file | random:<seed>
   --item-tags <t>        user tags in item text: before-cut (default) | none | all (leaks the future)
+  --seen-items <s>       items in the user's history: mask (default) | allow (repeats); with
+                         --keep-repeats both are reported
   --seeds <n>            refit every model with seeds seed..seed+n-1 and report mean ± sd (default 1)
   --compare <a,b>        paired test of model a against b on the same users (repeatable)
   --bootstrap <n>        bootstrap resamples (default config eval.bootstrap = 2000, at least 1000)
@@ -27,20 +29,21 @@ export async function evalCommand(argv: string[]): Promise<void> {
     model: { type: "string" },
     "tie-order": { type: "string" },
     "item-tags": { type: "string" },
+    "seen-items": { type: "string" },
     seeds: { type: "string" },
     compare: { type: "string", multiple: true },
     bootstrap: { type: "string" },
     json: { type: "string" },
   });
-  const overrides = configFromFlags(flags);
-  overrides.eval = {
-    ...overrides.eval,
-    ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
-    ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
-    ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
-    ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
-  };
-  const config = loadConfig(overrides);
+  const config = configFromCli(flags, {
+    eval: {
+      ...(flags.protocol !== undefined && { protocol: flags.protocol as never }),
+      ...(flags["tie-order"] !== undefined && { tieOrder: flags["tie-order"] }),
+      ...(flags["item-tags"] !== undefined && { itemTags: flags["item-tags"] as never }),
+      ...(flags["seen-items"] !== undefined && { seenItems: flags["seen-items"] as never }),
+      ...(flags.bootstrap !== undefined && { bootstrap: parseInteger(flags.bootstrap, "--bootstrap") }),
+    },
+  });
   const compare = (flags.compare ?? []).map((pair) => {
     const names = pair.split(",").map((s) => s.trim());
     if (names.length !== 2 || names[0] === names[1])
@@ -65,49 +68,90 @@ export async function evalCommand(argv: string[]): Promise<void> {
   const { split, dataset } = evaluationInputs(await loadDataset(config.data.dir, config.data), config);
   process.stdout.write(`${datasetReport(dataset, split)}\n\n`);
 
-  const runs: ProtocolResult[][] = [];
-  for (const seed of seeds) {
-    const results: ProtocolResult[] = [];
-    for (const [name, factory] of models) {
-      log(`fitting ${name} (seed ${seed}) ...`);
-      const result = await runProtocol(factory, dataset, split, {
-        ks: config.eval.ks,
-        seed,
-        progress: !flags.quiet,
-      });
-      results.push(result);
-      log(`${name}: fit ${result.fit.seconds.toFixed(2)}s, refit ${result.refit.seconds.toFixed(2)}s`);
-    }
-    runs.push(results);
-  }
-  const summary = summarise(runs, seeds, compare, {
-    resamples: config.eval.bootstrap,
-    seed: config.eval.seed,
-    ks: config.eval.ks,
-  });
-  const description = describeProtocol(config, split);
-  process.stdout.write(`${resultsReport(runs[0]!, config.eval.ks, summary)}\n\nProtocol: ${description}\n`);
-  if (flags.json) {
+  const description = describeProtocol(config, split, dataset);
+  const datasetJson = {
+    name: dataset.name,
+    format: dataset.format,
+    users: dataset.users.size,
+    items: dataset.items.size,
+    steps: dataset.steps,
+    skipped: dataset.skipped,
+  };
+  const protocolJson = { ...config.eval, seeds, description };
+  const bootstrap = { resamples: config.eval.bootstrap, seed: config.eval.seed, ks: config.eval.ks };
+  // Rewritten after every model (complete: false until the end), so a crash keeps every finished row.
+  const writeJson = (runs: readonly ProtocolResult[][], summary: EvalSummary | null) => {
+    if (!flags.json) return;
     const json = {
-      dataset: {
-        name: dataset.name,
-        format: dataset.format,
-        users: dataset.users.size,
-        items: dataset.items.size,
-        steps: dataset.steps,
-        skipped: dataset.skipped,
-      },
-      protocol: { ...config.eval, seeds, description },
-      summary,
+      dataset: datasetJson,
+      protocol: protocolJson,
+      complete: summary !== null,
+      ...(summary && { summary }),
       results: runs[0]!.map((r) => resultForJson(r, true)),
       ...(runs.length > 1 && {
         otherSeeds: runs.slice(1).map((run) => run.map((r) => resultForJson(r, false))),
       }),
     };
     writeFileSync(flags.json, `${JSON.stringify(json)}\n`);
-    log(`wrote ${flags.json}`);
+  };
+
+  const runs: ProtocolResult[][] = [];
+  process.stdout.write(`Protocol: ${description}\n\nAs each model finishes (test metrics, 95% CI):\n`);
+  for (const seed of seeds) {
+    const results: ProtocolResult[] = [];
+    runs.push(results);
+    for (const [name, factory] of models) {
+      log(`${name} (seed ${seed}): starting`);
+      const started = performance.now();
+      const result = await runProtocol(factory, dataset, split, {
+        ks: config.eval.ks,
+        seed,
+        progress: !flags.quiet,
+        seenItems: config.eval.seenItems,
+        bothSeenItems: config.data.keepRepeats,
+        onStage: (stage) => log(`${name} (seed ${seed}): ${stage} ...`),
+      });
+      results.push(result);
+      const one = summarise([[result]], [seed], [], bootstrap).models[0]!;
+      process.stdout.write(
+        `${finishedLine(result, one, config.eval.ks, seed, performance.now() - started)}\n`,
+      );
+      writeJson(runs, null);
+    }
   }
+  const summary = summarise(runs, seeds, compare, bootstrap);
+  process.stdout.write(`\n${resultsReport(runs[0]!, config.eval.ks, summary)}\n\nProtocol: ${description}\n`);
+  writeJson(runs, summary);
+  if (flags.json) log(`wrote ${flags.json}`);
   if (encoderUsed) await (await shared()).dispose?.();
+}
+
+/** One line as a model finishes: its headline metrics with CIs and where the time went. */
+function finishedLine(
+  r: ProtocolResult,
+  summary: EvalSummary["models"][number],
+  ks: readonly number[],
+  seed: number,
+  ms: number,
+): string {
+  const metrics = [...ks]
+    .sort((a, b) => a - b)
+    .flatMap((k) => [
+      `Recall@${k} ${withCi(summary.ci[`recall@${k}`])}`,
+      `NDCG@${k} ${withCi(summary.ci[`ndcg@${k}`])}`,
+    ]);
+  const time = `fit ${r.fit.seconds.toFixed(1)}s + refit ${r.refit.seconds.toFixed(1)}s, scoring ${(r.scoring.validation + r.scoring.test).toFixed(1)}s (total ${(ms / 1000).toFixed(1)}s)`;
+  const cap = r.fit.details?.["epoch cap"] ? `; epoch cap ${r.fit.details["epoch cap"]}` : "";
+  const other = r.testOtherSeen
+    ? `; with seen items ${r.testOtherSeen.seenItems === "allow" ? "allowed" : "masked"}: ${[...ks]
+        .sort((a, b) => a - b)
+        .flatMap((k) => [
+          `Recall@${k} ${r.testOtherSeen!.result.metrics[`recall@${k}`]!.toFixed(4)}`,
+          `NDCG@${k} ${r.testOtherSeen!.result.metrics[`ndcg@${k}`]!.toFixed(4)}`,
+        ])
+        .join(", ")}`
+    : "";
+  return `- ${r.model} (seed ${seed}): ${metrics.join("; ")}${other}; ${time}${cap}`;
 }
 
 /** Headline table (Recall/NDCG at each K with 95% CIs), seeds, paired tests, every metric, tuning. */
@@ -126,6 +170,7 @@ export function resultsReport(
       `Coverage@${last}`,
       `AvgPop@${last}`,
       "Fit s",
+      "Score s",
     ],
     results.map((r) => [
       r.model,
@@ -136,6 +181,8 @@ export function resultsReport(
       r.test.metrics[`coverage@${last}`]!,
       r.test.metrics[`avgpop@${last}`]!,
       r.refit.seconds,
+      // Results read back from older JSON have no scoring time.
+      r.scoring?.test ?? "",
     ]),
   );
   const detail = markdownTable(

@@ -1,10 +1,10 @@
-import { ConfigError, loadConfig } from "@tandem/core";
+import { ConfigError } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { runNightly, runQueuedNightly } from "@tandem/nightly";
 import { PipelineQueues } from "@tandem/pipeline";
 import { createFeatureStore, redisUrlFrom } from "@tandem/store";
 import { parseFlags } from "../args.js";
-import { configFromFlags, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
+import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { lazyEncoder, pickModels } from "../models.js";
 import { resultsReport } from "./eval.js";
 
@@ -23,9 +23,10 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
     compare: { type: "string" },
     workers: { type: "boolean" },
   });
-  const overrides = configFromFlags(flags);
-  if (flags.compare !== undefined) overrides.nightly = { compare: flags.compare.split(",").filter(Boolean) };
-  const config = loadConfig(overrides);
+  const config = configFromCli(
+    flags,
+    flags.compare !== undefined ? { nightly: { compare: flags.compare.split(",").filter(Boolean) } } : {},
+  );
   const log = stderrLog(flags.quiet);
   const store = createFeatureStore(config);
   const encoder = lazyEncoder(config);
