@@ -1,4 +1,12 @@
 import rateLimit from "@fastify/rate-limit";
+import {
+  fastifyPath,
+  type RouteName,
+  requestSchemas,
+  responseJsonSchema,
+  responses,
+  routes,
+} from "@tandem/api-contract";
 import { ForbiddenError, type TandemConfig } from "@tandem/core";
 import type { RankingEngine } from "@tandem/serving";
 import type { FeatureStore } from "@tandem/store";
@@ -8,9 +16,8 @@ import { toHttpError } from "./http-errors.js";
 import { registerJsonParser } from "./json-body.js";
 import { createMetrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { parseRequest } from "./parse-request.js";
 import type { QueueStats } from "./queue-stats.js";
-import { responseSchemas } from "./response-schemas.js";
-import { parseRequest, requestSchemas } from "./schemas.js";
 
 export interface AppOptions {
   config: TandemConfig;
@@ -75,40 +82,62 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
     return reply.status(status).send(body);
   });
 
-  const ok = (schema: object) => ({ schema: { response: { 200: schema } } });
-  app.post("/v1/recommend", ok(responseSchemas.recommend), async (request) => {
-    const scope = await read(request);
-    const body = parseRequest(schemas.recommend, request.body);
-    mayExplain(scope, body.explain);
-    return engine.recommend(body);
+  /** A route of the contract, with its compiled response serializer where the body is JSON. */
+  const route = (name: RouteName) => {
+    const { method, path, status } = routes[name];
+    const schema =
+      name in responses ? { response: { [status]: responseJsonSchema(name as keyof typeof responses) } } : {};
+    return { method, url: fastifyPath(path), schema };
+  };
+  app.route({
+    ...route("recommend"),
+    handler: async (request) => {
+      const scope = await read(request);
+      const body = parseRequest(schemas.recommend, request.body);
+      mayExplain(scope, body.explain);
+      return engine.recommend(body);
+    },
   });
-  app.post("/v1/rank", ok(responseSchemas.rank), async (request) => {
-    const scope = await read(request);
-    const body = parseRequest(schemas.rank, request.body);
-    mayExplain(scope, body.explain);
-    return engine.rank(body);
+  app.route({
+    ...route("rank"),
+    handler: async (request) => {
+      const scope = await read(request);
+      const body = parseRequest(schemas.rank, request.body);
+      mayExplain(scope, body.explain);
+      return engine.rank(body);
+    },
   });
-  app.get("/v1/items/:id/similar", ok(responseSchemas.similar), async (request) => {
-    await read(request);
-    const { id } = parseRequest(schemas.idParams, request.params);
-    const { k } = parseRequest(schemas.similarQuery, request.query);
-    return engine.similar(id, k);
+  app.route({
+    ...route("similar"),
+    handler: async (request) => {
+      await read(request);
+      const { id } = parseRequest(schemas.idParams, request.params);
+      const { k } = parseRequest(schemas.similarQuery, request.query);
+      return engine.similar(id, k);
+    },
   });
-  app.post("/v1/events", async (request, reply) => {
-    await auth.require(request, "write", "POST /v1/events");
-    const { events } = parseRequest(schemas.events, request.body);
-    return reply.status(202).send(await engine.ingest(events));
+  app.route({
+    ...route("ingest"),
+    handler: async (request, reply) => {
+      await auth.require(request, "write", "POST /v1/events");
+      const { events } = parseRequest(schemas.events, request.body);
+      return reply.status(202).send(await engine.ingest(events));
+    },
   });
-  app.delete("/v1/users/:id", async (request) => {
-    await auth.require(request, "admin", "erasing a user");
-    const { id } = parseRequest(schemas.idParams, request.params);
-    return engine.eraseUser(id);
+  app.route({
+    ...route("eraseUser"),
+    handler: async (request) => {
+      await auth.require(request, "admin", "erasing a user");
+      const { id } = parseRequest(schemas.idParams, request.params);
+      return engine.eraseUser(id);
+    },
   });
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async () => ({ status: "ready", ...(await engine.ready()) }));
-  app.get("/metrics", async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.scrape()),
-  );
-  app.get("/openapi.json", async () => document);
+  app.route({ ...route("health"), handler: async () => ({ status: "ok" }) });
+  app.route({ ...route("ready"), handler: async () => ({ status: "ready", ...(await engine.ready()) }) });
+  app.route({
+    ...route("metrics"),
+    handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.scrape()),
+  });
+  app.route({ ...route("openapi"), handler: async () => document });
   return app;
 }

@@ -1,5 +1,5 @@
+import type { RequestSchemas } from "@tandem/api-contract";
 import { z } from "zod";
-import type { RequestSchemas } from "./schemas.js";
 
 const json = (schema: z.ZodType) => ({
   "application/json": { schema: z.toJSONSchema(schema, { io: "input" }) },
