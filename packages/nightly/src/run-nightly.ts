@@ -97,6 +97,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
     work: () => Promise<{ value: T; output?: Record<string, unknown> }>,
   ) => {
     const started = performance.now();
+    run.begin(name);
     const { value, output } = await work();
     run.finish(name, (performance.now() - started) / 1000, output ?? run.done(name)?.output ?? {});
     return value;
@@ -262,6 +263,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         keep: config.nightly.keepCandidates,
         batch: config.nightly.precomputeBatch,
         progress: options.progress ?? false,
+        onProgress: (done, total) => run.progress(done, total),
         exclude: erased,
         metadata: {
           evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },

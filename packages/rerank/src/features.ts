@@ -113,4 +113,9 @@ export function vectorFeatures(
 }
 
 /** Metadata a published version carries, by name: written by the nightly job, read by serving and the gate. */
-export const VERSION_METADATA = { fusion: "fusion", itemTags: "itemTags", evaluation: "evaluation" } as const;
+export const VERSION_METADATA = {
+  fusion: "fusion",
+  itemTags: "itemTags",
+  evaluation: "evaluation",
+  itemTitles: "itemTitles",
+} as const;

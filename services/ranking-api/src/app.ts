@@ -12,6 +12,7 @@ import type { RankingEngine } from "@tandem/serving";
 import type { FeatureStore } from "@tandem/store";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
 import { Authorizer } from "./auth.js";
+import { registerConsole } from "./console/index.js";
 import { toHttpError } from "./http-errors.js";
 import { registerJsonParser } from "./json-body.js";
 import { createMetrics, type Metrics } from "./metrics.js";
@@ -28,6 +29,8 @@ export interface AppOptions {
   store?: FeatureStore;
   /** Read on /metrics scrapes: the pipeline's queue depths and failed/stalled jobs (Redis only). */
   queues?: QueueStats;
+  /** The console's run history (default config.nightly.runsDir); the console needs `store`. */
+  runsDir?: string;
   /** Shared with the gRPC server (one registry per process); built here when absent. */
   metrics?: Metrics;
 }
@@ -124,5 +127,11 @@ export function buildApp(options: AppOptions): FastifyInstance {
     handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.scrape()),
   });
   app.route({ ...route("openapi"), handler: async () => document });
+  if (store)
+    registerConsole(app, auth, {
+      store,
+      runsDir: options.runsDir ?? config.nightly.runsDir,
+      ...(queues && { queues }),
+    });
   return app;
 }
