@@ -23,7 +23,7 @@ export async function grpcVsHttp(
   seconds: number,
 ): Promise<GrpcRow[]> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const grpc = new RankingGrpcClient(grpcAddress, { deadlineMs: 5000 });
+  const grpc = new RankingGrpcClient(grpcAddress, { deadlineMs: 30_000 });
   const http = (path: string, body: object) =>
     new Promise<boolean>((resolve) => {
       const payload = JSON.stringify(body);

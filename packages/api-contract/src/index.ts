@@ -1,3 +1,4 @@
+export * from "./admin.js";
 export * from "./errors.js";
 export * from "./request-schemas.js";
 export * from "./response-schemas.js";

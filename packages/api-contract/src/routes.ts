@@ -12,6 +12,11 @@ export const routes = {
   ready: { method: "GET", path: "/readyz", status: 200 },
   metrics: { method: "GET", path: "/metrics", status: 200 },
   openapi: { method: "GET", path: "/openapi.json", status: 200 },
+  // The console's reads (admin key) and its page.
+  adminOverview: { method: "GET", path: "/v1/admin/overview", status: 200 },
+  adminUser: { method: "GET", path: "/v1/admin/users/{id}", status: 200 },
+  adminTitles: { method: "GET", path: "/v1/admin/titles", status: 200 },
+  console: { method: "GET", path: "/console", status: 200 },
 } as const;
 
 export type RouteName = keyof typeof routes;

@@ -1,4 +1,7 @@
 export type {
+  AdminOverview,
+  AdminTitles,
+  AdminUser,
   ApiErrorCode,
   EventInput,
   RankInput,

@@ -1,4 +1,12 @@
-import type { EventInput, RankInput, RecommendInput, Responses } from "@tandem/api-contract";
+import type {
+  AdminOverview,
+  AdminTitles,
+  AdminUser,
+  EventInput,
+  RankInput,
+  RecommendInput,
+  Responses,
+} from "@tandem/api-contract";
 import { type CallOptions, HttpCaller } from "./http-caller.js";
 import type { ClientOptions } from "./options.js";
 
@@ -58,6 +66,26 @@ export class TandemClient {
   /** The Prometheus exposition text. */
   metrics(options: CallOptions = {}): Promise<string> {
     return this.http.call("metrics", { ...options, retryable: true, text: true });
+  }
+
+  /** The console's overview (admin key): versions, runs with gate decisions and progress, queues, memory. */
+  adminOverview(options: CallOptions = {}): Promise<AdminOverview> {
+    return this.http.call("adminOverview", { ...options, retryable: true });
+  }
+
+  /** A user's recent history and precomputed candidates with sources (admin key). */
+  adminUser(userId: string, options: CallOptions = {}): Promise<AdminUser> {
+    return this.http.call("adminUser", { ...options, params: { id: userId }, retryable: true });
+  }
+
+  /** Titles of the live version's items (admin key; null for unknown ids). */
+  adminTitles(itemIds: string[], options: CallOptions = {}): Promise<AdminTitles> {
+    return this.http.call("adminTitles", { ...options, query: { ids: itemIds.join(",") }, retryable: true });
+  }
+
+  /** The console page's HTML (no key needed). */
+  console(options: CallOptions = {}): Promise<string> {
+    return this.http.call("console", { ...options, retryable: true, text: true });
   }
 
   /** The OpenAPI 3.1 document the server serves. */

@@ -41,6 +41,16 @@ describe("TandemClient against the real API and a real redis-server", () => {
     expect(await client.ready()).toEqual({ status: "ready", version: "v1" });
     expect(await client.metrics()).toContain("tandem_live_version_info");
     expect((await client.openapi())["openapi"]).toBe("3.1.0");
+
+    const admin = { apiKey: ADMIN_KEY };
+    const overview = await client.adminOverview(admin);
+    expect(overview.live).toBe("v1");
+    expect(overview.versions.map((v) => v.version)).toEqual(["v1"]);
+    expect(overview.memory?.usedBytes).toBeGreaterThan(0);
+    const user = await client.adminUser("u1", admin);
+    expect(user.candidates.map((c) => c.itemId)).toEqual(["c", "d", "e"]);
+    expect(await client.adminTitles(["a", "zz"], admin)).toEqual({ a: "Alpha (1995)", zz: null });
+    expect(await client.console()).toContain("<title>Tandem console</title>");
   });
 
   it("throws typed errors carrying the server's code and issues", async () => {

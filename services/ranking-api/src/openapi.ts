@@ -101,6 +101,50 @@ export function openApiDocument(schemas: RequestSchemas, openReads: boolean) {
       "/metrics": {
         get: { summary: "Prometheus metrics.", responses: { "200": { description: "Text exposition." } } },
       },
+      "/v1/admin/overview": {
+        get: {
+          summary:
+            "The console's overview (admin key): live version and evaluation, versions, nightly runs (steps, running step with counts and ETA, gate decision, test metrics with 95% CIs), queue depths and failed jobs, Redis memory.",
+          security: secured,
+          responses: { "200": { description: "Overview." }, ...errors },
+        },
+      },
+      "/v1/admin/users/{id}": {
+        get: {
+          summary:
+            "A user's recent history (with titles) and precomputed candidates with their sources (admin key).",
+          security: secured,
+          parameters: [
+            { name: "id", in: "path", required: true, schema: { type: "string", maxLength: 256 } },
+          ],
+          responses: {
+            "200": { description: "History and candidates." },
+            "404": { description: "Unknown user." },
+            ...errors,
+          },
+        },
+      },
+      "/v1/admin/titles": {
+        get: {
+          summary: "Titles of the live version's items (admin key), null for unknown ids.",
+          security: secured,
+          parameters: [
+            {
+              name: "ids",
+              in: "query",
+              schema: { type: "string" },
+              description: "Comma-separated, at most 500.",
+            },
+          ],
+          responses: { "200": { description: "Item id to title." }, ...errors },
+        },
+      },
+      "/console": {
+        get: {
+          summary: "The operator's console (a static page; its reads need an admin key).",
+          responses: { "200": { description: "HTML." } },
+        },
+      },
       "/openapi.json": {
         get: { summary: "This document.", responses: { "200": { description: "OpenAPI 3.1." } } },
       },

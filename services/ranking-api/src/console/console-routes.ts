@@ -1,5 +1,12 @@
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import {
+  type AdminOverview,
+  type AdminTitles,
+  type AdminUser,
+  fastifyPath,
+  routes,
+} from "@tandem/api-contract";
 import { NotFoundError } from "@tandem/core";
 import { VERSION_METADATA } from "@tandem/rerank";
 import { CANDIDATE_SOURCES } from "@tandem/serving";
@@ -41,7 +48,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
   const admin = (request: FastifyRequest) => auth.require(request, "admin", "the console");
   const assets = Object.fromEntries(Object.keys(ASSETS).map((n) => [n, assetFile(n)]));
   for (const [name, type] of Object.entries(ASSETS)) {
-    app.get(name === "" ? "/console" : `/console/${name}`, async (_request, reply) =>
+    app.get(name === "" ? routes.console.path : `${routes.console.path}/${name}`, async (_request, reply) =>
       reply.type(type).header("cache-control", "no-cache").send(assets[name]),
     );
   }
@@ -56,7 +63,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
     return titles.map;
   };
 
-  app.get("/v1/admin/overview", async (request) => {
+  app.get(fastifyPath(routes.adminOverview.path), async (request): Promise<AdminOverview> => {
     await admin(request);
     const [live, versions] = await Promise.all([store.liveVersion(), store.listVersions()]);
     const detailed = await Promise.all(
@@ -75,7 +82,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
     };
   });
 
-  app.get("/v1/admin/titles", async (request) => {
+  app.get(fastifyPath(routes.adminTitles.path), async (request): Promise<AdminTitles> => {
     await admin(request);
     const live = await store.liveVersion();
     const ids = String((request.query as { ids?: string }).ids ?? "")
@@ -86,7 +93,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
     return Object.fromEntries(ids.map((id) => [id, map[id] ?? null]));
   });
 
-  app.get("/v1/admin/users/:id", async (request) => {
+  app.get(fastifyPath(routes.adminUser.path), async (request): Promise<AdminUser> => {
     await admin(request);
     const userId = (request.params as { id: string }).id;
     const [features, events, live] = await Promise.all([

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import type { MetricCi, RunView } from "@tandem/api-contract";
 
 /** The parts of a run's state.json (packages/nightly run-state.ts) the console shows. */
 interface StateFile {
@@ -8,23 +9,6 @@ interface StateFile {
   startedAt: string;
   steps: Record<string, { seconds: number; finishedAt: string; output?: Record<string, unknown> }>;
   running?: { step: string; startedAt: string; done?: number; total?: number; updatedAt?: string } | null;
-}
-
-/** A metric with its 95% interval (normal approximation over the per-user values). */
-export interface MetricCi {
-  value: number;
-  low: number;
-  high: number;
-}
-
-export interface RunView {
-  runId: string;
-  version: string;
-  startedAt: string;
-  steps: { step: string; seconds: number }[];
-  running: (NonNullable<StateFile["running"]> & { etaSeconds?: number }) | null;
-  gate: { publish: boolean; metric: string; candidate: number; live: number | null; reason: string } | null;
-  evaluation: { model: string; users: number; metrics: Record<string, MetricCi> }[];
 }
 
 const read = <T>(file: string): T | null => {
