@@ -7,7 +7,9 @@
  * BENCH_API_PROFILE=1 adds a `node --cpu-prof` run per route (summarised as "where the time goes");
  * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json;
  * BENCH_API_RENDER=<name> only rewrites the section from such a file. A saved api-before.json (the
- * same harness on the code before issue 12) is shown below the current tables.
+ * same harness on the code before issue 12) is shown below the current tables. The same API process
+ * also serves gRPC for a last table (gRPC next to HTTP, same load); BENCH_API_GRPC_ONLY=1 runs only that
+ * one and prints it (a smoke run: BENCH_API_SECONDS=2), without rewriting the section.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -20,6 +22,7 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
+import { type GrpcRow, grpcVsHttp, renderGrpc } from "./api/grpc-vs-http.js";
 import { interleavedOpenLoop, openLoop, sequential, type Target } from "./api/load.js";
 import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
 import { type BenchData, type RunResult, render } from "./api/render.js";
@@ -38,12 +41,16 @@ if (process.env["BENCH_API_RENDER"]) {
   writeSection("api", title, render(saved(process.env["BENCH_API_RENDER"])!, saved("before")));
   process.exit(0);
 }
+/** Ends a BENCH_API_GRPC_ONLY run early, through the same clean-up. */
+class GrpcOnlyDone extends Error {}
+
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
 const servers: PinnedServer[] = [];
 let disposeEncoder: () => unknown = () => {};
 const SEQ_S = 5;
-const LOAD_S = 10;
+const LOAD_S = Number(process.env["BENCH_API_SECONDS"] ?? 10);
+const GRPC_ONLY = process.env["BENCH_API_GRPC_ONLY"] === "1";
 const RATE = 500;
 
 try {
@@ -88,9 +95,14 @@ try {
     TANDEM_STORE_NAMESPACE: "bench",
     TANDEM_API_PORT: String(port),
   });
-  const startApi = async (runtime: string, extra: string[] = []) => {
+  const startApi = async (runtime: string, extra: string[] = [], env: Record<string, string> = {}) => {
     const port = await freePort();
-    const s = await PinnedServer.start(1, [...extra, ...runtimes[runtime]!], apiEnv(port), port);
+    const s = await PinnedServer.start(
+      1,
+      [...extra, ...runtimes[runtime]!],
+      { ...apiEnv(port), ...env },
+      port,
+    );
     servers.push(s);
     return s;
   };
@@ -173,7 +185,26 @@ try {
     return out;
   };
   const runs: Record<string, RunResult> = {};
-  for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
+  if (!GRPC_ONLY) for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
+
+  process.stderr.write(`[${main}] gRPC next to HTTP at ${RATE} req/s\n`);
+  const grpcPort = await freePort();
+  const both = await startApi(main, [], { TANDEM_API_GRPC_PORT: String(grpcPort) });
+  const grpc: GrpcRow[] = await grpcVsHttp(
+    both.base,
+    `127.0.0.1:${grpcPort}`,
+    {
+      "recommend k=10": { http: "/v1/recommend", grpc: "recommend", body: routes.recommend.body },
+      "rank 100 items": { http: "/v1/rank", grpc: "rank", body: routes.rank100.body },
+    },
+    RATE,
+    LOAD_S,
+  );
+  await both.stop();
+  if (GRPC_ONLY) {
+    process.stdout.write(`${renderGrpc(grpc, RATE, LOAD_S)}\n`);
+    throw new GrpcOnlyDone();
+  }
 
   const profiles: Record<string, ProfileSummary> = {};
   const save = () => {
@@ -184,6 +215,7 @@ try {
       main,
       runs,
       profiles,
+      grpc,
       settings: { seqSeconds: SEQ_S, loadSeconds: LOAD_S, rate: RATE },
     };
     if (process.env["BENCH_API_SAVE"])
@@ -210,6 +242,8 @@ try {
   const data = save();
   const before = saved("before");
   writeSection("api", title, render(data, before));
+} catch (error) {
+  if (!(error instanceof GrpcOnlyDone)) throw error;
 } finally {
   for (const s of servers) await s.stop().catch(() => {});
   await store.close();

@@ -23,6 +23,15 @@ if ! command -v redis-server >/dev/null 2>&1; then
   DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq redis-server >&2
 fi
 
+# The console's browser test drives Debian's headless Chromium with puppeteer-core (no browser download).
+if ! command -v chromium >/dev/null 2>&1; then
+  echo "setup: installing chromium from apt" >&2
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  $sudo_cmd apt-get update -qq >&2
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq --no-install-recommends chromium >&2
+fi
+
 # onnxruntime-node's own download step (GPU binaries) cannot run offline; its CPU binaries ship in the package.
 export ONNXRUNTIME_NODE_INSTALL=skip
 pnpm install --frozen-lockfile >&2

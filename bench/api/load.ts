@@ -104,6 +104,17 @@ function merge(parts: LatencyStats[], seconds: number): LatencyStats {
  */
 export async function openLoop(target: Target, rate: number, seconds: number): Promise<LatencyStats> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  const out = await openLoopOf(async () => (await post(agent, target)) === 200, rate, seconds);
+  agent.destroy();
+  return out;
+}
+
+/** The open loop over any sender (resolves true for a successful answer), e.g. a gRPC call. */
+export async function openLoopOf(
+  send: () => Promise<boolean>,
+  rate: number,
+  seconds: number,
+): Promise<LatencyStats> {
   const total = Math.round(rate * seconds);
   const latencies: number[] = [];
   let errors = 0;
@@ -116,15 +127,28 @@ export async function openLoop(target: Target, rate: number, seconds: number): P
       sent++;
       const t0 = performance.now();
       inflight.push(
-        post(agent, target).then((status) => {
+        send().then((ok) => {
           latencies.push(performance.now() - t0);
-          if (status !== 200) errors++;
+          if (!ok) errors++;
         }),
       );
     }
     await new Promise((r) => setTimeout(r, 1));
   }
   await Promise.all(inflight);
-  agent.destroy();
   return { ...stats(latencies, seconds, errors), raw: latencies };
+}
+
+/** openLoopOf on each sender in turn, in blocks of `blockS` seconds, until each had `seconds`. */
+export async function interleavedOf(
+  senders: (() => Promise<boolean>)[],
+  rate: number,
+  seconds: number,
+  blockS = 1,
+): Promise<LatencyStats[]> {
+  const parts = senders.map((): LatencyStats[] => []);
+  for (let done = 0; done < seconds; done += blockS) {
+    for (let t = 0; t < senders.length; t++) parts[t]!.push(await openLoopOf(senders[t]!, rate, blockS));
+  }
+  return parts.map((p) => merge(p, seconds));
 }

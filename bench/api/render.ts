@@ -1,4 +1,5 @@
 import { markdownTable } from "@tandem/core";
+import { type GrpcRow, renderGrpc } from "./grpc-vs-http.js";
 import type { LatencyStats } from "./load.js";
 import type { ProfileSummary } from "./profile-summary.js";
 import type { Probe } from "./servers.js";
@@ -17,6 +18,8 @@ export interface BenchData {
   main: string;
   runs: Record<string, RunResult>;
   profiles: Record<string, ProfileSummary>;
+  /** gRPC next to HTTP on one API process (absent in runs before issue 16). */
+  grpc?: GrpcRow[];
   settings: { seqSeconds: number; loadSeconds: number; rate: number };
 }
 
@@ -236,5 +239,6 @@ sent back as the response.`,
     if (Object.keys(before.profiles ?? {}).length > 0)
       parts.push("Where the time went before:", profileTable(before.profiles));
   }
+  if (data.grpc) parts.push(renderGrpc(data.grpc, RATE, LOAD_S));
   return parts.join("\n\n");
 }

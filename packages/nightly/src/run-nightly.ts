@@ -97,6 +97,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
     work: () => Promise<{ value: T; output?: Record<string, unknown> }>,
   ) => {
     const started = performance.now();
+    run.begin(name);
     const { value, output } = await work();
     run.finish(name, (performance.now() - started) / 1000, output ?? run.done(name)?.output ?? {});
     return value;
@@ -268,6 +269,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         batch: config.nightly.precomputeBatch,
         similarItems: config.nightly.similarItems,
         progress: options.progress ?? false,
+        onProgress: (done, total) => run.progress(done, total),
         exclude: erased,
         metadata: {
           evaluation: { protocol: evaluation.protocol, ...tandemResult.test.metrics },

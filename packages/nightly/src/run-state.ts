@@ -12,11 +12,21 @@ export interface StepRecord {
   output: Record<string, unknown>;
 }
 
+/** The step under way, for watchers (the console): counts when the step reports them. */
+export interface RunningStep {
+  step: StepName;
+  startedAt: string;
+  done?: number;
+  total?: number;
+  updatedAt?: string;
+}
+
 interface StateFile {
   runId: string;
   version: string;
   startedAt: string;
   steps: Partial<Record<StepName, StepRecord>>;
+  running?: RunningStep | null;
 }
 
 /**
@@ -59,8 +69,25 @@ export class RunState {
     return this.state.steps[step];
   }
 
+  /** Marks `step` as under way (shown while the run is going). */
+  begin(step: StepName): void {
+    this.state.running = { step, startedAt: new Date().toISOString() };
+    this.save();
+  }
+
+  /** The running step's counts; written at most once a second (each write is a file rename). */
+  progress(done: number, total: number): void {
+    const running = this.state.running;
+    if (!running) return;
+    const now = Date.now();
+    if (done < total && running.updatedAt && now - Date.parse(running.updatedAt) < 1000) return;
+    Object.assign(running, { done, total, updatedAt: new Date(now).toISOString() });
+    this.save();
+  }
+
   finish(step: StepName, seconds: number, output: Record<string, unknown> = {}): void {
     this.state.steps[step] = { seconds, finishedAt: new Date().toISOString(), output };
+    this.state.running = null;
     this.save();
   }
 

@@ -24,6 +24,8 @@ export interface WriteVersionOptions {
   /** Users per store write (one pipeline on Redis). Default 200. */
   batch?: number;
   progress?: boolean;
+  /** Called after each batch with users done and total (the run state's progress, for the console). */
+  onProgress?: (done: number, total: number) => void;
   /** Extra JSON metadata stored with the version (evaluation, model settings...). */
   metadata?: Record<string, unknown>;
   /** Skip users (privacy erasure). */
@@ -89,6 +91,7 @@ export async function writeTandemVersion(
     await store.completeParts(version, [`users:${start / batchSize}`]);
     written += records.length;
     progress.tick(Math.min(batchSize, users.length - start));
+    options.onProgress?.(Math.min(start + batchSize, users.length), users.length);
   }
   return { users: written, candidates };
 }
@@ -158,5 +161,11 @@ export async function writeServingMetadata(
     version,
     VERSION_METADATA.itemTags,
     Object.fromEntries(dataset.itemInfo.map((item) => [item.id, item.tags ?? []])),
+  );
+  // For people looking at a version (the console's user explorer), not for scoring.
+  await store.writeMetadata(
+    version,
+    VERSION_METADATA.itemTitles,
+    Object.fromEntries(dataset.itemInfo.map((item) => [item.id, item.title])),
   );
 }

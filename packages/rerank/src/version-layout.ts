@@ -7,7 +7,12 @@ import type { ItemStatsTable } from "./pipeline/item-stats.js";
  */
 
 /** Metadata a published version carries, by name: written by the nightly job, read by serving and the gate. */
-export const VERSION_METADATA = { fusion: "fusion", itemTags: "itemTags", evaluation: "evaluation" } as const;
+export const VERSION_METADATA = {
+  fusion: "fusion",
+  itemTags: "itemTags",
+  evaluation: "evaluation",
+  itemTitles: "itemTitles",
+} as const;
 
 /** Item kind holding each item's precomputed most-similar items (what /similar serves). */
 export const SIMILAR_KIND = "similar";

@@ -25,7 +25,8 @@ import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.
 import type { VersionContext } from "./version-context.js";
 import { VersionSwitch } from "./version-switch.js";
 
-const SOURCES = [
+/** Candidate columns that say which recall source proposed an item, and the source's name. */
+export const CANDIDATE_SOURCES = [
   ["fromMf", "mf"],
   ["fromPop", "popularity"],
   ["fromCooc", "co-occurrence"],
@@ -382,7 +383,7 @@ export class StoreRankingEngine implements RankingEngine {
   private item(ctx: VersionContext, c: CandidateFeatures, r: Ranked, explain: boolean): ScoredItem {
     const at = r.row * DIM;
     const sources: string[] = [];
-    for (const [f, name] of SOURCES) if (c.values[at + FEATURE_INDEX[f]]! > 0) sources.push(name);
+    for (const [f, name] of CANDIDATE_SOURCES) if (c.values[at + FEATURE_INDEX[f]]! > 0) sources.push(name);
     const out: ScoredItem = { itemId: r.item, score: r.score, sources };
     if (explain) out.explanation = ctx.scorer.explain(c, r.row);
     return out;

@@ -1,16 +1,24 @@
 import rateLimit from "@fastify/rate-limit";
-import { ForbiddenError, type TandemConfig } from "@tandem/core";
+import {
+  fastifyPath,
+  type RouteName,
+  requestSchemas,
+  responseJsonSchema,
+  responses,
+  routes,
+} from "@tandem/api-contract";
+import type { TandemConfig } from "@tandem/core";
 import type { RankingEngine } from "@tandem/serving";
 import type { FeatureStore } from "@tandem/store";
 import Fastify, { type FastifyInstance, type FastifyRequest } from "fastify";
-import { Authorizer, type Scope } from "./auth.js";
+import { Authorizer } from "./auth.js";
+import { registerConsole } from "./console/index.js";
 import { toHttpError } from "./http-errors.js";
 import { registerJsonParser } from "./json-body.js";
-import { createMetrics } from "./metrics.js";
+import { createMetrics, type Metrics } from "./metrics.js";
 import { openApiDocument } from "./openapi.js";
+import { type Caller, rankingOperations } from "./operations.js";
 import type { QueueStats } from "./queue-stats.js";
-import { responseSchemas } from "./response-schemas.js";
-import { parseRequest, requestSchemas } from "./schemas.js";
 
 export interface AppOptions {
   config: TandemConfig;
@@ -21,13 +29,18 @@ export interface AppOptions {
   store?: FeatureStore;
   /** Read on /metrics scrapes: the pipeline's queue depths and failed/stalled jobs (Redis only). */
   queues?: QueueStats;
+  /** The console's run history (default config.nightly.runsDir); the console needs `store`. */
+  runsDir?: string;
+  /** Shared with the gRPC server (one registry per process); built here when absent. */
+  metrics?: Metrics;
 }
 
 /** Ids are ≤ 256 characters (schemas.ts); a URL-encoded one can take up to 12 bytes per character. */
 const MAX_PARAM_LENGTH = 256 * 12;
 
 /** Builds the HTTP app around an engine: validation, auth, errors, metrics and OpenAPI. */
-export function buildApp({ config, engine, logger = false, store, queues }: AppOptions): FastifyInstance {
+export function buildApp(options: AppOptions): FastifyInstance {
+  const { config, engine, logger = false, store, queues } = options;
   const app = Fastify({
     logger,
     bodyLimit: config.api.bodyLimitBytes,
@@ -35,29 +48,25 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   const api = config.api;
-  const schemas = requestSchemas(api);
-  const metrics = createMetrics({
-    timeoutMs: api.metricsTimeoutMs,
-    log: (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read"),
-    ...(store && { store }),
-    ...(queues && { queues }),
-  });
-  const document = openApiDocument(schemas, api.openReads);
+  const ops = rankingOperations(engine, api);
+  const metrics =
+    options.metrics ??
+    createMetrics({
+      timeoutMs: api.metricsTimeoutMs,
+      log: (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read"),
+      ...(store && { store }),
+      ...(queues && { queues }),
+    });
+  const document = openApiDocument(requestSchemas(api), api.openReads);
   // Counts failed authentications only (see Authorizer); no route is limited as such.
   app.register(rateLimit, { global: false });
   registerJsonParser(app);
   const auth = new Authorizer(app, api, (reason) => metrics.authFailures.inc({ reason }));
   /** The caller's scope on a read route: anonymous when reads are open and no key is sent. */
-  const read = async (request: FastifyRequest): Promise<Scope | "anonymous"> =>
+  const read = async (request: FastifyRequest): Promise<Caller> =>
     api.openReads && request.headers["x-api-key"] === undefined
       ? "anonymous"
       : auth.require(request, "read", "this route");
-  const mayExplain = (scope: Scope | "anonymous", explain: boolean) => {
-    if (explain && scope !== "admin")
-      throw new ForbiddenError(
-        "explain: true requires an admin-scope key (explanations reveal the user's recent items)",
-      );
-  };
 
   app.addHook("onResponse", async (request, reply) => {
     const route = request.routeOptions.url ?? "unmatched";
@@ -75,40 +84,54 @@ export function buildApp({ config, engine, logger = false, store, queues }: AppO
     return reply.status(status).send(body);
   });
 
-  const ok = (schema: object) => ({ schema: { response: { 200: schema } } });
-  app.post("/v1/recommend", ok(responseSchemas.recommend), async (request) => {
-    const scope = await read(request);
-    const body = parseRequest(schemas.recommend, request.body);
-    mayExplain(scope, body.explain);
-    return engine.recommend(body);
+  /** A route of the contract, with its compiled response serializer where the body is JSON. */
+  const route = (name: RouteName) => {
+    const { method, path, status } = routes[name];
+    const schema =
+      name in responses ? { response: { [status]: responseJsonSchema(name as keyof typeof responses) } } : {};
+    return { method, url: fastifyPath(path), schema };
+  };
+  app.route({
+    ...route("recommend"),
+    handler: async (request) => ops.recommend(await read(request), request.body),
   });
-  app.post("/v1/rank", ok(responseSchemas.rank), async (request) => {
-    const scope = await read(request);
-    const body = parseRequest(schemas.rank, request.body);
-    mayExplain(scope, body.explain);
-    return engine.rank(body);
+  app.route({
+    ...route("rank"),
+    handler: async (request) => ops.rank(await read(request), request.body),
   });
-  app.get("/v1/items/:id/similar", ok(responseSchemas.similar), async (request) => {
-    await read(request);
-    const { id } = parseRequest(schemas.idParams, request.params);
-    const { k } = parseRequest(schemas.similarQuery, request.query);
-    return engine.similar(id, k);
+  app.route({
+    ...route("similar"),
+    handler: async (request) => {
+      await read(request);
+      return ops.similar(request.params, request.query);
+    },
   });
-  app.post("/v1/events", async (request, reply) => {
-    await auth.require(request, "write", "POST /v1/events");
-    const { events } = parseRequest(schemas.events, request.body);
-    return reply.status(202).send(await engine.ingest(events));
+  app.route({
+    ...route("ingest"),
+    handler: async (request, reply) => {
+      await auth.require(request, "write", "POST /v1/events");
+      return reply.status(202).send(await ops.ingest(request.body));
+    },
   });
-  app.delete("/v1/users/:id", async (request) => {
-    await auth.require(request, "admin", "erasing a user");
-    const { id } = parseRequest(schemas.idParams, request.params);
-    return engine.eraseUser(id);
+  app.route({
+    ...route("eraseUser"),
+    handler: async (request) => {
+      await auth.require(request, "admin", "erasing a user");
+      return ops.eraseUser(request.params);
+    },
   });
-  app.get("/healthz", async () => ({ status: "ok" }));
-  app.get("/readyz", async () => ({ status: "ready", ...(await engine.ready()) }));
-  app.get("/metrics", async (_request, reply) =>
-    reply.type(metrics.registry.contentType).send(await metrics.scrape()),
-  );
-  app.get("/openapi.json", async () => document);
+  app.route({ ...route("health"), handler: async () => ({ status: "ok" }) });
+  app.route({ ...route("ready"), handler: async () => ({ status: "ready", ...(await engine.ready()) }) });
+  app.route({
+    ...route("metrics"),
+    handler: async (_request, reply) => reply.type(metrics.registry.contentType).send(await metrics.scrape()),
+  });
+  app.route({ ...route("openapi"), handler: async () => document });
+  if (store)
+    registerConsole(app, auth, {
+      store,
+      runsDir: options.runsDir ?? config.nightly.runsDir,
+      ...(queues && { queues }),
+    });
   return app;
 }

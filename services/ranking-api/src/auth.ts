@@ -27,7 +27,17 @@ export class KeyRing {
   }
 }
 
-const allows = (have: Scope, need: Scope) => have === "admin" || have === need;
+export const allows = (have: Scope, need: Scope) => have === "admin" || have === need;
+
+/** The refusal of a valid key whose scope is too narrow (HTTP and gRPC alike). */
+export const scopeError = (what: string, need: Scope, have: Scope) =>
+  new ForbiddenError(`${what} requires a key with the ${need} scope; this key has the ${have} scope`);
+
+/** The refusal of a missing or unknown key (HTTP and gRPC alike). */
+export const keyError = (reason: "missing" | "unknown") =>
+  new UnauthorizedError(
+    reason === "missing" ? "a valid x-api-key header is required" : "the x-api-key is not a configured key",
+  );
 
 type Limiter = (
   request: FastifyRequest,
@@ -73,10 +83,7 @@ export class Authorizer {
       if (counted.isExceeded) this.refuse(request, "limited", counted.ttlInSeconds ?? 60);
       this.refuse(request, reason, 0);
     }
-    if (!allows(scope, need))
-      throw new ForbiddenError(
-        `${what} requires a key with the ${need} scope; this key has the ${scope} scope`,
-      );
+    if (!allows(scope, need)) throw scopeError(what, need, scope);
     return scope;
   }
 
@@ -94,8 +101,6 @@ export class Authorizer {
       );
     if (reason === "limited")
       throw new RateLimitedError(`too many failed authentications; retry in ${retry} s`, retry);
-    throw new UnauthorizedError(
-      reason === "missing" ? "a valid x-api-key header is required" : "the x-api-key is not a configured key",
-    );
+    throw keyError(reason);
   }
 }

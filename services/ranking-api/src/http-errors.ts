@@ -1,3 +1,4 @@
+import type { ErrorBody } from "@tandem/api-contract";
 import { type ErrorCode, TandemError } from "@tandem/core";
 
 /** HTTP status for each stable error code. */
@@ -18,12 +19,6 @@ export const statusOf: Record<ErrorCode, number> = {
 
 /** Outage details (hosts, ports, cluster nodes) go to the log, never to the client. */
 export const UNAVAILABLE_MESSAGE = "the feature store is unavailable or has no live version; retry later";
-
-export interface ErrorBody {
-  error: string;
-  message: string;
-  issues?: { path: string; message: string }[];
-}
 
 /** Maps any thrown value to a status and the one JSON error shape every route returns. */
 export function toHttpError(error: unknown): { status: number; body: ErrorBody } {

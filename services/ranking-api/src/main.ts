@@ -9,6 +9,9 @@ import { StoreRankingEngine } from "@tandem/serving";
 import { createFeatureStore, erasureLogOf, redisUrlFrom } from "@tandem/store";
 import { Redis } from "ioredis";
 import { buildApp } from "./app.js";
+import { GrpcRankingServer } from "./grpc/index.js";
+import { createMetrics } from "./metrics.js";
+import { rankingOperations } from "./operations.js";
 import { QueueStats } from "./queue-stats.js";
 import { startupConfig } from "./startup-config.js";
 
@@ -53,13 +56,22 @@ const engine = new StoreRankingEngine({
   eventIdWindowMs: config.api.eventIdWindowMs,
   erasureLog: erasureLogOf(config),
 });
+// One registry for both transports; failed figure reads go to the app's log once it exists.
+let warn = (_source: string, _error: unknown) => {};
+const metrics = createMetrics({
+  timeoutMs: config.api.metricsTimeoutMs,
+  log: (source, error) => warn(source, error),
+  store,
+  ...(queueStats && { queues: queueStats }),
+});
 const app = buildApp({
   config,
   engine,
   logger: { level: config.api.logLevel },
   store,
-  ...(queueStats && { queues: queueStats }),
+  metrics,
 });
+warn = (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read");
 for (const [scope, keys, refused] of [
   ["write", config.api.writeKeys, "POST /v1/events"],
   ["admin", config.api.adminKeys, "DELETE /v1/users/:id and explain: true"],
@@ -68,6 +80,12 @@ for (const [scope, keys, refused] of [
   if (keys.length === 0) app.log.warn(`no ${scope} keys configured: ${refused} refuse every request`);
 }
 await app.listen({ host: config.api.host, port: config.api.port });
+if (config.api.grpcPort !== null) {
+  const grpc = new GrpcRankingServer({ config, ops: rankingOperations(engine, config.api), metrics });
+  const port = await grpc.listen(config.api.host, config.api.grpcPort);
+  app.log.info(`gRPC on ${config.api.host}:${port}`);
+  closers.unshift(() => grpc.close());
+}
 
 const stop = async () => {
   await app.close();

@@ -8,6 +8,16 @@ export interface QueueFigures {
   stalled: number;
 }
 
+export interface FailedJob {
+  queue: string;
+  id: string;
+  name: string;
+  reason: string;
+  attempts: number;
+  /** Milliseconds since the epoch. */
+  failedAt: number | null;
+}
+
 /** Most event-log entries read per queue and scrape: the first scrape catches up over a few scrapes. */
 const PAGE = 2000;
 
@@ -37,6 +47,23 @@ export class QueueStats {
         return { name, counts, stalled: await this.stalled(name, queue.toKey("events")) };
       }),
     );
+  }
+
+  /** The newest failed jobs of each queue (BullMQ keeps them per its removeOnFail setting). */
+  async failedJobs(limit = 10): Promise<FailedJob[]> {
+    const lists = await Promise.all(
+      QUEUE_NAMES.map(async (name) =>
+        (await this.queues.queue(name).getFailed(0, limit - 1)).map((job) => ({
+          queue: name,
+          id: job.id ?? "",
+          name: job.name,
+          reason: job.failedReason,
+          attempts: job.attemptsMade,
+          failedAt: job.finishedOn ?? null,
+        })),
+      ),
+    );
+    return lists.flat();
   }
 
   private async stalled(name: string, eventsKey: string): Promise<number> {

@@ -45,6 +45,13 @@ export async function publishFixture(store: FeatureStore, version = "v1"): Promi
     d: ["Horror"],
     e: ["Comedy"],
   });
+  await store.writeMetadata(version, "itemTitles", {
+    a: "Alpha (1995)",
+    b: "Beta (1996)",
+    c: "Gamma (1997)",
+    d: "Delta (1998)",
+    e: "Epsilon (1999)",
+  });
   await store.writeUsers(version, [
     {
       userId: "u1",

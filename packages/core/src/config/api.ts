@@ -21,6 +21,14 @@ export const apiConfigSchema = z
   .object({
     host: z.string().default("127.0.0.1").describe("Interface to listen on (0.0.0.0 in containers)."),
     port: z.number().int().min(0).max(65535).default(8080).describe("HTTP port; 0 picks a free one."),
+    grpcPort: z
+      .number()
+      .int()
+      .min(0)
+      .max(65535)
+      .nullable()
+      .default(null)
+      .describe("gRPC port (proto/ranking.proto: Recommend, Rank, Similar, Ingest); null: no gRPC server."),
     readKeys: keyList.describe(
       "Keys (in `x-api-key`) of the read scope: /v1/recommend, /v1/rank, /v1/items/:id/similar.",
     ),

@@ -1,6 +1,5 @@
 import type { TandemConfig } from "@tandem/core";
 import { z } from "zod";
-import { RequestValidationError } from "./http-errors.js";
 
 const id = z.string().min(1).max(256);
 const explain = z
@@ -10,7 +9,10 @@ const explain = z
 
 const iso = (seconds: number) => new Date(seconds * 1000).toISOString().slice(0, 10);
 
-/** Request schemas; limits come from the config so operators can tune them. Also the OpenAPI source. */
+/**
+ * Request schemas; limits come from the config so operators can tune them. The server validates with
+ * them, the OpenAPI document and the gRPC service are built from them, @tandem/client takes its types from them.
+ */
 export function requestSchemas(api: TandemConfig["api"]) {
   const k = z.number().int().min(1).max(api.maxK);
   return {
@@ -69,11 +71,8 @@ export function requestSchemas(api: TandemConfig["api"]) {
 
 export type RequestSchemas = ReturnType<typeof requestSchemas>;
 
-/** Parses or throws a RequestValidationError listing every field problem. */
-export function parseRequest<T extends z.ZodType>(schema: T, value: unknown): z.infer<T> {
-  const result = schema.safeParse(value ?? {});
-  if (result.success) return result.data;
-  throw new RequestValidationError(
-    result.error.issues.map((i) => ({ path: i.path.join(".") || "(body)", message: i.message })),
-  );
-}
+/** What a caller sends (defaults not yet applied), by route. */
+export type RecommendInput = z.input<RequestSchemas["recommend"]>;
+export type RankInput = z.input<RequestSchemas["rank"]>;
+export type EventsInput = z.input<RequestSchemas["events"]>;
+export type EventInput = EventsInput["events"][number];

@@ -1,0 +1,112 @@
+import {
+  type handleUnaryCall,
+  Server,
+  ServerCredentials,
+  type ServerUnaryCall,
+  type sendUnaryData,
+  status,
+} from "@grpc/grpc-js";
+import type { TandemConfig } from "@tandem/core";
+import type { Metrics } from "../metrics.js";
+import type { Caller, RankingOperations } from "../operations.js";
+import { GrpcAuthorizer } from "./grpc-auth.js";
+import { toGrpcError } from "./grpc-status.js";
+import { type GrpcMethod, grpcPath, loadRanking } from "./proto.js";
+
+export interface GrpcOptions {
+  config: TandemConfig;
+  /** The same operations object as the HTTP app's (rankingOperations). */
+  ops: RankingOperations;
+  /** The HTTP app's metrics: latency (route = the gRPC path, method GRPC, status = the gRPC code). */
+  metrics: Metrics;
+}
+
+type Work = (call: ServerUnaryCall<Record<string, unknown>, unknown>) => Promise<unknown>;
+
+/** The ranking service over gRPC (proto/ranking.proto): validation, keys, metrics and errors as HTTP. */
+export class GrpcRankingServer {
+  private readonly server = new Server();
+
+  constructor(private readonly options: GrpcOptions) {
+    const { ops, config } = options;
+    const auth = new GrpcAuthorizer(config.api, (reason) => options.metrics.authFailures.inc({ reason }));
+    const read = (call: ServerUnaryCall<unknown, unknown>): Caller =>
+      auth.read(call.metadata, call.getPeer());
+    this.server.addService(loadRanking(false).service, {
+      Recommend: this.unary("Recommend", async (call) => ops.recommend(read(call), call.request)),
+      Rank: this.unary("Rank", async (call) => ops.rank(read(call), call.request)),
+      Similar: this.unary("Similar", async (call) => {
+        read(call);
+        return ops.similar({ id: call.request["itemId"] }, { k: call.request["k"] });
+      }),
+      Ingest: this.unary("Ingest", async (call) => {
+        auth.require(call.metadata, call.getPeer(), "write", "Ingest");
+        return ops.ingest(call.request);
+      }),
+    });
+  }
+
+  /**
+   * One method: the caller's deadline bounds the answer (none left: DEADLINE_EXCEEDED, and nothing is
+   * started; the store's own deadline, api.storeTimeoutMs, bounds the work as on HTTP); the latency is
+   * observed in the shared histogram.
+   */
+  private unary(method: GrpcMethod, work: Work): handleUnaryCall<Record<string, unknown>, unknown> {
+    const route = grpcPath(method);
+    return (call, callback: sendUnaryData<unknown>) => {
+      const started = performance.now();
+      const done = (code: status) =>
+        this.options.metrics.latency.observe(
+          { route, method: "GRPC", status: String(code) },
+          (performance.now() - started) / 1000,
+        );
+      const deadline = Number(call.getDeadline());
+      const left = Number.isFinite(deadline) ? deadline - Date.now() : Number.POSITIVE_INFINITY;
+      if (left <= 0) {
+        done(status.DEADLINE_EXCEEDED);
+        return callback({ code: status.DEADLINE_EXCEEDED, details: "the caller's deadline had passed" });
+      }
+      let answered = false;
+      const timer = Number.isFinite(left)
+        ? setTimeout(() => {
+            answered = true;
+            done(status.DEADLINE_EXCEEDED);
+            callback({ code: status.DEADLINE_EXCEEDED, details: "deadline exceeded" });
+          }, left)
+        : undefined;
+      const answer = (fn: () => void) => {
+        clearTimeout(timer);
+        if (answered) return;
+        answered = true;
+        fn();
+      };
+      work(call).then(
+        (result) =>
+          answer(() => {
+            done(status.OK);
+            callback(null, result);
+          }),
+        (error: unknown) =>
+          answer(() => {
+            const failure = toGrpcError(error);
+            done(failure.code);
+            callback(failure);
+          }),
+      );
+    };
+  }
+
+  /** Binds `host:port` (0 picks a free one); returns the bound port. */
+  listen(host: string, port: number): Promise<number> {
+    return new Promise((resolve, reject) =>
+      this.server.bindAsync(`${host}:${port}`, ServerCredentials.createInsecure(), (error, bound) =>
+        error ? reject(error) : resolve(bound),
+      ),
+    );
+  }
+
+  /** Lets in-flight calls finish, then stops. */
+  close(): Promise<void> {
+    return new Promise((resolve) => this.server.tryShutdown(() => resolve()));
+  }
+}

@@ -1,0 +1,2 @@
+export { type AppOptions, buildApp } from "./app.js";
+export { openApiDocument } from "./openapi.js";
