@@ -1,6 +1,7 @@
 import { InvalidArgumentError, NonRetryableError, NotFoundError } from "@tandem/core";
+import type { RedisTarget } from "@tandem/store";
 import { type ConnectionOptions, type Job, UnrecoverableError, WaitingChildrenError, Worker } from "bullmq";
-import { connectionFrom, type QueueName } from "./pipeline-queues.js";
+import { closeConnection, connectionFrom, type QueueName } from "./pipeline-queues.js";
 import type { PrecomputeProcessors } from "./precompute-processors.js";
 
 /** One structured log line per job event. */
@@ -18,8 +19,9 @@ export interface JobEvent {
 }
 
 export interface PipelineWorkersOptions {
-  connection: string | ConnectionOptions;
-  /** BullMQ prefix (PipelineQueues.prefix, i.e. `{namespace}:bull`). */
+  /** Redis URL, cluster seed URLs, or BullMQ connection options. */
+  connection: RedisTarget | ConnectionOptions;
+  /** BullMQ prefix (PipelineQueues.prefix, i.e. `{namespace:bull}`). */
   prefix: string;
   queues: readonly QueueName[];
   processors: PrecomputeProcessors;
@@ -58,12 +60,14 @@ export class PipelineWorkers {
   private running = 0;
   private idle: (() => void)[] = [];
   private readonly closeGraceMs: number;
+  private readonly closeShared: () => Promise<void>;
 
   constructor(options: PipelineWorkersOptions) {
     options.processors.check(options.queues);
     this.closeGraceMs = options.closeGraceMs ?? 2000;
     const log = options.log ?? jsonLog;
     const connection = connectionFrom(options.connection);
+    this.closeShared = () => closeConnection(connection, options.connection);
     for (const queue of options.queues) {
       const run = options.processors.processorFor(queue);
       const worker = new Worker(
@@ -147,5 +151,6 @@ export class PipelineWorkers {
       await new Promise((r) => setTimeout(r, this.closeGraceMs));
     } while (this.running > 0);
     await Promise.all(this.workers.map((w) => w.close(true)));
+    await this.closeShared();
   }
 }

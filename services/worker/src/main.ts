@@ -6,7 +6,7 @@
  */
 import { loadConfig, TandemError } from "@tandem/core";
 import { PipelineQueues, startNightlyRun } from "@tandem/pipeline";
-import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
+import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
 import { computeFor } from "./compute-for.js";
 import { WorkerApp } from "./worker-app.js";
 
@@ -37,10 +37,14 @@ async function serve(): Promise<void> {
 
 async function nightly(version: string): Promise<void> {
   const config = loadConfig();
-  const url = redisUrlFrom(config);
+  const url = redisTargetFrom(config);
   if (url === null)
     throw new TandemError("CONFIG_INVALID", "nightly needs Redis: set store.redisUrl or REDIS_URL");
-  const store = new RedisFeatureStore({ redis: url, namespace: config.store.namespace });
+  const store = new RedisFeatureStore({
+    redis: url,
+    namespace: config.store.namespace,
+    shards: shardsFor(config, url),
+  });
   const queues = new PipelineQueues({
     connection: url,
     namespace: config.store.namespace,
