@@ -157,6 +157,46 @@ export class TestRedisCluster {
     return result.stdout;
   }
 
+  /** The port of the master serving `slot`. */
+  async ownerOf(slot: number): Promise<number> {
+    const ranges = (await ask(this.ports[0]!, (c) => c.cluster("SLOTS"))) as [
+      number,
+      number,
+      [string, number],
+    ][];
+    const range = ranges.find(([from, to]) => slot >= from && slot <= to);
+    if (!range) throw new Error(`slot ${slot} is not served`);
+    return range[2][1];
+  }
+
+  /**
+   * Moves one slot to the master on `toPort` while clients keep running, the way redis-cli reshard
+   * does: IMPORTING/MIGRATING (clients get ASK), MIGRATE the keys in batches, then SETSLOT NODE
+   * everywhere (clients get MOVED).
+   */
+  async migrateSlot(slot: number, toPort: number): Promise<void> {
+    const fromPort = await this.ownerOf(slot);
+    if (fromPort === toPort) return;
+    const id = (port: number) => ask(port, (c) => c.cluster("MYID") as Promise<string>);
+    const [fromId, toId] = await Promise.all([id(fromPort), id(toPort)]);
+    await ask(toPort, (c) => c.cluster("SETSLOT", slot, "IMPORTING", fromId));
+    await ask(fromPort, (c) => c.cluster("SETSLOT", slot, "MIGRATING", toId));
+    for (;;) {
+      const keys = (await ask(fromPort, (c) => c.cluster("GETKEYSINSLOT", slot, 50))) as string[];
+      if (keys.length === 0) break;
+      await ask(fromPort, (c) =>
+        c.call("MIGRATE", "127.0.0.1", toPort, "", 0, 5000, "REPLACE", "KEYS", ...keys),
+      );
+    }
+    for (const port of [toPort, fromPort, ...this.ports.filter((p) => p !== toPort && p !== fromPort)])
+      await ask(port, (c) => c.cluster("SETSLOT", slot, "NODE", toId));
+  }
+
+  /** The cluster slot of a key (CLUSTER KEYSLOT). */
+  keySlot(key: string): Promise<number> {
+    return ask(this.ports[0]!, (c) => c.cluster("KEYSLOT", key) as Promise<number>);
+  }
+
   private killAll(): void {
     for (const child of this.children) if (child.exitCode === null) child.kill("SIGKILL");
   }
