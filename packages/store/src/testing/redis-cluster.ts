@@ -159,11 +159,8 @@ export class TestRedisCluster {
 
   /** The port of the master serving `slot`. */
   async ownerOf(slot: number): Promise<number> {
-    const ranges = (await ask(this.ports[0]!, (c) => c.cluster("SLOTS"))) as [
-      number,
-      number,
-      [string, number],
-    ][];
+    type Range = [from: number, to: number, master: [host: string, port: number]];
+    const ranges = (await ask(this.ports[0]!, (c) => c.cluster("SLOTS"))) as unknown as Range[];
     const range = ranges.find(([from, to]) => slot >= from && slot <= to);
     if (!range) throw new Error(`slot ${slot} is not served`);
     return range[2][1];
