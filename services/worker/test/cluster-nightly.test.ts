@@ -60,6 +60,20 @@ describe("main.ts nightly on a Redis Cluster", () => {
       const answer = await engine.recommend({ userId: "1", k: 5 });
       expect(answer.mode).toBe("precomputed");
       expect(answer.items).toHaveLength(5);
+      // Bytes per user of the published version (docs/scaling.md's capacity table is computed from it).
+      const k = store.keys;
+      const kinds = Object.keys((await store.versionInfo("c1"))!.userKinds);
+      let userBytes = 0;
+      for (const shard of k.allShards())
+        for (const key of k.userHashes("c1", shard, kinds))
+          userBytes += Number((await store.redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) ?? 0);
+      const itemBytes = Number(
+        await store.redis.call("MEMORY", "USAGE", k.itemVectors("c1", "text"), "SAMPLES", "0"),
+      );
+      console.log(
+        `cluster memory: ${Math.round(userBytes / 207)} bytes/user in version c1 (${kinds.join("+")} vectors), ` +
+          `text item vectors ${Math.round(itemBytes / (await store.getItemIds()).length)} bytes/item`,
+      );
       const added = (await cluster.keysPerNode()).map((count, i) => count - before[i]!);
       const total = added.reduce((a, b) => a + b, 0);
       for (const count of added) expect(count / total).toBeLessThanOrEqual(0.5);
