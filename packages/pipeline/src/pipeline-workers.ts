@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { InvalidArgumentError, NonRetryableError, NotFoundError } from "@tandem/core";
 import type { RedisTarget } from "@tandem/store";
 import { type ConnectionOptions, type Job, UnrecoverableError, WaitingChildrenError, Worker } from "bullmq";
@@ -35,6 +36,13 @@ export interface PipelineWorkersOptions {
   closeGraceMs?: number;
   /** Receives every job event. Default: one JSON line on stdout. */
   log?: (event: JobEvent) => void;
+  /**
+   * Queues whose jobs run in a sandboxed child process (a BullMQ processor file exporting the processor
+   * as default), e.g. train-cf: a long synchronous fit there leaves this process's event loop free to
+   * renew the job lock, so the fit is not taken as stalled and run again. `env` is the child's
+   * environment (default this process's).
+   */
+  sandboxed?: Partial<Record<QueueName, { file: string | URL; env?: NodeJS.ProcessEnv }>>;
 }
 
 /** Errors that will fail the same way on every try become BullMQ's UnrecoverableError: no retries. */
@@ -63,26 +71,39 @@ export class PipelineWorkers {
   private readonly closeShared: () => Promise<void>;
 
   constructor(options: PipelineWorkersOptions) {
-    options.processors.check(options.queues);
+    const sandboxed = options.sandboxed ?? {};
+    options.processors.check(options.queues.filter((q) => sandboxed[q] === undefined));
     this.closeGraceMs = options.closeGraceMs ?? 2000;
     const log = options.log ?? jsonLog;
     const connection = connectionFrom(options.connection);
     this.closeShared = () => closeConnection(connection, options.connection);
     for (const queue of options.queues) {
-      const run = options.processors.processorFor(queue);
+      const sandbox = sandboxed[queue];
+      const run = sandbox ? null : options.processors.processorFor(queue);
+      const inProcess = async (job: Job, token?: string) => {
+        this.running++;
+        try {
+          return await run!(job, token);
+        } catch (error) {
+          throw toQueueError(error);
+        } finally {
+          this.done();
+        }
+      };
       const worker = new Worker(
         queue,
-        async (job: Job, token?: string) => {
-          this.running++;
-          try {
-            return await run(job, token);
-          } catch (error) {
-            throw toQueueError(error);
-          } finally {
-            if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
-          }
-        },
+        sandbox ? (sandbox.file instanceof URL ? fileURLToPath(sandbox.file) : sandbox.file) : inProcess,
         {
+          ...(sandbox && {
+            useWorkerThreads: false,
+            // The processor file may be TypeScript: the child loads it with tsx, as the worker runs.
+            workerForkOptions: {
+              env: sandbox.env ?? process.env,
+              execArgv: process.execArgv.some((a) => a === "tsx" || a === "--import=tsx")
+                ? process.execArgv
+                : [...process.execArgv, "--import", "tsx"],
+            },
+          }),
           connection,
           prefix: options.prefix,
           concurrency: options.concurrency ?? 2,
@@ -92,6 +113,12 @@ export class PipelineWorkers {
         },
       );
       const at = () => new Date().toISOString();
+      if (sandbox) {
+        // Sandboxed jobs run in the child: count them from the worker's events, for close().
+        worker.on("active", () => this.running++);
+        worker.on("completed", () => this.done());
+        worker.on("failed", () => this.done());
+      }
       worker.on("active", (job) =>
         log({
           time: at(),
@@ -126,6 +153,13 @@ export class PipelineWorkers {
       );
       worker.on("error", (error) => log({ time: at(), event: "error", queue, reason: error.message }));
       this.workers.push(worker);
+    }
+  }
+
+  private done(): void {
+    if (--this.running <= 0) {
+      this.running = 0;
+      for (const resolve of this.idle.splice(0)) resolve();
     }
   }
 

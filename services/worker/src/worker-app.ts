@@ -93,6 +93,15 @@ export class WorkerApp {
       lockDuration: config.worker.lockDurationMs,
       stalledInterval: config.worker.stalledIntervalMs,
       log,
+      // The production fit runs in a child process so the lock renews (an injected compute stays in-process).
+      ...(options.compute === undefined && {
+        sandboxed: {
+          "train-cf": {
+            file: new URL("./train-cf-sandbox.ts", import.meta.url),
+            env: { ...process.env, ...options.env },
+          },
+        },
+      }),
     });
     const health = new HealthServer(store.redis, queueNames);
     const healthPort = await health.listen(config.worker.healthPort, config.worker.healthHost);
