@@ -50,7 +50,15 @@ describe("main.ts nightly on a Redis Cluster", () => {
         ["--import", "tsx", join(ROOT, "services", "worker", "src", "main.ts"), "nightly", "c1"],
         { cwd: ROOT, env: { ...parentEnv, ...env }, stdio: ["ignore", "pipe", "inherit"] },
       );
+      let out = "";
+      child.stdout.on("data", (c: Buffer) => {
+        out += c.toString();
+      });
       expect(await new Promise((r) => child.once("exit", r))).toBe(0);
+      expect(JSON.parse(out.trim().split("\n").at(-1)!)).toMatchObject({
+        event: "nightly-finished",
+        published: true,
+      });
       await expect.poll(() => store.liveVersion(), { timeout: 240_000, interval: 250 }).toBe("c1");
       expect(await store.countUsers("c1")).toBe(207); // the 50-core slice
       const f = await store.getUserFeatures("1");
