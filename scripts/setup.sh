@@ -15,7 +15,7 @@ if [ "$(pnpm --version 2>/dev/null || true)" != "12.4.2" ]; then
   npm install -g pnpm@12.4.2 >&2
 fi
 
-if ! command -v redis-server >/dev/null 2>&1; then
+if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
   echo "setup: installing redis-server from apt" >&2
   sudo_cmd=""
   [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"

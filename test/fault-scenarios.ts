@@ -274,7 +274,8 @@ export async function erasureSurvivesEmptyRedis(world: FaultWorld): Promise<stri
     if ((await store.liveVersion()) !== "e3") lost.push("nightly e3 did not publish");
     if ((await store.getUserFeatures(victim)) !== null) lost.push("the erased user was republished");
     if (!(await store.erasedUsers()).includes(victim)) lost.push("Redis forgot the erasure");
-    const keys = await store.redis.keys(`{${world.namespace}}:*`);
+    // Every key of the namespace: control `{ns}:…`, shards `{ns:<s>}:…`, version slots `{ns:v:<V>}:…`.
+    const keys = await store.redis.keys(`{${world.namespace}[}:]*`);
     const inKeys = keys.filter((k) => k.endsWith(`:${victim}`));
     if (inKeys.length > 0) lost.push(`Redis keys name the erased user: ${inKeys.join(", ")}`);
     for (const k of keys.filter((k) => k.endsWith(":cand") || k.includes(":uvec:") || k.endsWith(":scalars")))

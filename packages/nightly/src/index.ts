@@ -9,3 +9,4 @@ export * from "./scrub-erased.js";
 export * from "./snapshot-locator.js";
 export * from "./tandem-compute.js";
 export * from "./version-writer.js";
+export * from "./worker-nightly.js";

@@ -1,14 +1,15 @@
 import { WORKER_QUEUES } from "@tandem/core";
-import { Keys } from "@tandem/store";
+import { isCluster, Keys, openRedis, type RedisClient, type RedisTarget } from "@tandem/store";
 import { type ConnectionOptions, FlowProducer, type JobsOptions, Queue } from "bullmq";
 
 export type QueueName = (typeof WORKER_QUEUES)[number];
 export const QUEUE_NAMES: readonly QueueName[] = WORKER_QUEUES;
 
 export interface PipelineQueuesOptions {
-  /** Redis URL or BullMQ connection options. */
-  connection: string | ConnectionOptions;
-  /** Key namespace (config `store.namespace`); queues live under `{namespace}:bull`. Default "tandem". */
+  /** Redis URL, cluster seed URLs, or BullMQ connection options. */
+  connection: RedisTarget | ConnectionOptions;
+  /** Key namespace (config `store.namespace`); queues live under `{namespace:bull}` (one hash tag, as
+   *  BullMQ requires on a cluster). Default "tandem". */
   namespace?: string;
   /** Tries per job (config `worker.attempts`). Default 5. */
   attempts?: number;
@@ -16,9 +17,19 @@ export interface PipelineQueuesOptions {
   backoffMs?: number;
 }
 
-/** BullMQ connection options from a URL; workers need `maxRetriesPerRequest: null` to block safely. */
-export function connectionFrom(connection: string | ConnectionOptions): ConnectionOptions {
-  return typeof connection === "string" ? { url: connection, maxRetriesPerRequest: null } : connection;
+/**
+ * BullMQ connection options from a URL; workers need `maxRetriesPerRequest: null` to block safely. For
+ * cluster seed nodes, a Cluster client (BullMQ takes clusters only as instances; the caller closes it).
+ */
+export function connectionFrom(connection: RedisTarget | ConnectionOptions): ConnectionOptions {
+  if (typeof connection === "string") return { url: connection, maxRetriesPerRequest: null };
+  if (Array.isArray(connection)) return openRedis(connection, { maxRetriesPerRequest: null });
+  return connection as ConnectionOptions;
+}
+
+/** Closes a connection connectionFrom created (a cluster client); BullMQ never closes shared instances. */
+export async function closeConnection(connection: ConnectionOptions, target: unknown): Promise<void> {
+  if (Array.isArray(target) && isCluster(connection as RedisClient)) (connection as RedisClient).disconnect();
 }
 
 /** The pipeline's queues (one per job type) and its flow producer, sharing one prefix and job defaults. */
@@ -30,10 +41,12 @@ export class PipelineQueues {
   private flows: FlowProducer | null = null;
   private readonly attempts: number;
   private readonly backoffMs: number;
+  private readonly target: unknown;
 
   constructor(options: PipelineQueuesOptions) {
     this.keys = new Keys(options.namespace ?? "tandem");
     this.prefix = this.keys.bullPrefix;
+    this.target = options.connection;
     this.connection = connectionFrom(options.connection);
     this.attempts = options.attempts ?? 5;
     this.backoffMs = options.backoffMs ?? 1000;
@@ -115,5 +128,6 @@ export class PipelineQueues {
     await this.flows?.close();
     this.queues.clear();
     this.flows = null;
+    await closeConnection(this.connection, this.target);
   }
 }

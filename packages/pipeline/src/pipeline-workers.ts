@@ -1,6 +1,8 @@
+import { fileURLToPath } from "node:url";
 import { InvalidArgumentError, NonRetryableError, NotFoundError } from "@tandem/core";
+import type { RedisTarget } from "@tandem/store";
 import { type ConnectionOptions, type Job, UnrecoverableError, WaitingChildrenError, Worker } from "bullmq";
-import { connectionFrom, type QueueName } from "./pipeline-queues.js";
+import { closeConnection, connectionFrom, type QueueName } from "./pipeline-queues.js";
 import type { PrecomputeProcessors } from "./precompute-processors.js";
 
 /** One structured log line per job event. */
@@ -18,8 +20,9 @@ export interface JobEvent {
 }
 
 export interface PipelineWorkersOptions {
-  connection: string | ConnectionOptions;
-  /** BullMQ prefix (PipelineQueues.prefix, i.e. `{namespace}:bull`). */
+  /** Redis URL, cluster seed URLs, or BullMQ connection options. */
+  connection: RedisTarget | ConnectionOptions;
+  /** BullMQ prefix (PipelineQueues.prefix, i.e. `{namespace:bull}`). */
   prefix: string;
   queues: readonly QueueName[];
   processors: PrecomputeProcessors;
@@ -33,6 +36,13 @@ export interface PipelineWorkersOptions {
   closeGraceMs?: number;
   /** Receives every job event. Default: one JSON line on stdout. */
   log?: (event: JobEvent) => void;
+  /**
+   * Queues whose jobs run in a sandboxed child process (a BullMQ processor file exporting the processor
+   * as default), e.g. train-cf: a long synchronous fit there leaves this process's event loop free to
+   * renew the job lock, so the fit is not taken as stalled and run again. `env` is the child's
+   * environment (default this process's).
+   */
+  sandboxed?: Partial<Record<QueueName, { file: string | URL; env?: NodeJS.ProcessEnv }>>;
 }
 
 /** Errors that will fail the same way on every try become BullMQ's UnrecoverableError: no retries. */
@@ -58,27 +68,42 @@ export class PipelineWorkers {
   private running = 0;
   private idle: (() => void)[] = [];
   private readonly closeGraceMs: number;
+  private readonly closeShared: () => Promise<void>;
 
   constructor(options: PipelineWorkersOptions) {
-    options.processors.check(options.queues);
+    const sandboxed = options.sandboxed ?? {};
+    options.processors.check(options.queues.filter((q) => sandboxed[q] === undefined));
     this.closeGraceMs = options.closeGraceMs ?? 2000;
     const log = options.log ?? jsonLog;
     const connection = connectionFrom(options.connection);
+    this.closeShared = () => closeConnection(connection, options.connection);
     for (const queue of options.queues) {
-      const run = options.processors.processorFor(queue);
+      const sandbox = sandboxed[queue];
+      const run = sandbox ? null : options.processors.processorFor(queue);
+      const inProcess = async (job: Job, token?: string) => {
+        this.running++;
+        try {
+          return await run!(job, token);
+        } catch (error) {
+          throw toQueueError(error);
+        } finally {
+          this.done();
+        }
+      };
       const worker = new Worker(
         queue,
-        async (job: Job, token?: string) => {
-          this.running++;
-          try {
-            return await run(job, token);
-          } catch (error) {
-            throw toQueueError(error);
-          } finally {
-            if (--this.running === 0) for (const resolve of this.idle.splice(0)) resolve();
-          }
-        },
+        sandbox ? (sandbox.file instanceof URL ? fileURLToPath(sandbox.file) : sandbox.file) : inProcess,
         {
+          ...(sandbox && {
+            useWorkerThreads: false,
+            // The processor file may be TypeScript: the child loads it with tsx, as the worker runs.
+            workerForkOptions: {
+              env: sandbox.env ?? process.env,
+              execArgv: process.execArgv.some((a) => a === "tsx" || a === "--import=tsx")
+                ? process.execArgv
+                : [...process.execArgv, "--import", "tsx"],
+            },
+          }),
           connection,
           prefix: options.prefix,
           concurrency: options.concurrency ?? 2,
@@ -88,6 +113,12 @@ export class PipelineWorkers {
         },
       );
       const at = () => new Date().toISOString();
+      if (sandbox) {
+        // Sandboxed jobs run in the child: count them from the worker's events, for close().
+        worker.on("active", () => this.running++);
+        worker.on("completed", () => this.done());
+        worker.on("failed", () => this.done());
+      }
       worker.on("active", (job) =>
         log({
           time: at(),
@@ -125,6 +156,13 @@ export class PipelineWorkers {
     }
   }
 
+  private done(): void {
+    if (--this.running <= 0) {
+      this.running = 0;
+      for (const resolve of this.idle.splice(0)) resolve();
+    }
+  }
+
   async waitUntilReady(): Promise<void> {
     await Promise.all(this.workers.map((w) => w.waitUntilReady()));
   }
@@ -147,5 +185,6 @@ export class PipelineWorkers {
       await new Promise((r) => setTimeout(r, this.closeGraceMs));
     } while (this.running > 0);
     await Promise.all(this.workers.map((w) => w.close(true)));
+    await this.closeShared();
   }
 }

@@ -1,5 +1,4 @@
-import type { Keys } from "@tandem/store";
-import type { Redis } from "ioredis";
+import type { Keys, RedisClient } from "@tandem/store";
 import type { PipelineQueues } from "./pipeline-queues.js";
 
 /** Something that schedules a profile update for users who just had events. */
@@ -15,7 +14,7 @@ export interface UpdateTrigger {
  */
 export class UserUpdateScheduler implements UpdateTrigger {
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly keys: Keys,
     private readonly queues: PipelineQueues,
     /** Debounce: how long a job waits so a burst becomes one job (config `worker.updateDelayMs`). */
@@ -33,7 +32,8 @@ export class UserUpdateScheduler implements UpdateTrigger {
   async schedule(userIds: readonly string[]): Promise<void> {
     const users = [...new Set(userIds)];
     if (users.length === 0) return;
-    const gens = await this.redis.mget(...users.map((u) => this.keys.updateGeneration(u)));
+    // One GET per user (users live in different shards, so no cross-slot MGET); auto-pipelined.
+    const gens = await Promise.all(users.map((u) => this.redis.get(this.keys.updateGeneration(u))));
     await this.queues.queue("update-user").addBulk(
       users.map((userId, i) => {
         const generation = Number(gens[i] ?? 0);

@@ -1,9 +1,19 @@
-import { mkdtempSync, readFileSync, rmSync, statSync, truncateSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import {
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ArtifactError } from "@tandem/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { CachedEncoder, EmbeddingCache, embedItems, textKey } from "../src/index.js";
+import { vectorOf } from "./fixtures/cache-writer-vector.js";
 import { BagOfWordsEncoder, CountingEncoder } from "./helpers.js";
 
 const dirs: string[] = [];
@@ -77,13 +87,35 @@ describe("EmbeddingCache + CachedEncoder", () => {
     cache.set(textKey("one"), Float32Array.of(1, 0, 0, 0));
     cache.set(textKey("two"), Float32Array.of(0, 1, 0, 0));
     await cache.flush();
-    const vectors = join(dir, "enc.f32");
-    truncateSync(vectors, statSync(vectors).size - 3);
+    const [rows] = readdirSync(dir).filter((f) => f.endsWith(".rows"));
+    truncateSync(join(dir, rows!), statSync(join(dir, rows!)).size - 3);
     const reopened = await EmbeddingCache.open(dir, "enc", 4);
     expect(reopened.size).toBe(1);
     expect(reopened.get(textKey("one"))).toEqual(Float32Array.of(1, 0, 0, 0));
-    expect(statSync(join(dir, "enc.keys")).size).toBe(32);
   });
+
+  it("stays aligned with several writer processes appending at once, and merges them on open", async () => {
+    const dir = tempDir();
+    const writers = 4;
+    const fixture = join(import.meta.dirname, "fixtures", "cache-writer.ts");
+    const root = join(import.meta.dirname, "..", "..", "..");
+    const codes = await Promise.all(
+      Array.from({ length: writers }, (_, w) => {
+        const child = spawn(process.execPath, ["--import", "tsx", fixture, dir, String(w)], {
+          cwd: root,
+          stdio: ["ignore", "ignore", "inherit"],
+        });
+        return new Promise((r) => child.once("exit", r));
+      }),
+    );
+    expect(codes).toEqual(new Array(writers).fill(0));
+    const cache = await EmbeddingCache.open(dir, "shared", 8);
+    // Each writer stored 300 texts of its own and the same 100 shared ones (see the fixture).
+    expect(cache.size).toBe(writers * 300 + 100);
+    for (const text of [...Array.from({ length: 100 }, (_, i) => `shared ${i}`), "w0 0", "w3 299", "w2 150"])
+      expect(Array.from(cache.get(textKey(text))!)).toEqual(Array.from(vectorOf(text)));
+    expect(readdirSync(dir).filter((f) => f.endsWith(".rows"))).toHaveLength(writers);
+  }, 60_000);
 
   it("refuses a cache written for another dimension", async () => {
     const dir = tempDir();

@@ -2,6 +2,7 @@ import { join } from "node:path";
 import type { TandemConfig } from "@tandem/core";
 import { ErasureLog } from "./erasure-log.js";
 import { MemoryFeatureStore } from "./memory-feature-store.js";
+import type { RedisTarget } from "./redis-client.js";
 import { RedisFeatureStore } from "./redis-feature-store.js";
 import type { FeatureStore } from "./types.js";
 
@@ -10,12 +11,41 @@ export function redisUrlFrom(config: TandemConfig, env: NodeJS.ProcessEnv = proc
   return config.store.redisUrl ?? env["REDIS_URL"] ?? null;
 }
 
-/** The configured feature store: Redis when a URL is configured, the in-memory store otherwise. */
+/**
+ * Where Redis is: the cluster seed nodes (`store.clusterNodes`, else REDIS_CLUSTER_NODES, comma-separated)
+ * when any, else the single URL of redisUrlFrom, else null (embedded memory store).
+ */
+export function redisTargetFrom(
+  config: TandemConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): RedisTarget | null {
+  const fromEnv = (env["REDIS_CLUSTER_NODES"] ?? "")
+    .split(",")
+    .map((s) => s.trim())
+    .filter((s) => s !== "");
+  const nodes = config.store.clusterNodes.length > 0 ? config.store.clusterNodes : fromEnv;
+  return nodes.length > 0 ? nodes : redisUrlFrom(config, env);
+}
+
+/** Default shard counts: one Redis needs no spreading; on a cluster 128 tags keep every master near 1/M. */
+export function shardsFor(config: TandemConfig, target: RedisTarget): number {
+  return config.store.shards > 0 ? config.store.shards : typeof target === "string" ? 1 : 128;
+}
+
+/** The configured feature store: Redis (one or a cluster) when configured, the in-memory store otherwise. */
 export function createFeatureStore(config: TandemConfig, env: NodeJS.ProcessEnv = process.env): FeatureStore {
-  const url = redisUrlFrom(config, env);
+  const target = redisTargetFrom(config, env);
   const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs } = config.store;
-  if (url === null) return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
-  return new RedisFeatureStore({ redis: url, namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
+  if (target === null) return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
+  const shards = shardsFor(config, target);
+  return new RedisFeatureStore({
+    redis: target,
+    namespace,
+    shards,
+    eventsMaxLenPerUser,
+    retiredGraceMs,
+    orphanGraceMs,
+  });
 }
 
 /** The configured durable erasure log (`store.erasureLog`, default `<nightly.runsDir>/erasures.jsonl`). */

@@ -3,6 +3,7 @@ export * from "./create-feature-store.js";
 export * from "./erasure-log.js";
 export * from "./keys.js";
 export * from "./memory-feature-store.js";
+export * from "./redis-client.js";
 export * from "./redis-feature-store.js";
 export * from "./stream-id.js";
 export * from "./types.js";

@@ -1,166 +1,91 @@
-import { VERSION_KEYS as K } from "./keys.js";
-
 /**
- * Lua scripts of the Redis feature store. Each runs atomically and in one round trip. Scripts that
- * read the live version resolve the pointer themselves, so a request sees one version even while a
- * publish happens. Version keys are derived inside the scripts from the prefix in ARGV and the
- * suffixes in keys.ts (all keys of a namespace share one cluster hash tag, see keys.ts).
+ * Lua scripts of the Redis feature store. Each runs atomically, in one round trip, and touches only
+ * the keys it is given in KEYS[] — all in one hash tag, so on a cluster each runs on one node (see
+ * keys.ts for the layout). Work spanning slots is a sequence of these single-slot steps.
  */
 
-/** KEYS: versions, meta, items, parts. ARGV: version, now, info JSON, user kind list, item ids JSON, parts…
- *  Returns the stored info JSON (existing or new). */
+/** Version slot. KEYS: meta, items, parts. ARGV: info JSON, user kind list, item ids JSON, shards, parts…
+ *  Returns {stored info JSON (existing or new), stored shard count}. */
 export const BEGIN = `
-local info = redis.call('HGET', KEYS[2], 'info')
-if info then
-  if #ARGV > 5 then redis.call('SADD', KEYS[4], unpack(ARGV, 6)) end
-  return info
+local info = redis.call('HGET', KEYS[1], 'info')
+if not info then
+  redis.call('HSET', KEYS[1], 'info', ARGV[1], 'userKinds', ARGV[2], 'shards', ARGV[4], 'status', 'writing')
+  redis.call('SET', KEYS[2], ARGV[3])
+  info = ARGV[1]
 end
-redis.call('ZADD', KEYS[1], 'NX', ARGV[2], ARGV[1])
-redis.call('HSET', KEYS[2], 'info', ARGV[3], 'userKinds', ARGV[4], 'status', 'writing')
-redis.call('SET', KEYS[3], ARGV[5])
-if #ARGV > 5 then redis.call('SADD', KEYS[4], unpack(ARGV, 6)) end
-return ARGV[3]
+if #ARGV > 4 then redis.call('SADD', KEYS[3], unpack(ARGV, 5)) end
+return {info, redis.call('HGET', KEYS[1], 'shards')}
 `;
 
-/** KEYS: live, versions, retired, meta, parts, done, erased.
- *  ARGV: version, now, this version's key prefix, the versions prefix ("{ns}:v:").
- *  Flips the pointer if the version is registered and complete; strips erased users first. */
-export const PUBLISH = `
-if not redis.call('ZSCORE', KEYS[2], ARGV[1]) or redis.call('EXISTS', KEYS[4]) == 0 then
-  return redis.error_reply('NOT_FOUND version ' .. ARGV[1])
-end
-local missing = redis.call('SDIFF', KEYS[5], KEYS[6])
+/** Version slot. KEYS: meta, parts, done, sealed. ARGV: version, shards that must be sealed ("" = skip).
+ *  Errors NOT_FOUND (no such version), INCOMPLETE <parts> or UNSEALED <count>; else returns 1. */
+export const READY = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return redis.error_reply('NOT_FOUND version ' .. ARGV[1]) end
+local missing = redis.call('SDIFF', KEYS[2], KEYS[3])
 if #missing > 0 then
   table.sort(missing)
   return redis.error_reply('INCOMPLETE ' .. table.concat(missing, ','))
 end
+if ARGV[2] ~= '' and redis.call('SCARD', KEYS[4]) < tonumber(ARGV[2]) then
+  return redis.error_reply('UNSEALED ' .. redis.call('SCARD', KEYS[4]))
+end
+return 1
+`;
+
+/** One shard. KEYS: erased, seal, then the shard's user hashes of the version. Strips erased users
+ *  from this shard's part of the version and marks it complete (readable). Returns 1. */
+export const SEAL = `
+for _, user in ipairs(redis.call('SMEMBERS', KEYS[1])) do
+  for i = 3, #KEYS do redis.call('HDEL', KEYS[i], user) end
+end
+redis.call('SET', KEYS[2], '1')
+return 1
+`;
+
+/** Control slot. KEYS: live, versions, retired. ARGV: version, now.
+ *  Flips the one pointer (the last step of a publish). Returns {previous live, 1} or {version, 0}. */
+export const FLIP = `
+if not redis.call('ZSCORE', KEYS[2], ARGV[1]) then return redis.error_reply('NOT_FOUND version ' .. ARGV[1]) end
 local old = redis.call('GET', KEYS[1])
 if old == ARGV[1] then return {old, 0} end
-local p = ARGV[3]
-local hashes = {p .. ':${K.candidates}', p .. ':${K.scalars}'}
-local kinds = redis.call('HGET', KEYS[4], 'userKinds')
-if kinds then for kind in string.gmatch(kinds, '[^,]+') do hashes[#hashes + 1] = p .. ':${K.userVectors}:' .. kind end end
-for _, user in ipairs(redis.call('SMEMBERS', KEYS[7])) do
-  for _, h in ipairs(hashes) do redis.call('HDEL', h, user) end
-end
 redis.call('SET', KEYS[1], ARGV[1])
-redis.call('HSET', KEYS[4], 'status', 'live', 'publishedAt', ARGV[2])
 redis.call('ZREM', KEYS[3], ARGV[1])
 if old then
   redis.call('ZADD', KEYS[3], ARGV[2], old)
-  redis.call('HSET', ARGV[4] .. old .. ':${K.meta}', 'status', 'retired')
   return {old, 1}
 end
 return {false, 1}
 `;
 
-/** KEYS: live. ARGV: versions prefix ("{ns}:v:"), user id, version the caller has cached.
- *  Returns {version, info|nil, items|nil, cand, scalars, kind1, vec1, kind2, vec2, …}; info and
- *  items only when the live version differs from the caller's. */
-export const READ_USER = `
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local p = ARGV[1] .. v
-local out = {v, false, false, redis.call('HGET', p .. ':${K.candidates}', ARGV[2]), redis.call('HGET', p .. ':${K.scalars}', ARGV[2])}
-if v ~= ARGV[3] then
-  out[2] = redis.call('HGET', p .. ':${K.meta}', 'info')
-  out[3] = redis.call('GET', p .. ':${K.items}')
-end
-local kinds = redis.call('HGET', p .. ':${K.meta}', 'userKinds')
-if kinds then
-  for kind in string.gmatch(kinds, '[^,]+') do
-    out[#out + 1] = kind
-    out[#out + 1] = redis.call('HGET', p .. ':${K.userVectors}:' .. kind, ARGV[2])
-  end
-end
+/** One shard. KEYS: seal, then the hashes to read (candidates, scalars, vector kinds…). ARGV: user.
+ *  Returns false when the shard holds no complete part of that version, else the fields in KEYS order. */
+export const READ_ROW = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return false end
+local out = {}
+for i = 2, #KEYS do out[i - 1] = redis.call('HGET', KEYS[i], ARGV[1]) end
 return out
 `;
 
-/** KEYS: live. ARGV: versions prefix ("{ns}:v:"), user id, version to read ("" = live), user vector kinds…
- *  Returns {version, live, cand, scalars, vector per kind…}, or false when nothing is live or the asked
- *  version is gone. The request path's lean read: no catalogue, no unasked vectors. */
-export const READ_USER_ROW = `
-local live = redis.call('GET', KEYS[1])
-if not live then return false end
-local v = ARGV[3]
-if v == '' then v = live end
-local p = ARGV[1] .. v
-if v ~= live and redis.call('EXISTS', p .. ':${K.meta}') == 0 then return false end
-local out = {v, live, redis.call('HGET', p .. ':${K.candidates}', ARGV[2]), redis.call('HGET', p .. ':${K.scalars}', ARGV[2])}
-for i = 4, #ARGV do out[#out + 1] = redis.call('HGET', p .. ':${K.userVectors}:' .. ARGV[i], ARGV[2]) end
-return out
+/** One shard. KEYS: seal, erased, then the hashes to write. ARGV: user, then one value per hash.
+ *  Writes only into a complete version and for a user not erased: "OK", "GONE" or "ERASED". */
+export const WRITE_USER = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 'GONE' end
+if redis.call('SISMEMBER', KEYS[2], ARGV[1]) == 1 then return 'ERASED' end
+for i = 3, #KEYS do redis.call('HSET', KEYS[i], ARGV[1], ARGV[i - 1]) end
+return 'OK'
 `;
 
-/** KEYS: live. ARGV: versions prefix, kind, cached version, item ids…
- *  Returns {version, info|nil, items|nil, vector per id (nil if absent)…}. */
-export const READ_ITEMS = `
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local p = ARGV[1] .. v
-local out = {v, false, false}
-if v ~= ARGV[3] then
-  out[2] = redis.call('HGET', p .. ':${K.meta}', 'info')
-  out[3] = redis.call('GET', p .. ':${K.items}')
-end
-local key = p .. ':${K.itemVectors}:' .. ARGV[2]
-local n = #ARGV
-local i = 4
-while i <= n do
-  local j = math.min(i + 999, n)
-  local got = redis.call('HMGET', key, unpack(ARGV, i, j))
-  for k = 1, j - i + 1 do out[#out + 1] = got[k] end
-  i = j + 1
-end
-return out
-`;
-
-/** KEYS: live. ARGV: versions prefix, cached version, key suffix to GET, or "<meta suffix>:<field>" to HGET.
- *  Returns {version, info|nil, items|nil, value|nil}. */
-export const READ_ONE = `
-local v = redis.call('GET', KEYS[1])
-if not v then return false end
-local p = ARGV[1] .. v
-local out = {v, false, false, false}
-if v ~= ARGV[2] then
-  out[2] = redis.call('HGET', p .. ':${K.meta}', 'info')
-  out[3] = redis.call('GET', p .. ':${K.items}')
-end
-local field = string.match(ARGV[3], '^${K.meta}:(.*)$')
-if field then out[4] = redis.call('HGET', p .. ':${K.meta}', field) else out[4] = redis.call('GET', p .. ':' .. ARGV[3]) end
-return out
-`;
-
-/** KEYS: live, erased. ARGV: expected version, versions prefix, user id, then (hash suffix, value) pairs.
- *  Writes only if the version is still live and the user is not erased. Returns the live version,
- *  or {err} style strings "MOVED <live>" / "ERASED". */
-export const WRITE_LIVE_USER = `
-local v = redis.call('GET', KEYS[1])
-if v ~= ARGV[1] then return 'MOVED ' .. tostring(v) end
-if redis.call('SISMEMBER', KEYS[2], ARGV[3]) == 1 then return 'ERASED' end
-local p = ARGV[2] .. v
-for i = 4, #ARGV, 2 do redis.call('HSET', p .. ':' .. ARGV[i], ARGV[3], ARGV[i + 1]) end
-return 'OK ' .. v
-`;
-
-/** KEYS: versions, erased, event users, the user's event stream, the user's update generation.
- *  ARGV: versions prefix, user id. Removes the user from every version and records the erasure. */
+/** One shard. KEYS: erased, event users, the user's event stream, update generation, then the
+ *  shard's user hashes of every version. ARGV: user. Removes the user and records the erasure. */
 export const DELETE_USER = `
-for _, v in ipairs(redis.call('ZRANGE', KEYS[1], 0, -1)) do
-  local p = ARGV[1] .. v
-  redis.call('HDEL', p .. ':${K.candidates}', ARGV[2])
-  redis.call('HDEL', p .. ':${K.scalars}', ARGV[2])
-  local kinds = redis.call('HGET', p .. ':${K.meta}', 'userKinds')
-  if kinds then
-    for kind in string.gmatch(kinds, '[^,]+') do redis.call('HDEL', p .. ':${K.userVectors}:' .. kind, ARGV[2]) end
-  end
-end
-redis.call('DEL', KEYS[4], KEYS[5])
-redis.call('ZREM', KEYS[3], ARGV[2])
-redis.call('SADD', KEYS[2], ARGV[2])
+for i = 5, #KEYS do redis.call('HDEL', KEYS[i], ARGV[1]) end
+redis.call('DEL', KEYS[3], KEYS[4])
+redis.call('ZREM', KEYS[2], ARGV[1])
+redis.call('SADD', KEYS[1], ARGV[1])
 return 1
 `;
 
-/** KEYS: live, versions, retired. ARGV: version. Unregisters a version unless it is live. */
+/** Control slot. KEYS: live, versions, retired. ARGV: version. Unregisters a version unless it is live. */
 export const UNREGISTER = `
 if redis.call('GET', KEYS[1]) == ARGV[1] then return 0 end
 redis.call('ZREM', KEYS[2], ARGV[1])
@@ -168,9 +93,9 @@ redis.call('ZREM', KEYS[3], ARGV[1])
 return 1
 `;
 
-/** KEYS: erased, event users, then per event: its user's stream, its event-id key (the stream again
- *  when the event has no id). ARGV: maxlen, event-id window ms, then per event: user, item, value,
- *  timestamp, kind, event id ("" = none), score (ms) for the event-users zset.
+/** One shard. KEYS: erased, event users, then per event: its user's stream, its event-id key (the
+ *  stream again when the event has no id). ARGV: maxlen, event-id window ms, then per event: user,
+ *  item, value, timestamp, kind, event id ("" = none), score (ms) for the event-users zset.
  *  All or nothing: refuses the whole batch when any user is erased ({"ERASED", users…}); otherwise
  *  returns per event "N<stream id>" (stored) or "D<stream id>" (an earlier write with the same id). */
 export const APPEND_EVENTS = `

@@ -5,10 +5,11 @@ import {
   TandemError,
   UnavailableError,
 } from "@tandem/core";
-import { Redis, ReplyError } from "ioredis";
+import { ReplyError } from "ioredis";
 import { decodeScoredList, decodeVector, decodeVectors, encodeScoredList, encodeVector } from "./codec.js";
-import { assertSafeName, Keys, VERSION_KEYS } from "./keys.js";
+import { assertSafeName, Keys } from "./keys.js";
 import * as lua from "./lua.js";
+import { isCluster, mastersOf, openRedis, type RedisClient, type RedisTarget } from "./redis-client.js";
 import {
   type AppendOptions,
   type AppendResult,
@@ -33,10 +34,15 @@ import { validateEvent } from "./validate-event.js";
 import { infoFromSpec, sameShape, VersionCodec, validateSpec } from "./version-codec.js";
 
 export interface RedisFeatureStoreOptions {
-  /** A Redis URL (the store owns and closes the client) or a client to share (left open by close()). */
-  redis: string | Redis;
+  /**
+   * A Redis URL or a list of cluster seed URLs (the store owns and closes the client), or a client to
+   * share (left open by close()).
+   */
+  redis: RedisTarget | RedisClient;
   /** Key namespace; several catalogues can share one Redis. Default "tandem". */
   namespace?: string;
+  /** User shards (hash tags) per namespace; fixed for the namespace's life. Default 1. */
+  shards?: number;
   /** Events kept per user stream, trimmed approximately (XADD MAXLEN ~). Default 1000. */
   eventsMaxLenPerUser?: number;
   /** Default grace before a retired version is deleted by collectGarbage. Default 1 hour. */
@@ -47,34 +53,35 @@ export interface RedisFeatureStoreOptions {
   pipelineBatch?: number;
 }
 
+type Arg = string | number | Buffer;
 type LuaCommands = {
-  tandemBegin(...args: (string | number)[]): Promise<string>;
-  tandemPublish(...args: (string | number)[]): Promise<[string | null, number]>;
-  tandemReadUserBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
-  tandemReadUserRowBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
-  tandemReadItemsBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
-  tandemReadOneBuffer(...args: (string | number)[]): Promise<(Buffer | null)[] | null>;
-  tandemWriteLiveUser(...args: (string | number | Buffer)[]): Promise<string>;
-  tandemDeleteUser(...args: (string | number)[]): Promise<number>;
-  tandemUnregister(...args: (string | number)[]): Promise<number>;
-  tandemAppendEvents(numberOfKeys: number, ...args: (string | number)[]): Promise<string[]>;
+  tandemBegin(...args: Arg[]): Promise<[string, string | null]>;
+  tandemReady(...args: Arg[]): Promise<number>;
+  tandemFlip(...args: Arg[]): Promise<[string | null, number]>;
+  tandemUnregister(...args: Arg[]): Promise<number>;
+  tandemSeal(numberOfKeys: number, ...args: Arg[]): Promise<number>;
+  tandemReadRowBuffer(numberOfKeys: number, ...args: Arg[]): Promise<(Buffer | null)[] | null>;
+  tandemWriteUser(numberOfKeys: number, ...args: Arg[]): Promise<string>;
+  tandemDeleteUser(numberOfKeys: number, ...args: Arg[]): Promise<number>;
+  tandemAppendEvents(numberOfKeys: number, ...args: Arg[]): Promise<string[]>;
 };
 
-const SCRIPTS: [name: string, numberOfKeys: number, source: string][] = [
-  ["tandemBegin", 4, lua.BEGIN],
-  ["tandemPublish", 7, lua.PUBLISH],
-  ["tandemReadUser", 1, lua.READ_USER],
-  ["tandemReadUserRow", 1, lua.READ_USER_ROW],
-  ["tandemReadItems", 1, lua.READ_ITEMS],
-  ["tandemReadOne", 1, lua.READ_ONE],
-  ["tandemWriteLiveUser", 2, lua.WRITE_LIVE_USER],
-  ["tandemDeleteUser", 5, lua.DELETE_USER],
+const SCRIPTS: [name: string, numberOfKeys: number | undefined, source: string][] = [
+  ["tandemBegin", 3, lua.BEGIN],
+  ["tandemReady", 4, lua.READY],
+  ["tandemFlip", 3, lua.FLIP],
   ["tandemUnregister", 3, lua.UNREGISTER],
+  // Key count varies per call (passed as the first argument).
+  ["tandemSeal", undefined, lua.SEAL],
+  ["tandemReadRow", undefined, lua.READ_ROW],
+  ["tandemWriteUser", undefined, lua.WRITE_USER],
+  ["tandemDeleteUser", undefined, lua.DELETE_USER],
+  ["tandemAppendEvents", undefined, lua.APPEND_EVENTS],
 ];
-/** Scripts whose key count varies per call (passed as the first argument). */
-const VARIADIC_SCRIPTS: [name: string, source: string][] = [["tandemAppendEvents", lua.APPEND_EVENTS]];
 
 const EVENTS_PER_SCRIPT = 100;
+/** Shards handled at once by multi-shard steps (publish, counts): bounded concurrency. */
+const SHARD_CONCURRENCY = 16;
 
 /** One stream entry as an event (fields the writer does not know, e.g. a client id, are ignored). */
 function eventOf(userId: string, [id, fields]: [string, string[]]): StoredEvent {
@@ -106,11 +113,27 @@ function mapError(error: unknown, what: string): never {
   throw new UnavailableError(`${what}: Redis unavailable (${message})`, { cause: error });
 }
 
-/** The Redis backend: the shared feature store of the ranking API and the workers. */
+/** Runs `fn` over `items`, at most `limit` at a time, results in input order. */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  for (let start = 0; start < items.length; start += limit) {
+    const chunk = items.slice(start, start + limit);
+    const done = await Promise.all(chunk.map(fn));
+    done.forEach((r, i) => {
+      out[start + i] = r;
+    });
+  }
+  return out;
+}
+
+/**
+ * The Redis backend: the shared feature store of the ranking API and the workers, on one Redis or a
+ * Redis Cluster (keys.ts spreads users over S shards; every script runs in one slot).
+ */
 export class RedisFeatureStore implements FeatureStore {
   readonly backend = "redis";
   readonly keys: Keys;
-  readonly redis: Redis;
+  readonly redis: RedisClient;
   private readonly commands: LuaCommands;
   private readonly ownsClient: boolean;
   private readonly eventsMaxLen: number;
@@ -119,27 +142,26 @@ export class RedisFeatureStore implements FeatureStore {
   private readonly batch: number;
   /** Codecs of versions seen; a version's shape never changes, so caching is safe. */
   private readonly codecs = new Map<string, VersionCodec>();
-  /** The live version last read, so the scripts only send catalogue data when it changes. */
+  /** The live version last read: requests guess it and check the pointer in the same exchange. */
   private cachedLive = "";
 
   constructor(options: RedisFeatureStoreOptions) {
-    this.keys = new Keys(options.namespace ?? "tandem");
-    this.ownsClient = typeof options.redis === "string";
-    this.redis =
-      typeof options.redis === "string"
-        ? // Fail a request after one reconnect attempt instead of queueing it for long: the API
-          // answers from fallbacks, workers retry the job.
-          new Redis(options.redis, { maxRetriesPerRequest: 1, lazyConnect: false })
-        : options.redis;
+    this.keys = new Keys(options.namespace ?? "tandem", options.shards ?? 1);
+    const target = options.redis;
+    this.ownsClient = typeof target === "string" || Array.isArray(target);
+    this.redis = this.ownsClient
+      ? // Fail a request after one reconnect attempt instead of queueing it for long: the API answers
+        // from fallbacks, workers retry the job. Auto-pipelining sends a request's reads (the pointer
+        // and the guessed version's row) in one exchange.
+        openRedis(target as RedisTarget, { maxRetriesPerRequest: 1, enableAutoPipelining: true })
+      : (target as RedisClient);
     this.eventsMaxLen = options.eventsMaxLenPerUser ?? 1000;
     this.retiredGraceMs = options.retiredGraceMs ?? 3_600_000;
     this.orphanGraceMs = options.orphanGraceMs ?? 86_400_000;
     this.batch = options.pipelineBatch ?? 500;
     for (const [name, numberOfKeys, lua] of SCRIPTS) {
-      if (!(name in this.redis)) this.redis.defineCommand(name, { numberOfKeys, lua });
-    }
-    for (const [name, lua] of VARIADIC_SCRIPTS) {
-      if (!(name in this.redis)) this.redis.defineCommand(name, { lua });
+      if (!(name in this.redis))
+        this.redis.defineCommand(name, numberOfKeys === undefined ? { lua } : { numberOfKeys, lua });
     }
     this.commands = this.redis as unknown as LuaCommands;
     // Errors surface on the calls; without a listener ioredis would also print every reconnect failure.
@@ -154,26 +176,32 @@ export class RedisFeatureStore implements FeatureStore {
     }
   }
 
+  private userKinds(codec: VersionCodec): string[] {
+    return Object.keys(codec.info.userKinds);
+  }
+
   // --- versions ------------------------------------------------------------------------------------
 
   async beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo> {
     validateSpec(version, spec);
     const info = infoFromSpec(version, spec, Date.now());
     const k = this.keys;
-    const stored = await this.call("beginVersion", () =>
+    // Registered before any of its keys exist, so GC (which scans keys, then reads the registry) never
+    // deletes a version being started.
+    await this.call("beginVersion", () => this.redis.zadd(k.versions, "NX", info.createdAt, version));
+    const [stored, shards] = await this.call("beginVersion", () =>
       this.commands.tandemBegin(
-        k.versions,
         k.meta(version),
         k.items(version),
         k.parts(version),
-        version,
-        info.createdAt,
         JSON.stringify(info),
         Object.keys(info.userKinds).join(","),
         JSON.stringify(spec.itemIds),
+        k.shards,
         ...(spec.parts ?? []),
       ),
     );
+    this.checkShards(version, shards);
     const existing = JSON.parse(stored) as VersionInfo;
     if (!sameShape(existing, info)) {
       throw new InvalidArgumentError(`version ${version} already exists with a different shape`);
@@ -181,24 +209,30 @@ export class RedisFeatureStore implements FeatureStore {
     return existing;
   }
 
+  private checkShards(version: string, shards: string | null): void {
+    if (shards !== null && Number(shards) !== this.keys.shards) {
+      throw new InvalidArgumentError(
+        `version ${version} was written with ${shards} shards, this store uses ${this.keys.shards} (store.shards must not change within a namespace)`,
+      );
+    }
+  }
+
   async versionInfo(version: string): Promise<VersionInfo | null> {
     const raw = await this.call("versionInfo", () => this.redis.hget(this.keys.meta(version), "info"));
     return raw ? (JSON.parse(raw) as VersionInfo) : null;
   }
 
-  /** The codec of a version, loading its catalogue once. */
+  /** The codec of a version, loading its catalogue once (one exchange with the version's slot). */
   private async codec(version: string): Promise<VersionCodec> {
     const cached = this.codecs.get(version);
     if (cached) return cached;
-    const [info, items] = await this.call("load version", () =>
-      this.redis.multi().hget(this.keys.meta(version), "info").get(this.keys.items(version)).exec(),
+    const meta = this.keys.meta(version);
+    const [info, items, shards] = await this.call("load version", () =>
+      this.redis.multi().hget(meta, "info").get(this.keys.items(version)).hget(meta, "shards").exec(),
     ).then((r) => (r ?? []).map((x) => x?.[1] as string | null));
     if (!info || !items) throw new NotFoundError("model", `version ${version}`);
-    return this.remember(version, info, items);
-  }
-
-  private remember(version: string, info: string | Buffer, items: string | Buffer): VersionCodec {
-    const codec = new VersionCodec(JSON.parse(info.toString()) as VersionInfo, JSON.parse(items.toString()));
+    this.checkShards(version, shards ?? null);
+    const codec = new VersionCodec(JSON.parse(info) as VersionInfo, JSON.parse(items));
     this.codecs.set(version, codec);
     if (this.codecs.size > 8) this.codecs.delete(this.codecs.keys().next().value!);
     return codec;
@@ -227,28 +261,38 @@ export class RedisFeatureStore implements FeatureStore {
     // Validate everything before sending anything: a bad record must not leave a partial write.
     const encoded = records.map((r) => codec.encodeRecord(r));
     const k = this.keys;
+    const byShard = new Map<number, typeof encoded>();
+    for (const r of encoded) {
+      const s = k.shardOf(r.userId);
+      let list = byShard.get(s);
+      if (!list) byShard.set(s, (list = []));
+      list.push(r);
+    }
     const sent: Promise<[Error | null, unknown][] | null>[] = [];
-    for (let start = 0; start < encoded.length; start += this.batch) {
-      const pipeline = this.redis.pipeline();
-      // One HSET per hash per batch: fewer commands than one per user and field.
-      const cand: (string | Buffer)[] = [];
-      const scalars: string[] = [];
-      const vectors = new Map<string, (string | Buffer)[]>();
-      for (const r of encoded.slice(start, start + this.batch)) {
-        if (r.candidates) cand.push(r.userId, r.candidates);
-        if (r.scalars) scalars.push(r.userId, r.scalars);
-        for (const [kind, bytes] of r.vectors) {
-          let list = vectors.get(kind);
-          if (!list) vectors.set(kind, (list = []));
-          list.push(r.userId, bytes);
+    for (const [shard, shardRecords] of byShard) {
+      for (let start = 0; start < shardRecords.length; start += this.batch) {
+        // One pipeline per shard and batch: its keys share one slot (a cluster pipeline needs that).
+        const pipeline = this.redis.pipeline();
+        // One HSET per hash per batch: fewer commands than one per user and field.
+        const cand: (string | Buffer)[] = [];
+        const scalars: string[] = [];
+        const vectors = new Map<string, (string | Buffer)[]>();
+        for (const r of shardRecords.slice(start, start + this.batch)) {
+          if (r.candidates) cand.push(r.userId, r.candidates);
+          if (r.scalars) scalars.push(r.userId, r.scalars);
+          for (const [kind, bytes] of r.vectors) {
+            let list = vectors.get(kind);
+            if (!list) vectors.set(kind, (list = []));
+            list.push(r.userId, bytes);
+          }
         }
+        if (cand.length > 0) pipeline.hset(k.candidates(version, shard), ...(cand as [string, Buffer]));
+        if (scalars.length > 0) pipeline.hset(k.scalars(version, shard), ...(scalars as [string, string]));
+        for (const [kind, list] of vectors)
+          pipeline.hset(k.userVectors(version, kind, shard), ...(list as [string, Buffer]));
+        // Not awaited here: Redis ingests this batch while the next one is built (2 cores: overlap).
+        sent.push(pipeline.exec());
       }
-      if (cand.length > 0) pipeline.hset(k.candidates(version), ...(cand as [string, Buffer]));
-      if (scalars.length > 0) pipeline.hset(k.scalars(version), ...(scalars as [string, string]));
-      for (const [kind, list] of vectors)
-        pipeline.hset(k.userVectors(version, kind), ...(list as [string, Buffer]));
-      // Not awaited here: Redis ingests this batch while the next one is built (2 cores: overlap).
-      sent.push(pipeline.exec());
     }
     const results = await this.call("writeUsers", () => Promise.all(sent));
     for (const batch of results) {
@@ -266,7 +310,7 @@ export class RedisFeatureStore implements FeatureStore {
 
   async writeMetadata(version: string, name: string, value: unknown) {
     assertSafeName("metadata name", name);
-    if (["info", "userKinds", "status", "publishedAt"].includes(name)) {
+    if (["info", "userKinds", "status", "publishedAt", "shards"].includes(name)) {
       throw new InvalidArgumentError(`metadata name ${name} is reserved`);
     }
     await this.codec(version);
@@ -294,24 +338,50 @@ export class RedisFeatureStore implements FeatureStore {
     return missing.sort();
   }
 
-  async publish(version: string): Promise<PublishResult> {
-    assertSafeName("version", version);
+  private ready(version: string, shards: number | "") {
     const k = this.keys;
-    const [previous, changed] = await this.call(`publish ${version}`, () =>
-      this.commands.tandemPublish(
-        k.live,
-        k.versions,
-        k.retired,
+    return this.call(`publish ${version}`, () =>
+      this.commands.tandemReady(
         k.meta(version),
         k.parts(version),
         k.done(version),
-        k.erased,
+        k.sealed(version),
         version,
-        Date.now(),
-        k.versionPrefix(version),
-        k.versionPrefix(),
+        shards,
       ),
     );
+  }
+
+  /**
+   * Publish across shards, each step in one slot: check the parts; seal every shard (erased users
+   * stripped, completion recorded in the version's `sealed` set); check all S are sealed; then flip
+   * the one pointer. A writer killed at any step before the flip leaves V unpublished (and re-running
+   * publish finishes it: every step is idempotent).
+   */
+  async publish(version: string): Promise<PublishResult> {
+    assertSafeName("version", version);
+    const k = this.keys;
+    const codec = await this.codec(version);
+    await this.ready(version, "");
+    const kinds = this.userKinds(codec);
+    await mapLimit(k.allShards(), SHARD_CONCURRENCY, async (shard) => {
+      const keys = [k.erased(shard), k.seal(version, shard), ...k.userHashes(version, shard, kinds)];
+      await this.call(`publish ${version}`, () => this.commands.tandemSeal(keys.length, ...keys));
+      await this.call(`publish ${version}`, () => this.redis.sadd(k.sealed(version), shard));
+    });
+    await this.ready(version, k.shards);
+    const now = Date.now();
+    const [previous, changed] = await this.call(`publish ${version}`, () =>
+      this.commands.tandemFlip(k.live, k.versions, k.retired, version, now),
+    );
+    if (changed === 1) {
+      // Informational only (listVersions reads the control slot's registry, which the flip updated).
+      await this.call(`publish ${version}`, async () => {
+        await this.redis.hset(k.meta(version), "status", "live", "publishedAt", now);
+        if (previous && (await this.redis.exists(k.meta(previous))))
+          await this.redis.hset(k.meta(previous), "status", "retired");
+      });
+    }
     return { version, previous: changed === 0 ? version : previous, changed: changed === 1 };
   }
 
@@ -348,7 +418,13 @@ export class RedisFeatureStore implements FeatureStore {
     const k = this.keys;
     // Scan before reading the registry: beginVersion registers a version before writing any of its
     // keys, so every version whose keys the scan saw is in the registry read afterwards.
-    const present = await this.scanVersionIds();
+    const present = new Set<string>();
+    await this.scanKeys(k.allVersionPatterns, (keys) => {
+      for (const key of keys) {
+        const version = k.versionOf(key);
+        if (version) present.add(version);
+      }
+    });
     const [versions, retired, live] = await this.call("collectGarbage", async () => {
       const r = await this.redis
         .multi()
@@ -380,147 +456,148 @@ export class RedisFeatureStore implements FeatureStore {
         this.commands.tandemUnregister(k.live, k.versions, k.retired, version),
       );
       if (ok !== 1) continue;
-      await this.deleteVersionKeys(version);
+      // Seals first, version slot last: a reader never sees half a version as complete.
+      await this.scanKeys(k.versionPatterns(version).reverse(), (keys) => this.unlink(keys));
       this.codecs.delete(version);
       deleted.push(version);
     }
     return deleted.sort();
   }
 
-  private async scanVersionIds(): Promise<Set<string>> {
-    const prefix = this.keys.versionPrefix();
-    const ids = new Set<string>();
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.call("scan", () =>
-        this.redis.scan(cursor, "MATCH", `${prefix}*`, "COUNT", 1000),
-      );
-      cursor = next;
-      for (const key of keys) {
-        const rest = key.slice(prefix.length);
-        ids.add(rest.slice(0, rest.indexOf(":")));
+  /** SCAN every master for keys matching the patterns, one page at a time. */
+  private async scanKeys(patterns: readonly string[], page: (keys: string[]) => void | Promise<void>) {
+    const masters = await this.call("scan", () => mastersOf(this.redis));
+    for (const pattern of patterns) {
+      for (const node of masters) {
+        let cursor = "0";
+        do {
+          const [next, keys] = await this.call("scan", () =>
+            node.scan(cursor, "MATCH", pattern, "COUNT", 1000),
+          );
+          cursor = next;
+          if (keys.length > 0) await page(keys);
+        } while (cursor !== "0");
       }
-    } while (cursor !== "0");
-    return ids;
-  }
-
-  private async deleteVersionKeys(version: string): Promise<void> {
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.call("scan", () =>
-        this.redis.scan(cursor, "MATCH", this.keys.versionPattern(version), "COUNT", 1000),
-      );
-      cursor = next;
-      if (keys.length > 0) await this.call("unlink", () => this.redis.unlink(...keys));
-    } while (cursor !== "0");
-  }
-
-  // --- reads of the live version -------------------------------------------------------------------
-
-  /** Decodes the common head {version, info, items} of the read scripts and updates the caches. */
-  private head(reply: (Buffer | null)[]): VersionCodec {
-    const version = reply[0]!.toString();
-    const info = reply[1];
-    const items = reply[2];
-    let codec = this.codecs.get(version);
-    if (info && items) codec = this.remember(version, info, items);
-    if (!codec) throw new NotFoundError("model", `version ${version}`);
-    this.cachedLive = version;
-    return codec;
-  }
-
-  /** Runs a read script; if the caller's cache lacks the version it names, retries once with it. */
-  private async read(
-    what: string,
-    run: (cached: string) => Promise<(Buffer | null)[] | null>,
-  ): Promise<{ reply: (Buffer | null)[]; codec: VersionCodec } | null> {
-    for (let attempt = 0; attempt < 2; attempt++) {
-      const cached = this.codecs.has(this.cachedLive) ? this.cachedLive : "";
-      const reply = await this.call(what, () => run(cached));
-      if (!reply) return null;
-      const version = reply[0]!.toString();
-      if (!reply[1] && !this.codecs.has(version)) {
-        this.cachedLive = "";
-        continue;
-      }
-      return { reply, codec: this.head(reply) };
     }
-    throw new NotFoundError("model", "live version metadata");
+  }
+
+  /** Deletes keys that may lie in different slots (one UNLINK per key on a cluster). */
+  private async unlink(keys: readonly string[]): Promise<void> {
+    if (keys.length === 0) return;
+    await this.call("unlink", async () => {
+      if (isCluster(this.redis)) await Promise.all(keys.map((key) => this.redis.unlink(key)));
+      else await this.redis.unlink(...keys);
+    });
+  }
+
+  // --- reads ------------------------------------------------------------------------------------------
+
+  /**
+   * Resolves the pointer once and reads one version. The read of the version this client saw last is
+   * sent with the GET of the pointer (one exchange); only after a publish is it read again at the new
+   * version. `read` returns false when the version holds no complete data (gone, or not sealed).
+   * With `want`, that version is read (null when it no longer exists) and the pointer only reported.
+   */
+  private async atVersion<T>(
+    what: string,
+    want: string | null,
+    read: (version: string, codec: VersionCodec) => Promise<T | false>,
+  ): Promise<{ version: string; live: string; codec: VersionCodec; value: T } | null> {
+    const k = this.keys;
+    if (want !== null) {
+      const codec = await this.codec(want).catch((error) => {
+        if (error instanceof NotFoundError) return null;
+        throw error;
+      });
+      if (!codec) return null;
+      const [live, value] = await this.call(what, () =>
+        Promise.all([this.redis.get(k.live), read(want, codec)]),
+      );
+      return live === null || value === false ? null : { version: want, live, codec, value };
+    }
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const guess = this.codecs.get(this.cachedLive);
+      const [live, guessed] = await this.call(what, () =>
+        Promise.all([
+          this.redis.get(k.live),
+          guess ? read(guess.info.version, guess) : Promise.resolve(false as const),
+        ]),
+      );
+      if (live === null) return null;
+      this.cachedLive = live;
+      if (guess && guess.info.version === live && guessed !== false)
+        return { version: live, live, codec: guess, value: guessed as T };
+      const codec = await this.codec(live);
+      const value = await this.call(what, () => read(live, codec));
+      if (value !== false) return { version: live, live, codec, value };
+      // Only a version GC'd between the GET and the read gets here: resolve the pointer again.
+    }
+    throw new UnavailableError(`${what}: the live version kept changing`);
+  }
+
+  /** One shard's row of a user in a version: candidates, scalars, then the given vector kinds. */
+  private readRow(userId: string, version: string, kinds: readonly string[]) {
+    const k = this.keys;
+    const shard = k.shardOf(userId);
+    const keys = [
+      k.seal(version, shard),
+      k.candidates(version, shard),
+      k.scalars(version, shard),
+      ...kinds.map((kind) => k.userVectors(version, kind, shard)),
+    ];
+    return this.commands.tandemReadRowBuffer(keys.length, ...keys, userId).then((r) => r ?? (false as const));
   }
 
   async getUserFeatures(userId: string): Promise<UserFeatures | null> {
-    const got = await this.read("getUserFeatures", (cached) =>
-      this.commands.tandemReadUserBuffer(this.keys.live, this.keys.versionPrefix(), userId, cached),
+    const got = await this.atVersion("getUserFeatures", null, (version, codec) =>
+      this.readRow(userId, version, this.userKinds(codec)),
     );
     if (!got) return null;
-    const { reply, codec } = got;
-    const vectors: [string, Buffer | null][] = [];
-    for (let i = 5; i < reply.length; i += 2) vectors.push([reply[i]!.toString(), reply[i + 1] ?? null]);
-    return codec.decodeUser(userId, { candidates: reply[3] ?? null, scalars: reply[4] ?? null, vectors });
-  }
-
-  async getItemVectors(kind: string, itemIds: readonly string[]): Promise<ItemVectors> {
-    assertSafeName("kind", kind);
-    const toResult = (codec: VersionCodec, values: readonly (Buffer | null | undefined)[]): ItemVectors => {
-      const dims = codec.itemVectorDims(kind);
-      return {
-        version: codec.info.version,
-        dims,
-        vectors: itemIds.map((_, i) => {
-          const b = values[i];
-          return b ? decodeVector(b, dims) : null;
-        }),
-      };
-    };
-    // Fast path, one round trip: MULTI { GET live; HMGET on the version this client saw last }. MULTI
-    // makes both reads one atomic moment; if the pointer moved, fall back to the script below.
-    const cached = this.codecs.get(this.cachedLive);
-    if (cached && itemIds.length > 0 && kind in cached.info.itemKinds) {
-      const replies = await this.call("getItemVectors", () =>
-        this.redis
-          .multi()
-          .get(this.keys.live)
-          .hmgetBuffer(this.keys.itemVectors(cached.info.version, kind), ...itemIds)
-          .exec(),
-      );
-      const [live, values] = (replies ?? []).map(([error, value]) => {
-        if (error) mapError(error, "getItemVectors");
-        return value;
-      }) as [string | null, (Buffer | null)[]];
-      if (live === cached.info.version) return toResult(cached, values);
-    }
-    // The script resolves the pointer itself and sends the catalogue of a version new to this client.
-    const got = await this.read("getItemVectors", (known) =>
-      this.commands.tandemReadItemsBuffer(this.keys.live, this.keys.versionPrefix(), kind, known, ...itemIds),
-    );
-    if (!got) throw new NotFoundError("model", "live version (nothing published)");
-    return toResult(got.codec, got.reply.slice(3));
+    const { value: row, codec } = got;
+    const kinds = this.userKinds(codec);
+    return codec.decodeUser(userId, {
+      candidates: row[0] ?? null,
+      scalars: row[1] ?? null,
+      vectors: kinds.map((kind, i) => [kind, row[2 + i] ?? null]),
+    });
   }
 
   async readUser(userId: string, options: UserRowOptions = {}): Promise<UserRow | null> {
     const kinds = options.vectors ?? [];
     for (const kind of kinds) assertSafeName("kind", kind);
-    const reply = await this.call("readUser", () =>
-      this.commands.tandemReadUserRowBuffer(
-        this.keys.live,
-        this.keys.versionPrefix(),
-        userId,
-        options.version ?? "",
-        ...kinds,
-      ),
-    );
-    if (!reply) return null;
-    const version = reply[0]!.toString();
-    const codec = this.codecs.get(version) ?? (await this.codec(version));
-    for (const kind of kinds) {
-      if (!(kind in codec.info.userKinds))
-        throw new InvalidArgumentError(`version ${version} declares no user vectors of kind ${kind}`);
-    }
-    return codec.decodeRow(reply[1]!.toString(), {
-      candidates: reply[2] ?? null,
-      scalars: reply[3] ?? null,
-      vectors: kinds.map((kind, i) => [kind, reply[4 + i] ?? null]),
+    const got = await this.atVersion("readUser", options.version ?? null, (version, codec) => {
+      for (const kind of kinds) {
+        if (!(kind in codec.info.userKinds))
+          throw new InvalidArgumentError(`version ${version} declares no user vectors of kind ${kind}`);
+      }
+      return this.readRow(userId, version, kinds);
     });
+    if (!got) return null;
+    const { value: row, codec, live } = got;
+    return codec.decodeRow(live, {
+      candidates: row[0] ?? null,
+      scalars: row[1] ?? null,
+      vectors: kinds.map((kind, i) => [kind, row[2 + i] ?? null]),
+    });
+  }
+
+  async getItemVectors(kind: string, itemIds: readonly string[]): Promise<ItemVectors> {
+    assertSafeName("kind", kind);
+    const got = await this.atVersion("getItemVectors", null, (version, codec) =>
+      kind in codec.info.itemKinds && itemIds.length > 0
+        ? this.redis.hmgetBuffer(this.keys.itemVectors(version, kind), ...itemIds)
+        : Promise.resolve([] as (Buffer | null)[]),
+    );
+    if (!got) throw new NotFoundError("model", "live version (nothing published)");
+    const dims = got.codec.itemVectorDims(kind);
+    return {
+      version: got.version,
+      dims,
+      vectors: itemIds.map((_, i) => {
+        const b = got.value[i];
+        return b ? decodeVector(b, dims) : null;
+      }),
+    };
   }
 
   async getItemVectorsAt(
@@ -550,20 +627,16 @@ export class RedisFeatureStore implements FeatureStore {
     return exists ? { version, dims, vectors: decodeVectors(values, dims) } : null;
   }
 
-  private async readOne(what: string, suffix: string) {
-    return this.read(what, (cached) =>
-      this.commands.tandemReadOneBuffer(this.keys.live, this.keys.versionPrefix(), cached, suffix),
-    );
-  }
-
   async getPopularity(limit?: number): Promise<PopularityList | null> {
-    const got = await this.readOne("getPopularity", VERSION_KEYS.popularity);
-    const bytes = got?.reply[3];
+    const got = await this.atVersion("getPopularity", null, (version) =>
+      this.redis.getBuffer(this.keys.popularity(version)),
+    );
+    const bytes = got?.value;
     if (!got || !bytes) return null;
     const { indexes, features } = decodeScoredList(bytes);
     const n = Math.min(indexes.length, limit ?? indexes.length);
     return {
-      version: got.codec.info.version,
+      version: got.version,
       items: Array.from(indexes.subarray(0, n), (i) => got.codec.itemIds[i]!),
       scores: features.slice(0, n),
     };
@@ -571,32 +644,37 @@ export class RedisFeatureStore implements FeatureStore {
 
   async getMetadata(name: string): Promise<unknown> {
     assertSafeName("metadata name", name);
-    const got = await this.readOne("getMetadata", `${VERSION_KEYS.meta}:${name}`);
-    const bytes = got?.reply[3];
-    return bytes ? JSON.parse(bytes.toString()) : null;
+    const got = await this.atVersion("getMetadata", null, (version) =>
+      this.redis.hget(this.keys.meta(version), name),
+    );
+    return got?.value ? JSON.parse(got.value) : null;
   }
 
   async getItemIds(): Promise<readonly string[]> {
-    const got = await this.readOne("getItemIds", `${VERSION_KEYS.meta}:status`);
+    const got = await this.atVersion("getItemIds", null, async () => true as const);
     return got ? got.codec.itemIds : [];
   }
 
   async updateLiveUser(record: UserRecord): Promise<string> {
+    const k = this.keys;
+    const shard = k.shardOf(record.userId);
     for (let attempt = 0; attempt < 3; attempt++) {
       const live = await this.liveVersion();
       if (!live) throw new NotFoundError("model", "live version (nothing published)");
       const encoded = (await this.codec(live)).encodeRecord(record);
-      const pairs: (string | Buffer)[] = [];
-      if (encoded.candidates) pairs.push(VERSION_KEYS.candidates, encoded.candidates);
-      if (encoded.scalars) pairs.push(VERSION_KEYS.scalars, encoded.scalars);
-      for (const [kind, bytes] of encoded.vectors) pairs.push(`${VERSION_KEYS.userVectors}:${kind}`, bytes);
-      const k = this.keys;
+      const writes: [key: string, value: string | Buffer][] = [];
+      if (encoded.candidates) writes.push([k.candidates(live, shard), encoded.candidates]);
+      if (encoded.scalars) writes.push([k.scalars(live, shard), encoded.scalars]);
+      for (const [kind, bytes] of encoded.vectors) writes.push([k.userVectors(live, kind, shard), bytes]);
+      const keys = [k.seal(live, shard), k.erased(shard), ...writes.map(([key]) => key)];
+      const values = writes.map(([, value]) => value);
       const status = await this.call("updateLiveUser", () =>
-        this.commands.tandemWriteLiveUser(k.live, k.erased, live, k.versionPrefix(), record.userId, ...pairs),
+        this.commands.tandemWriteUser(keys.length, ...keys, record.userId, ...values),
       );
-      if (status.startsWith("OK ")) return live;
       if (status === "ERASED") throw new InvalidArgumentError(`user ${record.userId} was erased`);
-      // A publish happened in between: write into the new live version instead.
+      // The pointer lives in another slot: confirm the write went into the version still live; after a
+      // publish in between, write into the new live version instead.
+      if (status === "OK" && (await this.liveVersion()) === live) return live;
     }
     throw new UnavailableError("updateLiveUser: the live version kept changing");
   }
@@ -614,23 +692,31 @@ export class RedisFeatureStore implements FeatureStore {
     for (const e of events) validateEvent(e);
     const k = this.keys;
     const window = options.eventIdWindowMs ?? EVENT_ID_WINDOW_MS;
-    // Scripts block Redis while they run: 100 events each keeps that to a few ms (reads wait behind it).
-    const chunks: EventToAppend[][] = [];
-    for (let start = 0; start < events.length; start += EVENTS_PER_SCRIPT)
-      chunks.push(events.slice(start, start + EVENTS_PER_SCRIPT));
+    // Events go to their users' shards; scripts block Redis while they run, so 100 events each keeps
+    // that to a few ms (reads wait behind it).
+    const byShard = new Map<number, number[]>();
+    events.forEach((e, i) => {
+      const s = k.shardOf(e.user);
+      let list = byShard.get(s);
+      if (!list) byShard.set(s, (list = []));
+      list.push(i);
+    });
+    const chunks: [shard: number, indexes: number[]][] = [];
+    for (const [shard, indexes] of byShard)
+      for (let start = 0; start < indexes.length; start += EVENTS_PER_SCRIPT)
+        chunks.push([shard, indexes.slice(start, start + EVENTS_PER_SCRIPT)]);
     // Each chunk is one atomic script; check every user up front so a later chunk cannot be refused
     // after earlier ones were stored (the scripts check again, for erasures in between).
     if (chunks.length > 1) {
-      const users = [...new Set(events.map((e) => e.user))];
-      const flags = await this.call("appendEvents", () => this.redis.smismember(k.erased, ...users));
-      const erased = users.filter((_, i) => flags[i] === 1);
+      const erased = await this.erasedAmong([...new Set(events.map((e) => e.user))]);
       if (erased.length > 0) throw new ErasedUserError(erased);
     }
-    const result: AppendResult = { ids: [], duplicate: [] };
-    for (const chunk of chunks) {
-      const keys: string[] = [k.erased, k.eventUsers];
+    const result: AppendResult = { ids: new Array(events.length), duplicate: new Array(events.length) };
+    for (const [shard, indexes] of chunks) {
+      const keys: string[] = [k.erased(shard), k.eventUsers(shard)];
       const args: (string | number)[] = [this.eventsMaxLen, window];
-      for (const e of chunk) {
+      for (const i of indexes) {
+        const e = events[i]!;
         const stream = k.events(e.user);
         keys.push(stream, e.eventId === undefined ? stream : k.eventId(e.user, e.eventId));
         args.push(e.user, e.item, String(e.value), String(e.timestamp), e.kind, e.eventId ?? "");
@@ -640,12 +726,33 @@ export class RedisFeatureStore implements FeatureStore {
         this.commands.tandemAppendEvents(keys.length, ...keys, ...args),
       );
       if (out[0] === "ERASED") throw new ErasedUserError(out.slice(1));
-      for (const r of out) {
-        result.ids.push(r.slice(1));
-        result.duplicate.push(r[0] === "D");
-      }
+      out.forEach((r, j) => {
+        result.ids[indexes[j]!] = r.slice(1);
+        result.duplicate[indexes[j]!] = r[0] === "D";
+      });
     }
     return result;
+  }
+
+  /** The given users that were erased (one SMISMEMBER per shard). */
+  private async erasedAmong(users: readonly string[]): Promise<string[]> {
+    const byShard = new Map<number, string[]>();
+    for (const u of users) {
+      const s = this.keys.shardOf(u);
+      let list = byShard.get(s);
+      if (!list) byShard.set(s, (list = []));
+      list.push(u);
+    }
+    const out: string[] = [];
+    await this.call("appendEvents", () =>
+      Promise.all(
+        [...byShard].map(async ([shard, list]) => {
+          const flags = await this.redis.smismember(this.keys.erased(shard), ...list);
+          for (const [i, u] of list.entries()) if (flags[i] === 1) out.push(u);
+        }),
+      ),
+    );
+    return out;
   }
 
   async readUserEvents(userId: string): Promise<StoredEvent[]> {
@@ -656,14 +763,28 @@ export class RedisFeatureStore implements FeatureStore {
   }
 
   async eventUsers(): Promise<string[]> {
-    return this.call("eventUsers", () => this.redis.zrevrange(this.keys.eventUsers, 0, -1));
+    const k = this.keys;
+    const perShard = await this.call("eventUsers", () =>
+      mapLimit(k.allShards(), SHARD_CONCURRENCY, (s) =>
+        this.redis.zrange(k.eventUsers(s), 0, -1, "WITHSCORES"),
+      ),
+    );
+    const all: [string, number][] = [];
+    for (const flat of perShard)
+      for (let i = 0; i < flat.length; i += 2) all.push([flat[i]!, Number(flat[i + 1])]);
+    // ZREVRANGE order across shards: score, then member, both descending.
+    all.sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? 1 : a[0] > b[0] ? -1 : 0));
+    return all.map(([user]) => user);
   }
 
   async eventClock(): Promise<string> {
-    const [seconds, micros] = await this.call("eventClock", () => this.redis.time());
+    // Stream ids come from each master's clock: the earliest clock bounds what may still arrive.
+    const masters = await this.call("eventClock", () => mastersOf(this.redis));
+    const times = await this.call("eventClock", () => Promise.all(masters.map((m) => m.time())));
+    const ms = Math.min(...times.map(([s, us]) => Number(s) * 1000 + Math.floor(Number(us) / 1000)));
     // Every id up to the previous ms was assigned before this reading (Redis is single-threaded); ids
     // of this very ms may still come, so the watermark stops one ms short and the next run takes them.
-    return `${Number(seconds) * 1000 + Math.floor(Number(micros) / 1000) - 1}-${Number.MAX_SAFE_INTEGER}`;
+    return `${ms - 1}-${Number.MAX_SAFE_INTEGER}`;
   }
 
   async *scanEvents(options: {
@@ -673,49 +794,69 @@ export class RedisFeatureStore implements FeatureStore {
   }): AsyncIterable<StoredEvent[]> {
     const batch = options.batch ?? 200;
     const start = options.after === undefined ? "-" : `(${options.after}`;
-    // ZSCAN returns every member present for the whole scan at least once, whatever is added meanwhile.
-    let cursor = "0";
-    do {
-      const [next, flat] = await this.call("scanEvents", () =>
-        this.redis.zscan(this.keys.eventUsers, cursor, "COUNT", batch),
-      );
-      cursor = next;
-      const users = flat.filter((_, i) => i % 2 === 0);
-      if (users.length === 0) continue;
-      const pipeline = this.redis.pipeline();
-      for (const user of users) pipeline.xrange(this.keys.events(user), start, options.until);
-      const results = await this.call("scanEvents", () => pipeline.exec());
-      const out: StoredEvent[] = [];
-      for (const [i, [error, entries]] of (results ?? []).entries()) {
-        if (error) mapError(error, "scanEvents");
-        for (const entry of entries as [string, string[]][]) out.push(eventOf(users[i]!, entry));
-      }
-      if (out.length > 0) yield out;
-    } while (cursor !== "0");
+    const k = this.keys;
+    // Shard by shard (bounded memory). ZSCAN returns every member present for the whole scan at least
+    // once, whatever is added meanwhile.
+    for (const shard of k.allShards()) {
+      let cursor = "0";
+      do {
+        const [next, flat] = await this.call("scanEvents", () =>
+          this.redis.zscan(k.eventUsers(shard), cursor, "COUNT", batch),
+        );
+        cursor = next;
+        const users = flat.filter((_, i) => i % 2 === 0);
+        if (users.length === 0) continue;
+        const pipeline = this.redis.pipeline(); // one shard: one slot
+        for (const user of users) pipeline.xrange(k.events(user), start, options.until);
+        const results = await this.call("scanEvents", () => pipeline.exec());
+        const out: StoredEvent[] = [];
+        for (const [i, [error, entries]] of (results ?? []).entries()) {
+          if (error) mapError(error, "scanEvents");
+          for (const entry of entries as [string, string[]][]) out.push(eventOf(users[i]!, entry));
+        }
+        if (out.length > 0) yield out;
+      } while (cursor !== "0");
+    }
   }
 
   async countUsers(version: string): Promise<number> {
-    return this.call("countUsers", () => this.redis.hlen(this.keys.candidates(version)));
+    const k = this.keys;
+    const counts = await this.call("countUsers", () =>
+      mapLimit(k.allShards(), SHARD_CONCURRENCY, (s) => this.redis.hlen(k.candidates(version, s))),
+    );
+    return counts.reduce((a, b) => a + b, 0);
   }
 
   async deleteUser(userId: string): Promise<void> {
     if (userId === "") throw new InvalidArgumentError("user id must be a non-empty string");
     const k = this.keys;
-    await this.call("deleteUser", () =>
-      this.commands.tandemDeleteUser(
-        k.versions,
-        k.erased,
-        k.eventUsers,
-        k.events(userId),
-        k.updateGeneration(userId),
-        k.versionPrefix(),
-        userId,
-      ),
-    );
+    const shard = k.shardOf(userId);
+    const versions = await this.call("deleteUser", () => this.redis.zrange(k.versions, 0, -1));
+    const hashes: string[] = [];
+    for (const version of versions) {
+      const codec = await this.codec(version).catch((error) => {
+        if (error instanceof NotFoundError) return null; // being collected, or not begun yet
+        throw error;
+      });
+      hashes.push(...k.userHashes(version, shard, codec ? this.userKinds(codec) : []));
+    }
+    // A version begun after the registry read strips the user when it is sealed (the erasure is recorded).
+    const keys = [
+      k.erased(shard),
+      k.eventUsers(shard),
+      k.events(userId),
+      k.updateGeneration(userId),
+      ...hashes,
+    ];
+    await this.call("deleteUser", () => this.commands.tandemDeleteUser(keys.length, ...keys, userId));
   }
 
   async erasedUsers(): Promise<string[]> {
-    return (await this.call("erasedUsers", () => this.redis.smembers(this.keys.erased))).sort();
+    const k = this.keys;
+    const sets = await this.call("erasedUsers", () =>
+      mapLimit(k.allShards(), SHARD_CONCURRENCY, (s) => this.redis.smembers(k.erased(s))),
+    );
+    return sets.flat().sort();
   }
 
   async close(): Promise<void> {

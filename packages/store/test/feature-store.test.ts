@@ -1,16 +1,17 @@
 import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore, type VersionSpec } from "../src/index.js";
-import { TestRedis } from "../src/testing/redis-server.js";
+import { TestRedis, TestRedisCluster } from "../src/testing/index.js";
 
 // The one conformance suite: every behaviour below must hold for both backends.
 
 let redis: TestRedis;
+let cluster: TestRedisCluster;
 beforeAll(async () => {
-  redis = await TestRedis.start();
-});
+  [redis, cluster] = await Promise.all([TestRedis.start(), TestRedisCluster.start()]);
+}, 60_000);
 afterAll(async () => {
-  await redis.stop();
+  await Promise.all([redis.stop(), cluster.stop()]);
 });
 
 let counter = 0;
@@ -22,6 +23,17 @@ const backends: [string, () => FeatureStore][] = [
       new RedisFeatureStore({
         redis: redis.url,
         namespace: `${redis.namespace}-${counter++}`,
+        eventsMaxLenPerUser: 10,
+      }),
+  ],
+  [
+    // A 3-master cluster with users over 8 shards: every multi-slot path (publish, events, erasure).
+    "redis-cluster",
+    () =>
+      new RedisFeatureStore({
+        redis: cluster.nodes.split(","),
+        namespace: `${cluster.namespace}-${counter++}`,
+        shards: 8,
         eventsMaxLenPerUser: 10,
       }),
   ],

@@ -6,8 +6,7 @@
 import { ConfigError } from "@tandem/core";
 import { PipelineQueues, UserUpdateScheduler } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
-import { createFeatureStore, erasureLogOf, redisUrlFrom } from "@tandem/store";
-import { Redis } from "ioredis";
+import { createFeatureStore, erasureLogOf, openRedis, redisTargetFrom } from "@tandem/store";
 import { buildApp } from "./app.js";
 import { GrpcRankingServer } from "./grpc/index.js";
 import { createMetrics } from "./metrics.js";
@@ -28,7 +27,7 @@ function configOrExit() {
 
 const config = configOrExit();
 const store = createFeatureStore(config);
-const url = redisUrlFrom(config);
+const url = redisTargetFrom(config);
 const closers: (() => Promise<unknown>)[] = [() => store.close()];
 let scheduleUpdates = async (_users: string[]) => {};
 let queueStats: QueueStats | undefined;
@@ -39,7 +38,7 @@ if (url !== null) {
     attempts: config.worker.attempts,
     backoffMs: config.worker.backoffMs,
   });
-  const redis = new Redis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
+  const redis = openRedis(url, { maxRetriesPerRequest: 1, enableOfflineQueue: false });
   const scheduler = new UserUpdateScheduler(redis, queues.keys, queues, config.worker.updateDelayMs);
   scheduleUpdates = (users) => scheduler.schedule(users);
   queueStats = new QueueStats(queues, redis);

@@ -1,5 +1,5 @@
 import { type PipelineQueues, QUEUE_NAMES } from "@tandem/pipeline";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@tandem/store";
 
 export interface QueueFigures {
   name: string;
@@ -30,7 +30,7 @@ export class QueueStats {
 
   constructor(
     private readonly queues: PipelineQueues,
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
   ) {}
 
   async read(): Promise<QueueFigures[]> {

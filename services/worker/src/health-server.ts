@@ -1,6 +1,6 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Redis } from "ioredis";
+import type { RedisClient } from "@tandem/store";
 
 export interface HealthReport {
   status: "ok" | "unavailable";
@@ -17,7 +17,7 @@ export class HealthServer {
   private readonly server: Server;
 
   constructor(
-    private readonly redis: Redis,
+    private readonly redis: RedisClient,
     private readonly queues: readonly string[],
     /** How long PING may take before Redis counts as down. Default 1000 ms. */
     private readonly pingTimeoutMs = 1000,

@@ -1,13 +1,14 @@
 /**
  * The worker process. `main.ts` serves the configured queues (`worker.queues`, `worker.concurrency`)
- * until SIGTERM/SIGINT, then shuts down gracefully. `main.ts nightly [version]` starts one nightly run
- * (train-cf + embed-items → precompute chunks → publish) on the configured dataset and exits.
+ * until SIGTERM/SIGINT, then shuts down gracefully. `main.ts nightly [version]` runs one nightly on the
+ * configured dataset — held-out evaluation and quality gate, then the queued flow (train-cf + embed-items →
+ * precompute chunks → publish) on the worker processes — and exits when it is published or gated out.
  * Logs are JSON lines on stdout, one per job event.
  */
 import { loadConfig, TandemError } from "@tandem/core";
-import { PipelineQueues, startNightlyRun } from "@tandem/pipeline";
-import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
-import { computeFor } from "./compute-for.js";
+import { runWorkerNightly } from "@tandem/nightly";
+import { PipelineQueues } from "@tandem/pipeline";
+import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
 import { WorkerApp } from "./worker-app.js";
 
 const line = (event: Record<string, unknown>) =>
@@ -37,10 +38,14 @@ async function serve(): Promise<void> {
 
 async function nightly(version: string): Promise<void> {
   const config = loadConfig();
-  const url = redisUrlFrom(config);
+  const url = redisTargetFrom(config);
   if (url === null)
     throw new TandemError("CONFIG_INVALID", "nightly needs Redis: set store.redisUrl or REDIS_URL");
-  const store = new RedisFeatureStore({ redis: url, namespace: config.store.namespace });
+  const store = new RedisFeatureStore({
+    redis: url,
+    namespace: config.store.namespace,
+    shards: shardsFor(config, url),
+  });
   const queues = new PipelineQueues({
     connection: url,
     namespace: config.store.namespace,
@@ -48,18 +53,16 @@ async function nightly(version: string): Promise<void> {
     backoffMs: config.worker.backoffMs,
   });
   try {
-    const compute = await computeFor(config, store);
-    try {
-      const run = await startNightlyRun(store, queues, {
-        version,
-        ...(await compute.prepareNightly(version)),
-        chunkSize: config.worker.chunkSize,
-        embedBatchSize: config.worker.embedBatchSize,
-      });
-      line({ event: "nightly-started", ...run });
-    } finally {
-      await compute.close?.();
-    }
+    // Evaluation and the quality gate first, as `tandem nightly --workers`; then the workers publish.
+    const result = await runWorkerNightly(config, store, queues, version, (message) =>
+      line({ event: "nightly-log", message }),
+    );
+    line({
+      event: "nightly-finished",
+      version: result.version,
+      published: result.published,
+      gate: result.gate.reason,
+    });
   } finally {
     await queues.close();
     await store.close();

@@ -9,7 +9,7 @@ import {
   type QueueName,
   UserUpdateScheduler,
 } from "@tandem/pipeline";
-import { RedisFeatureStore, redisUrlFrom } from "@tandem/store";
+import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
 import { computeFor } from "./compute-for.js";
 import { HealthServer } from "./health-server.js";
 
@@ -43,8 +43,9 @@ export class WorkerApp {
   ) {}
 
   static async start(config: TandemConfig, options: WorkerAppOptions = {}): Promise<WorkerApp> {
-    const url = redisUrlFrom(config, options.env ?? process.env);
-    if (url === null) throw new ConfigError("the worker needs Redis: set store.redisUrl or REDIS_URL");
+    const url = redisTargetFrom(config, options.env ?? process.env);
+    if (url === null)
+      throw new ConfigError("the worker needs Redis: set store.redisUrl / REDIS_URL or REDIS_CLUSTER_NODES");
     const queueNames = config.worker.queues
       .split(",")
       .map((q) => q.trim())
@@ -54,6 +55,7 @@ export class WorkerApp {
     const store = new RedisFeatureStore({
       redis: url,
       namespace,
+      shards: shardsFor(config, url),
       eventsMaxLenPerUser: config.store.eventsMaxLenPerUser,
       retiredGraceMs: config.store.retiredGraceMs,
       orphanGraceMs: config.store.orphanGraceMs,
@@ -91,6 +93,15 @@ export class WorkerApp {
       lockDuration: config.worker.lockDurationMs,
       stalledInterval: config.worker.stalledIntervalMs,
       log,
+      // The production fit runs in a child process so the lock renews (an injected compute stays in-process).
+      ...(options.compute === undefined && {
+        sandboxed: {
+          "train-cf": {
+            file: new URL("./train-cf-sandbox.ts", import.meta.url),
+            env: { ...process.env, ...options.env },
+          },
+        },
+      }),
     });
     const health = new HealthServer(store.redis, queueNames);
     const healthPort = await health.listen(config.worker.healthPort, config.worker.healthHost);

@@ -41,7 +41,7 @@ function sliceEnv(namespace: string, tmpPrefix: string, extra: Record<string, st
 
 // The production compute (Tandem model, USE-lite text) on a dense 50-core slice of ml-latest-small.
 describe("main.ts nightly across worker processes", () => {
-  it("runs the nightly flow with the Tandem model to publish, serves it, and refreshes a user after events", async () => {
+  it("evaluates and gates, runs the nightly flow with the Tandem model to publish, serves it, and refreshes a user after events", async () => {
     const namespace = `${server.namespace}-nightly`;
     const env = sliceEnv(namespace, "tandem-worker-", { TANDEM_WORKER_UPDATE_DELAY_MS: "10" });
     const config = loadConfig({}, env);
@@ -59,12 +59,18 @@ describe("main.ts nightly across worker processes", () => {
         out += c.toString();
       });
       expect(await new Promise((r) => child.once("exit", r))).toBe(0);
+      // The same evaluation and gate as `tandem nightly --workers`, then the workers publish.
       expect(JSON.parse(out.trim().split("\n").at(-1)!)).toMatchObject({
-        event: "nightly-started",
+        event: "nightly-finished",
         version: "night-1",
-        chunks: 3, // 207 users, chunks of 100
+        published: true,
+        gate: "no live version to compare with",
       });
-      await expect.poll(() => store.liveVersion(), { timeout: 240_000, interval: 250 }).toBe("night-1");
+      expect(out).toContain("queued: flow"); // through the BullMQ flow: 207 users, chunks of 100
+      expect(await store.liveVersion()).toBe("night-1");
+      expect(((await store.getMetadata("evaluation")) as Record<string, number>)["ndcg@10"]).toBeGreaterThan(
+        0,
+      );
 
       const f = await store.getUserFeatures("1");
       expect(f!.columns).toEqual([...FEATURES]);

@@ -8,6 +8,21 @@ export const storeConfigSchema = z
       .nullable()
       .default(null)
       .describe("Redis URL (REDIS_URL also works). null = the embedded in-memory store, no queues."),
+    clusterNodes: z
+      .array(z.string())
+      .default([])
+      .describe(
+        "Redis Cluster seed nodes (`redis://host:port`, any subset of the masters; REDIS_CLUSTER_NODES, comma-separated, also works). Non-empty = the store, API and BullMQ use a cluster client; takes precedence over redisUrl.",
+      ),
+    shards: z
+      .number()
+      .int()
+      .min(0)
+      .max(4096)
+      .default(0)
+      .describe(
+        "User shards (hash tags) of a namespace, spread over the cluster's slots. 0 = 1 on one Redis, 128 on a cluster. Fixed for a namespace's life (versions record it; a mismatch is refused).",
+      ),
     namespace: z
       .string()
       .regex(/^[A-Za-z0-9._-]+$/, "letters, digits, '.', '_' and '-' only")

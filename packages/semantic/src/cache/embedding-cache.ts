@@ -1,6 +1,7 @@
-import { createHash } from "node:crypto";
-import { mkdir, open, readFile, truncate, writeFile } from "node:fs/promises";
-import { join } from "node:path";
+import { createHash, randomBytes } from "node:crypto";
+import { mkdir, open, readdir, readFile, truncate, writeFile } from "node:fs/promises";
+import { hostname } from "node:os";
+import { basename, dirname, join } from "node:path";
 import { ArtifactError, InvalidArgumentError } from "@tandem/core";
 
 const KEY_BYTES = 32;
@@ -13,15 +14,22 @@ const fileStem = (encoderId: string) => encoderId.replace(/[^A-Za-z0-9._-]/g, "_
 
 interface Files {
   meta: string;
+  /** Legacy single-writer pair (read, never appended to any more). */
   keys: string;
   vectors: string;
+  /** This process's own append-only file of rows (created on first flush). */
+  own: string;
 }
 
+/** Suffix of per-writer row files: `<id>.<writer>.rows`. */
+const ROWS = ".rows";
+
 /**
- * Embeddings by (encoder id, sha256 of text), in memory and, when opened on a directory, on disk as two
- * append-only files per encoder: `<id>.keys` (32-byte digests) and `<id>.f32` (dim float32 per row), row
- * i of one matching row i of the other. Appending never rewrites old rows, and a torn final write (crash
- * mid-append) is cut back to the last complete row on open. Loading is two sequential reads.
+ * Embeddings by (encoder id, sha256 of text), in memory and, when opened on a directory, on disk. Several
+ * processes (workers, the nightly) share the directory: each appends only to its own file
+ * `<id>.<host>-<pid>-<random>.rows`, whose rows are self-contained (32-byte digest, then dim float32), so
+ * concurrent writers can never misalign rows; open() merges every writer's file (and the legacy
+ * `<id>.keys` + `<id>.f32` pair). A torn final row (crash, or a writer mid-append) is ignored on read.
  */
 export class EmbeddingCache {
   private readonly rows = new Map<string, Float32Array>();
@@ -44,13 +52,23 @@ export class EmbeddingCache {
     if (!Number.isInteger(dim) || dim < 1) throw new InvalidArgumentError(`dim must be positive, got ${dim}`);
     await mkdir(dir, { recursive: true });
     const stem = join(dir, fileStem(encoderId));
-    const files = { meta: `${stem}.json`, keys: `${stem}.keys`, vectors: `${stem}.f32` };
+    const writer = `${hostname().replace(/[^A-Za-z0-9_-]/g, "_")}-${process.pid}-${randomBytes(4).toString("hex")}`;
+    const files = {
+      meta: `${stem}.json`,
+      keys: `${stem}.keys`,
+      vectors: `${stem}.f32`,
+      own: `${stem}.${writer}${ROWS}`,
+    };
     const cache = new EmbeddingCache(encoderId, dim, files);
     const meta = await readFile(files.meta, "utf8").catch(() => null);
     if (meta === null) {
-      await writeFile(files.meta, JSON.stringify({ encoderId, dim, format: "tandem-embeddings-v1" }));
-      await writeFile(files.keys, "");
-      await writeFile(files.vectors, "");
+      // "wx": two processes creating the cache at once both succeed, and neither truncates the other's.
+      await writeFile(files.meta, JSON.stringify({ encoderId, dim, format: "tandem-embeddings-v2" }), {
+        flag: "wx",
+      }).catch((error: NodeJS.ErrnoException) => {
+        if (error.code !== "EEXIST") throw error;
+      });
+      await cache.load();
       return cache;
     }
     let parsed: { encoderId?: unknown; dim?: unknown };
@@ -85,6 +103,26 @@ export class EmbeddingCache {
       const key = keys.toString("hex", i * KEY_BYTES, (i + 1) * KEY_BYTES);
       this.rows.set(key, all.subarray(i * this.dim, (i + 1) * this.dim));
     }
+    const prefix = `${basename(files.meta, ".json")}.`;
+    const writers = (await readdir(dirname(files.meta))).filter(
+      (f) => f.startsWith(prefix) && f.endsWith(ROWS),
+    );
+    for (const name of writers.sort()) this.loadRows(await readFile(join(dirname(files.meta), name)));
+  }
+
+  /** Rows of one writer's file; a torn last row (that writer crashed or is mid-append) is left out. */
+  private loadRows(bytes: Buffer): void {
+    const rowBytes = KEY_BYTES + this.dim * 4;
+    const n = Math.floor(bytes.length / rowBytes);
+    const all = new Float32Array(n * this.dim);
+    const view = new Uint8Array(all.buffer);
+    for (let i = 0; i < n; i++) {
+      const at = i * rowBytes;
+      const key = bytes.toString("hex", at, at + KEY_BYTES);
+      if (this.rows.has(key)) continue;
+      view.set(bytes.subarray(at + KEY_BYTES, at + rowBytes), i * this.dim * 4);
+      this.rows.set(key, all.subarray(i * this.dim, (i + 1) * this.dim));
+    }
   }
 
   get size(): number {
@@ -111,26 +149,22 @@ export class EmbeddingCache {
     }
   }
 
-  /** Appends rows added since the last flush to disk. */
+  /** Appends rows added since the last flush to this process's own file: one write per batch. */
   async flush(): Promise<void> {
     if (!this.files || this.pendingKeys.length === 0) return;
-    const keys = Buffer.concat(this.pendingKeys);
-    const vectors = Buffer.concat(
-      this.pendingVectors.map((v) => Buffer.from(v.buffer, v.byteOffset, v.byteLength)),
-    );
+    const parts: Buffer[] = [];
+    this.pendingKeys.forEach((key, i) => {
+      const v = this.pendingVectors[i]!;
+      parts.push(key, Buffer.from(v.buffer, v.byteOffset, v.byteLength));
+    });
     this.pendingKeys = [];
     this.pendingVectors = [];
-    // Vectors first: a crash between the two leaves extra vector bytes, which `load` trims.
-    for (const [file, data] of [
-      [this.files.vectors, vectors],
-      [this.files.keys, keys],
-    ] as const) {
-      const handle = await open(file, "a");
-      try {
-        await handle.write(data);
-      } finally {
-        await handle.close();
-      }
+    const handle = await open(this.files.own, "a");
+    try {
+      const data = Buffer.concat(parts);
+      for (let done = 0; done < data.length; ) done += (await handle.write(data, done)).bytesWritten;
+    } finally {
+      await handle.close();
     }
   }
 }

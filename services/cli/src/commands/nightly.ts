@@ -2,7 +2,7 @@ import { ConfigError } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { runNightly, runQueuedNightly } from "@tandem/nightly";
 import { PipelineQueues } from "@tandem/pipeline";
-import { createFeatureStore, redisUrlFrom } from "@tandem/store";
+import { createFeatureStore, redisTargetFrom } from "@tandem/store";
 import { parseFlags } from "../args.js";
 import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { lazyEncoder, pickModels } from "../models.js";
@@ -30,7 +30,7 @@ export async function nightlyCommand(argv: string[]): Promise<void> {
   const log = stderrLog(flags.quiet);
   const store = createFeatureStore(config);
   const encoder = lazyEncoder(config);
-  const url = redisUrlFrom(config);
+  const url = redisTargetFrom(config);
   if (flags.workers && url === null)
     throw new ConfigError("--workers needs Redis: set REDIS_URL or TANDEM_STORE_REDIS_URL");
   // With Redis the queues are also where erased users' job records are removed after the run.
