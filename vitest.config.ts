@@ -18,5 +18,7 @@ export default defineConfig({
       { extends: true, test: { name: "e2e", root: "test", include: ["**/*.test.ts"], testTimeout: 120_000 } },
     ],
     testTimeout: 60_000,
+    // Suites start real redis-servers, clusters and a browser in their hooks: slow on a busy 2-core machine.
+    hookTimeout: 120_000,
   },
 });

@@ -29,6 +29,7 @@ describe("HttpEncoder against a local OpenAI-compatible server", () => {
 
   beforeAll(async () => {
     use = await UseLiteEncoder.load();
+    await use.embed(["warm up"]); // the first call compiles the graph: seconds on a busy machine
     server = createServer((req, res) => {
       let raw = "";
       req.on("data", (chunk) => {
@@ -49,7 +50,14 @@ describe("HttpEncoder against a local OpenAI-compatible server", () => {
   });
 
   const encoder = (options: Partial<ConstructorParameters<typeof HttpEncoder>[0]> = {}) =>
-    new HttpEncoder({ url: base, model: "use-lite", backoffMs: 5, retries: 3, timeoutMs: 2000, ...options });
+    new HttpEncoder({
+      url: base,
+      model: "use-lite",
+      backoffMs: 5,
+      retries: 3,
+      timeoutMs: 15_000,
+      ...options,
+    });
 
   it("returns the server's vectors in input order, normalised, batched", async () => {
     handler = answer;
@@ -94,10 +102,15 @@ describe("HttpEncoder against a local OpenAI-compatible server", () => {
 
   it("aborts a request that exceeds the timeout and retries it", async () => {
     let calls = 0;
-    handler = (body, res, req) => {
+    // The retry is answered at once from a vector computed up front, so only the first call is slow.
+    const [ready] = await use.embed(["slow"]);
+    handler = (_body, res) => {
       calls++;
       if (calls === 1) return; // never answers: the client must give up
-      answer(body, res, req);
+      res.writeHead(200, { "content-type": "application/json" });
+      res.end(
+        JSON.stringify({ object: "list", data: [{ object: "embedding", index: 0, embedding: [...ready!] }] }),
+      );
     };
     const [v] = await encoder({ timeoutMs: 150 }).embed(["slow"]);
     expect(calls).toBe(2);

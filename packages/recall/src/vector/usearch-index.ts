@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { ArtifactError } from "@tandem/core";
-import { Index, MetricKind, ScalarKind } from "usearch";
+import { type BatchMatches, Index, type Matches, MetricKind, ScalarKind } from "usearch";
 import {
   checkQueries,
   checkRows,
@@ -93,9 +93,12 @@ export class UsearchIndex implements VectorIndex {
     let extra = 0;
     for (let q = 0; q < nq; q++) extra = Math.max(extra, excludedFor(options.exclude, q)?.size ?? 0);
     const fetch = Math.min(size, k + extra);
+    // One native call for the whole batch: usearch spreads its queries over every core (threads 0).
+    const found = this.index.search(queries, fetch, 0);
+    const matchesOf = (q: number) => (nq === 1 ? (found as Matches) : (found as BatchMatches).get(q));
     for (let q = 0; q < nq; q++) {
       const skip = excludedFor(options.exclude, q);
-      const m = this.index.search(queries.subarray(q * this.dim, (q + 1) * this.dim), fetch, 0);
+      const m = matchesOf(q);
       const keys: number[] = [];
       const scores: number[] = [];
       for (let r = 0; r < m.keys.length && keys.length < k; r++) {
