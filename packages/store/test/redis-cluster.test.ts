@@ -52,99 +52,103 @@ describe("RedisFeatureStore on a 3-master cluster", () => {
     await store.close();
   });
 
-  it(`never exposes a half-published version nor mixes versions, across ${TRIALS} writers killed at random`, async () => {
-    const store = newStore();
-    const reader = newStore(store.keys.namespace); // another client, as an API replica would be
-    // v0, published by this process: readers always have a version to read.
-    await store.beginVersion("v0", { itemIds: ["a", "b", "c"], columns: ["m"], userKinds: { mf: 2 } });
-    await store.writeUsers(
-      "v0",
-      Array.from({ length: USERS }, (_, i) => ({
-        userId: `u${i}`,
-        candidates: { items: ["a"], features: Float32Array.of(0) },
-        vectors: { mf: Float32Array.of(0, 0) },
-        scalars: { mark: 0 },
-      })),
-    );
-    await store.publish("v0");
-    let published = 0;
-    let midSeal = 0;
-    let mixed = 0;
-    let reads = 0;
-    let stop = false;
-    // Reads users across all shards while publishers come and die; every read must be one version.
-    const reading = (async () => {
-      for (let i = 0; !stop; i++) {
-        const row = await reader.getUserFeatures(`u${i % USERS}`);
-        if (!row) continue;
-        reads++;
-        const mark = Number(row.version.slice(1));
-        const ok =
-          row.scalars["mark"] === mark &&
-          Array.from(row.vectors["mf"]!).every((x) => x === mark) &&
-          row.candidates!.items[0] === ["a", "b", "c"][mark % 3];
-        if (!ok) mixed++;
-      }
-    })();
-    for (let t = 1; t <= TRIALS; t++) {
-      const version = `v${t}`;
-      const previous = await store.liveVersion();
-      const child = spawn(
-        process.execPath,
-        [
-          "--import",
-          "tsx",
-          join(import.meta.dirname, "fixtures", "publisher.ts"),
-          cluster.nodes,
-          store.keys.namespace,
-          version,
-          String(t),
-          String(USERS),
-          String(SHARDS),
-        ],
-        { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+  it(
+    `never exposes a half-published version nor mixes versions, across ${TRIALS} writers killed at random`,
+    async () => {
+      const store = newStore();
+      const reader = newStore(store.keys.namespace); // another client, as an API replica would be
+      // v0, published by this process: readers always have a version to read.
+      await store.beginVersion("v0", { itemIds: ["a", "b", "c"], columns: ["m"], userKinds: { mf: 2 } });
+      await store.writeUsers(
+        "v0",
+        Array.from({ length: USERS }, (_, i) => ({
+          userId: `u${i}`,
+          candidates: { items: ["a"], features: Float32Array.of(0) },
+          vectors: { mf: Float32Array.of(0, 0) },
+          scalars: { mark: 0 },
+        })),
       );
-      const exited = new Promise<number | null>((r) => child.once("exit", r));
-      // Odd trials die while writing or at the start of publish; even ones 0–150 ms into it (some finish).
-      await new Promise<void>((resolve) => {
-        child.stdout!.on("data", (chunk: Buffer) => {
-          if (chunk.toString().includes("publishing"))
-            setTimeout(resolve, t % 2 === 1 ? 0 : Math.random() * 150);
+      await store.publish("v0");
+      let published = 0;
+      let midSeal = 0;
+      let mixed = 0;
+      let reads = 0;
+      let stop = false;
+      // Reads users across all shards while publishers come and die; every read must be one version.
+      const reading = (async () => {
+        for (let i = 0; !stop; i++) {
+          const row = await reader.getUserFeatures(`u${i % USERS}`);
+          if (!row) continue;
+          reads++;
+          const mark = Number(row.version.slice(1));
+          const ok =
+            row.scalars["mark"] === mark &&
+            Array.from(row.vectors["mf"]!).every((x) => x === mark) &&
+            row.candidates!.items[0] === ["a", "b", "c"][mark % 3];
+          if (!ok) mixed++;
+        }
+      })();
+      for (let t = 1; t <= TRIALS; t++) {
+        const version = `v${t}`;
+        const previous = await store.liveVersion();
+        const child = spawn(
+          process.execPath,
+          [
+            "--import",
+            "tsx",
+            join(import.meta.dirname, "fixtures", "publisher.ts"),
+            cluster.nodes,
+            store.keys.namespace,
+            version,
+            String(t),
+            String(USERS),
+            String(SHARDS),
+          ],
+          { cwd: ROOT, stdio: ["ignore", "pipe", "inherit"] },
+        );
+        const exited = new Promise<number | null>((r) => child.once("exit", r));
+        // Odd trials die while writing or at the start of publish; even ones 0–150 ms into it (some finish).
+        await new Promise<void>((resolve) => {
+          child.stdout!.on("data", (chunk: Buffer) => {
+            if (chunk.toString().includes("publishing"))
+              setTimeout(resolve, t % 2 === 1 ? 0 : Math.random() * 150);
+          });
+          void exited.then(() => resolve());
         });
-        void exited.then(() => resolve());
-      });
-      child.kill("SIGKILL");
-      await exited;
-      const live = await store.liveVersion();
-      const sealed = await store.redis.scard(store.keys.sealed(version));
-      if (sealed > 0 && sealed < SHARDS) midSeal++;
-      if (live === version) {
-        published++;
-        // Published means complete: every user of every shard reads as this version.
-        expect(await store.countUsers(version)).toBe(USERS);
-        for (let u = 0; u < USERS; u += 37)
-          expect((await store.getUserFeatures(`u${u}`))!.scalars["mark"]).toBe(t);
-      } else {
-        expect(live).toBe(previous);
-        expect((await store.listVersions()).find((v) => v.version === version)?.status).toBe("writing");
+        child.kill("SIGKILL");
+        await exited;
+        const live = await store.liveVersion();
+        const sealed = await store.redis.scard(store.keys.sealed(version));
+        if (sealed > 0 && sealed < SHARDS) midSeal++;
+        if (live === version) {
+          published++;
+          // Published means complete: every user of every shard reads as this version.
+          expect(await store.countUsers(version)).toBe(USERS);
+          for (let u = 0; u < USERS; u += 37)
+            expect((await store.getUserFeatures(`u${u}`))!.scalars["mark"]).toBe(t);
+        } else {
+          expect(live).toBe(previous);
+          expect((await store.listVersions()).find((v) => v.version === version)?.status).toBe("writing");
+        }
       }
-    }
-    stop = true;
-    await reading;
-    expect(mixed).toBe(0);
-    expect(reads).toBeGreaterThan(0);
-    // A killed writer's version is finished by publishing again (every step is idempotent).
-    const last = `v${TRIALS}`;
-    if ((await store.liveVersion()) !== last && (await store.missingParts(last)).length === 0) {
-      await store.publish(last);
-      expect((await store.getUserFeatures("u1"))!.version).toBe(last);
-    }
-    console.log(
-      `kill-during-publish: ${TRIALS} trials, ${published} published, ${midSeal} killed mid-seal, ${reads} reads, ${mixed} mixed`,
-    );
-    await reader.close();
-    await store.close();
-  }, 240_000);
+      stop = true;
+      await reading;
+      expect(mixed).toBe(0);
+      expect(reads).toBeGreaterThan(0);
+      // A killed writer's version is finished by publishing again (every step is idempotent).
+      const last = `v${TRIALS}`;
+      if ((await store.liveVersion()) !== last && (await store.missingParts(last)).length === 0) {
+        await store.publish(last);
+        expect((await store.getUserFeatures("u1"))!.version).toBe(last);
+      }
+      console.log(
+        `kill-during-publish: ${TRIALS} trials, ${published} published, ${midSeal} killed mid-seal, ${reads} reads, ${mixed} mixed`,
+      );
+      await reader.close();
+      await store.close();
+    },
+    Math.max(240_000, TRIALS * 10_000),
+  );
 
   it("keeps serving while the slots of the pointer, a version and a user shard move to another master", async () => {
     const store = newStore();

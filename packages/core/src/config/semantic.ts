@@ -76,7 +76,9 @@ export const semanticConfigSchema = z
     cacheDir: z
       .string()
       .default(".tandem/cache/embeddings")
-      .describe("On-disk embedding cache, one file pair per encoder id."),
+      .describe(
+        "On-disk embedding cache, shared by processes: one append-only file per encoder id and writer process, merged on open.",
+      ),
     halfLifeDays: z
       .number()
       .positive()
