@@ -64,7 +64,7 @@ describe("worker process", () => {
     const store = new RedisFeatureStore({ redis: server.url, namespace });
     const queues = new PipelineQueues({ connection: server.url, namespace });
     try {
-      await expect.poll(() => logs.some((l) => l["event"] === "started"), { timeout: 30_000 }).toBe(true);
+      await expect.poll(() => logs.some((l) => l["event"] === "started"), { timeout: 90_000 }).toBe(true);
       expect(logs.find((l) => l["event"] === "started")).toMatchObject({
         queues: ["embed-items", "publish"],
       });
@@ -109,7 +109,7 @@ describe("worker process", () => {
       await queues.close();
       await store.close();
     }
-  });
+  }, 180_000);
 
   it("binds the health endpoint to 127.0.0.1 and a second worker on a taken port still starts", async () => {
     const namespace = `${server.namespace}-ports`;
