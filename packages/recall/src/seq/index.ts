@@ -1,0 +1,5 @@
+export * from "./seq-model.js";
+export * from "./seq-recommender.js";
+export * from "./seq-trainer.js";
+export * from "./seq-weights.js";
+export * from "./seq-windows.js";
