@@ -77,19 +77,19 @@ const seqSchema = z
     blocks: z.number().int().positive().default(2).describe("Self-attention blocks."),
     heads: z.number().int().positive().default(1).describe("Attention heads (must divide dim)."),
     dropout: z.number().min(0).max(0.9).default(0.2).describe("Dropout on embeddings and block outputs."),
-    lr: z.number().positive().default(0.002).describe("Adam learning rate."),
+    lr: z.number().positive().default(0.005).describe("Adam learning rate."),
     batchSize: z
       .number()
       .int()
       .positive()
-      .default(64)
+      .default(32)
       .describe("Sequences per step; the logits are batchSize × maxLen × items floats."),
-    maxEpochs: z.number().int().positive().default(60).describe("Upper bound on epochs."),
+    maxEpochs: z.number().int().positive().default(12).describe("Upper bound on epochs."),
     patience: z
       .number()
       .int()
       .min(0)
-      .default(5)
+      .default(3)
       .describe("Early stopping: epochs without validation NDCG@10 gain."),
   })
   .prefault({});

@@ -1,3 +1,4 @@
+export * from "./seq-artifacts.js";
 export * from "./seq-model.js";
 export * from "./seq-recommender.js";
 export * from "./seq-trainer.js";

@@ -19,7 +19,7 @@ export function inputTensors(seqs: Int32Array, b: number, l: number): { idx: T; 
   const mask = new Float32Array(seqs.length);
   for (let i = 0; i < seqs.length; i++) {
     const v = seqs[i]!;
-    idx[i] = v < 0 ? 0 : v;
+    idx[i] = Math.max(v, 0);
     mask[i] = v < 0 ? 0 : 1;
   }
   return { idx: tf.tensor1d(idx, "int32"), mask: tf.tensor3d(mask, [b, l, 1]) };
