@@ -52,6 +52,7 @@ export function modelLabel(r: EvalFileResult): string {
     "mf-als": `MF: ALS (${t["epochs"]} epochs)`,
     "mf-bpr": `MF: BPR (${t["epochs"]} epochs)`,
     "recall-merged": "Recall candidates in merge order",
+    seq: `Sequential: SASRec (${t["epochs"]} epochs)`,
     semantic: `Semantic (USE-lite profile; half-life ${t["halfLifeDays"]} d)`,
     tandem: `**Tandem** (MF ${t["epochs"]} epochs)`,
     "tandem-no-semantic": `Tandem without semantic features (zeroes ${zeroed})`,
