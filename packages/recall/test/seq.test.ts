@@ -5,7 +5,14 @@ import { ArtifactError } from "@tandem/core";
 import { leaveOneOutSplit } from "@tandem/data";
 import { evaluate, PopularityRecommender } from "@tandem/eval";
 import { afterAll, describe, expect, it } from "vitest";
-import { lastItems, loadSeqModel, saveSeqModel, seqRecommender } from "../src/index.js";
+import {
+  flatBackend,
+  lastItems,
+  loadSeqModel,
+  SeqSource,
+  saveSeqModel,
+  seqRecommender,
+} from "../src/index.js";
 import { datasetOf, syntheticData, testConfig } from "./fixtures.js";
 
 const data = syntheticData();
@@ -76,5 +83,25 @@ describe("seq (SASRec)", () => {
     await expect(loadSeqModel(dir, { history: split.train })).rejects.toThrow(ArtifactError);
     truncateSync(join(dir, "weights.f32"), 100);
     await expect(loadSeqModel(dir)).rejects.toThrow(/expected \d+ bytes/);
+  });
+
+  it("as a recall source proposes the model's own top-k of unseen items, for known and unknown users", async () => {
+    const model = seqRecommender(config(), { epochs: 3 });
+    await model.fit({ history: data, dataset, seed: 5 });
+    const source = new SeqSource(model.model, flatBackend);
+    const scores = new Float32Array(data.numItems);
+    for (const u of [0, 7, 50]) {
+      const history = data.items.subarray(data.indptr[u]!, data.indptr[u + 1]!);
+      const exclude = new Set(history);
+      model.scoreBatch(Int32Array.of(u), scores);
+      const expected = Array.from({ length: data.numItems }, (_, i) => i)
+        .filter((i) => !exclude.has(i))
+        .sort((a, b) => scores[b]! - scores[a]!)
+        .slice(0, 10);
+      const known = source.propose(u, history, 10, exclude);
+      expect(Array.from(known.items)).toEqual(expected);
+      expect(known.scores[0]).toBeCloseTo(scores[expected[0]!]!, 4);
+      expect(Array.from(source.propose(-1, history, 10, exclude).items)).toEqual(expected);
+    }
   });
 });

@@ -112,6 +112,14 @@ const sourcesSchema = z
       .min(0)
       .default(50)
       .describe("Candidates from text similarity (the semantic stage's source; the cold-item path)."),
+    quotaSeq: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Candidates from the sequential model (its user state against item embeddings), when the caller adds it as an extra source; 0 until a paired test shows it helps.",
+      ),
     nextWindow: z
       .number()
       .int()

@@ -40,7 +40,11 @@ export function sampleWindows(history: UserItems, maxLen: number, rng: Rng): Seq
 }
 
 /** The last maxLen items of each user in `users`, left-padded with −1: the model's input at inference. */
-export function lastItems(history: UserItems, users: ArrayLike<number>, maxLen: number): Int32Array {
+export function lastItems(
+  history: Pick<UserItems, "indptr" | "items">,
+  users: ArrayLike<number>,
+  maxLen: number,
+): Int32Array {
   const out = new Int32Array(users.length * maxLen).fill(-1);
   for (let b = 0; b < users.length; b++) {
     const u = users[b]!;

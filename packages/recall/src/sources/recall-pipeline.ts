@@ -38,6 +38,7 @@ export class RecallPipeline {
       cooc: config.quotaCooc,
       pop: config.quotaPop,
       text: config.quotaText,
+      seq: config.quotaSeq,
     };
   }
 
