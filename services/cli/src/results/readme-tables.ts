@@ -174,6 +174,11 @@ function tags(dir: string): string {
   );
 }
 
+function leakyRecall(leaky: ColdStartFile, r: ColdStartFile["rows"][number]): string {
+  const match = leaky.rows.find((l) => l.model === r.model && l.candidates === r.candidates);
+  return match ? withCi(match.ci.recall) : "—";
+}
+
 function coldstart(dir: string): string {
   const clean = readResult<ColdStartFile>(dir, "coldstart");
   let leaky: ColdStartFile | null = null;
@@ -194,12 +199,13 @@ function coldstart(dir: string): string {
         `NDCG@${k} [95% CI]`,
         ...(leaky ? [`Recall@${k}, all tags (leaky)`] : []),
       ],
-      clean.rows.map((r, i) => [
+      clean.rows.map((r) => [
         r.model.startsWith("mf") ? `CF: ${r.model} (never saw the items)` : r.model,
         r.candidates,
         withCi(r.ci.recall),
         withCi(r.ci.ndcg),
-        ...(leaky ? [withCi(leaky.rows[i]!.ci.recall)] : []),
+        // Rows match by (model, candidates): a model the leaky run did not have gets a dash.
+        ...(leaky ? [leakyRecall(leaky, r)] : []),
       ]),
     ),
   ].join("\n");
