@@ -25,6 +25,8 @@ const PAIRS: [string, string][] = [
   ["tandem", "recall-merged"],
   ["tandem", "tandem-no-semantic"],
   ["ease", "itemknn"],
+  ["seq", "mf-als"],
+  ["seq", "ease"],
 ];
 
 /** Paired test of two results on the users both were judged on (2,000 resamples, seed 42). */
