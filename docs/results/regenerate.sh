@@ -10,7 +10,7 @@ jobs=(
   "loo-ties-random-1 pop" "loo-ties-random-1 mf-als" "loo-ties-random-1 tandem" "loo mf-bpr"
   "loo recall-merged" "loo ease" "loo tandem-no-semantic" "loo tandem-no-statistical" "temporal ease"
   "temporal mf-bpr" "temporal recall-merged" "temporal semantic" "coldstart-tags-all"
-  "loo-ties-random-1 itemknn"
+  "loo-ties-random-1 itemknn" "loo seq"
 )
 run() {
   local set=$1 model=${2:-} out=docs/results

@@ -1,4 +1,5 @@
 export * from "./mf/index.js";
 export * from "./registry.js";
+export * from "./seq/index.js";
 export * from "./sources/index.js";
 export * from "./vector/index.js";

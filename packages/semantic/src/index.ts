@@ -12,6 +12,7 @@ export * from "./eval/semantic-models.js";
 export * from "./eval/semantic-recommender.js";
 export * from "./profile/build-profiles.js";
 export * from "./profile/user-profile.js";
+export * from "./projection/index.js";
 export * from "./recall/text-recall-source.js";
 export * from "./text/embed-items.js";
 export * from "./text/item-text.js";

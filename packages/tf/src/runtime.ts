@@ -3,7 +3,11 @@ import * as tf from "@tensorflow/tfjs-core";
 import "@tensorflow/tfjs-backend-cpu";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
+import { registerGradients } from "./gradients.js";
+
 export { tf };
+
+registerGradients();
 
 /** Backends in order of preference. `tensorflow` is @tensorflow/tfjs-node, an optional accelerator. */
 export type TfBackend = "tensorflow" | "wasm" | "cpu";

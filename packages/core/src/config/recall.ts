@@ -65,6 +65,35 @@ const bprSchema = z
   })
   .prefault({});
 
+/**
+ * SASRec-style sequential recommender (Kang & McAuley 2018): causal self-attention over a user's last
+ * `maxLen` items, tied item embeddings, full softmax cross-entropy over the catalogue (Petrov &
+ * Macdonald 2023 show full CE is what makes SASRec strong), early stopping on validation NDCG@10.
+ */
+const seqSchema = z
+  .object({
+    maxLen: z.number().int().positive().default(50).describe("Items of history the model attends over."),
+    dim: z.number().int().positive().default(64).describe("Embedding and hidden width."),
+    blocks: z.number().int().positive().default(2).describe("Self-attention blocks."),
+    heads: z.number().int().positive().default(1).describe("Attention heads (must divide dim)."),
+    dropout: z.number().min(0).max(0.9).default(0.2).describe("Dropout on embeddings and block outputs."),
+    lr: z.number().positive().default(0.005).describe("Adam learning rate."),
+    batchSize: z
+      .number()
+      .int()
+      .positive()
+      .default(32)
+      .describe("Sequences per step; the logits are batchSize × maxLen × items floats."),
+    maxEpochs: z.number().int().positive().default(12).describe("Upper bound on epochs."),
+    patience: z
+      .number()
+      .int()
+      .min(0)
+      .default(3)
+      .describe("Early stopping: epochs without validation NDCG@10 gain."),
+  })
+  .prefault({});
+
 /** Candidate sources and their merge. */
 const sourcesSchema = z
   .object({
@@ -83,6 +112,14 @@ const sourcesSchema = z
       .min(0)
       .default(50)
       .describe("Candidates from text similarity (the semantic stage's source; the cold-item path)."),
+    quotaSeq: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Candidates from the sequential model (its user state against item embeddings), when the caller adds it as an extra source; 0 until a paired test shows it helps.",
+      ),
     nextWindow: z
       .number()
       .int()
@@ -163,6 +200,7 @@ export const recallConfigSchema = z
       ),
     als: alsSchema,
     bpr: bprSchema,
+    seq: seqSchema,
     sources: sourcesSchema,
   })
   .prefault({});

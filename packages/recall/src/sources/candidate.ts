@@ -1,5 +1,5 @@
 /** Names of the candidate sources; every candidate says which of them proposed it. */
-export type SourceName = "mf" | "pop" | "cooc" | "next" | "text";
+export type SourceName = "mf" | "pop" | "cooc" | "next" | "text" | "seq";
 
 /** One recalled item with the score each proposing source gave it (the reranker's features). */
 export interface Candidate {

@@ -39,6 +39,7 @@ export class RecallPipeline {
       cooc: config.quotaCooc,
       pop: config.quotaPop,
       text: config.quotaText,
+      seq: config.quotaSeq,
     };
   }
 

@@ -25,6 +25,8 @@ const PAIRS: [string, string][] = [
   ["tandem", "recall-merged"],
   ["tandem", "tandem-no-semantic"],
   ["ease", "itemknn"],
+  ["seq", "mf-als"],
+  ["seq", "ease"],
 ];
 
 /** Paired test of two results on the users both were judged on (2,000 resamples, seed 42). */
@@ -52,6 +54,7 @@ export function modelLabel(r: EvalFileResult): string {
     "mf-als": `MF: ALS (${t["epochs"]} epochs)`,
     "mf-bpr": `MF: BPR (${t["epochs"]} epochs)`,
     "recall-merged": "Recall candidates in merge order",
+    seq: `Sequential: SASRec (${t["epochs"]} epochs)`,
     semantic: `Semantic (USE-lite profile; half-life ${t["halfLifeDays"]} d)`,
     tandem: `**Tandem** (MF ${t["epochs"]} epochs)`,
     "tandem-no-semantic": `Tandem without semantic features (zeroes ${zeroed})`,
@@ -173,6 +176,11 @@ function tags(dir: string): string {
   );
 }
 
+function leakyRecall(leaky: ColdStartFile, r: ColdStartFile["rows"][number]): string {
+  const match = leaky.rows.find((l) => l.model === r.model && l.candidates === r.candidates);
+  return match ? withCi(match.ci.recall) : "—";
+}
+
 function coldstart(dir: string): string {
   const clean = readResult<ColdStartFile>(dir, "coldstart");
   let leaky: ColdStartFile | null = null;
@@ -193,12 +201,13 @@ function coldstart(dir: string): string {
         `NDCG@${k} [95% CI]`,
         ...(leaky ? [`Recall@${k}, all tags (leaky)`] : []),
       ],
-      clean.rows.map((r, i) => [
+      clean.rows.map((r) => [
         r.model.startsWith("mf") ? `CF: ${r.model} (never saw the items)` : r.model,
         r.candidates,
         withCi(r.ci.recall),
         withCi(r.ci.ndcg),
-        ...(leaky ? [withCi(leaky.rows[i]!.ci.recall)] : []),
+        // Rows match by (model, candidates): a model the leaky run did not have gets a dash.
+        ...(leaky ? [leakyRecall(leaky, r)] : []),
       ]),
     ),
   ].join("\n");

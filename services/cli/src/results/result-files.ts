@@ -66,6 +66,7 @@ export const MODEL_ORDER = [
   "mf-als",
   "mf-bpr",
   "recall-merged",
+  "seq",
   "semantic",
   "tandem",
   "tandem-no-semantic",
