@@ -25,7 +25,7 @@ afterAll(async () => {
 });
 
 describe("main.ts nightly on a Redis Cluster", () => {
-  it("two workers publish once while two API replicas read one version, keys spread, answers as on one Redis", async () => {
+  it("two workers publish once, two API replicas never mix versions across two publishes, keys spread, answers as on one Redis", async () => {
     const namespace = `${cluster.namespace}-nightly`;
     const tmp = mkdtempSync(join(tmpdir(), "tandem-cluster-"));
     const env: Record<string, string> = {
@@ -78,12 +78,6 @@ describe("main.ts nightly on a Redis Cluster", () => {
         published: true,
       });
       await expect.poll(() => store.liveVersion(), { timeout: 240_000, interval: 250 }).toBe("c1");
-      // Let both replicas answer from the published version for a few rounds.
-      await expect
-        .poll(() => polling.roundsSince("c1"), { timeout: 60_000, interval: 100 })
-        .toBeGreaterThan(3);
-      const answers = await polling.stop();
-
       // Published exactly once, by exactly one publish job of one of the two workers.
       const done = jobs.map((log) => log.filter((e) => e.event === "completed"));
       const publishes = done.flat().filter((e) => e.queue === "publish");
@@ -97,33 +91,10 @@ describe("main.ts nightly on a Redis Cluster", () => {
       });
       console.log(`two workers, completed jobs by queue: ${JSON.stringify(byQueue)}`);
 
-      // No answer mixes versions: before publish nothing is served, after it every answer is c1's own
-      // candidates in stored order (read back for the explicit version), and no replica goes back.
-      const itemIds = await store.getItemIds();
-      const expected = new Map<string, string[]>();
-      for (const userId of sample) {
-        const row = await store.readUser(userId, { version: "c1" });
-        expected.set(
-          userId,
-          [...row!.candidates!.indexes.subarray(0, 5)].map((i) => itemIds[i]!),
-        );
-      }
-      for (const [replica, list] of answers.entries()) {
-        const versions = list.map((a) => a.version);
-        const firstLive = versions.indexOf("c1");
-        expect(firstLive, `replica ${replica} served c1`).toBeGreaterThanOrEqual(0);
-        expect(versions.slice(0, firstLive).every((v) => v === null)).toBe(true);
-        expect(versions.slice(firstLive).every((v) => v === "c1")).toBe(true);
-        for (const a of list.filter((a) => a.version === "c1")) {
-          expect(a.response!.mode).toBe("precomputed");
-          expect(a.response!.items.map((i) => i.itemId)).toEqual(expected.get(a.userId));
-        }
-      }
-      const counts = answers.map(
-        (l) =>
-          `${l.filter((a) => a.version === null).length} unavailable + ${l.filter((a) => a.version === "c1").length} c1`,
-      );
-      console.log(`two API replicas during the nightly: ${counts.join(", ")} answers`);
+      // Let both replicas answer from the published version for a few rounds.
+      await expect
+        .poll(() => polling.roundsSince("c1"), { timeout: 60_000, interval: 100 })
+        .toBeGreaterThan(3);
 
       expect(await store.countUsers("c1")).toBe(207); // the 50-core slice
       const f = await store.getUserFeatures("1");
@@ -134,6 +105,7 @@ describe("main.ts nightly on a Redis Cluster", () => {
       expect(answer.mode).toBe("precomputed");
       expect(answer.items).toHaveLength(5);
 
+      const itemIds = await store.getItemIds();
       // The same version on one redis-server, written through the store API: the API answers the same.
       single = await TestRedis.start({ allowExternal: false });
       singleStore = new RedisFeatureStore({ redis: single.url, namespace: single.namespace });
@@ -177,6 +149,52 @@ describe("main.ts nightly on a Redis Cluster", () => {
       const added = (await cluster.keysPerNode()).map((count, i) => count - before[i]!);
       const total = added.reduce((a, b) => a + b, 0);
       for (const count of added) expect(count / total).toBeLessThanOrEqual(0.5);
+      // A second publish while the replicas keep asking: c2, c1 with every candidate list reversed, so
+      // a read that mixed the two versions' pointers and data would return the wrong list for its label.
+      const reversed = (list: { items: string[]; features: Float32Array }) => {
+        const dim = list.features.length / list.items.length;
+        const features = new Float32Array(list.features.length);
+        for (let r = 0; r < list.items.length; r++)
+          features.set(list.features.subarray(r * dim, (r + 1) * dim), (list.items.length - 1 - r) * dim);
+        return { items: [...list.items].reverse(), features };
+      };
+      expect(await copyLiveVersion(store, store, userIds, { as: "c2", candidates: reversed })).toBe("c2");
+      await expect
+        .poll(() => polling.roundsSince("c2"), { timeout: 60_000, interval: 100 })
+        .toBeGreaterThan(3);
+      const answers = await polling.stop();
+      expect((await store.listVersions()).map((v) => [v.version, v.status]).sort()).toEqual([
+        ["c1", "retired"],
+        ["c2", "live"],
+      ]);
+
+      // No answer mixes versions: each replica served nothing, then c1, then c2 (never back), and every
+      // answer is its own version's candidates in stored order, read back for that explicit version.
+      const expected = new Map<string, string[]>();
+      for (const version of ["c1", "c2"])
+        for (const userId of sample) {
+          const row = await store.readUser(userId, { version });
+          const top = [...row!.candidates!.indexes.subarray(0, 5)].map((i) => itemIds[i]!);
+          expected.set(`${version}/${userId}`, top);
+        }
+      expect(expected.get(`c1/${sample[0]}`)).not.toEqual(expected.get(`c2/${sample[0]}`));
+      const order = [null, "c1", "c2"];
+      for (const [replica, list] of answers.entries()) {
+        const steps = list.map((a) => order.indexOf(a.version));
+        expect(
+          steps.every((step, i) => step >= (steps[i - 1] ?? 0)),
+          `replica ${replica} in order`,
+        ).toBe(true);
+        expect(new Set(steps), `replica ${replica} served each`).toEqual(new Set([0, 1, 2]));
+        for (const a of list.filter((a) => a.version !== null)) {
+          expect(a.response!.mode).toBe("precomputed");
+          expect(a.response!.items.map((i) => i.itemId)).toEqual(expected.get(`${a.version}/${a.userId}`));
+        }
+      }
+      const counts = answers.map((l) =>
+        order.map((v) => `${l.filter((a) => a.version === v).length} ${v ?? "unavailable"}`).join(" + "),
+      );
+      console.log(`two API replicas during the nightly and a second publish: ${counts.join("; ")} answers`);
     } finally {
       await polling.stop();
       for (const app of apps) await app.stop();

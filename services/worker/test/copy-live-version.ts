@@ -1,18 +1,27 @@
 import { VERSION_METADATA } from "@tandem/rerank";
-import type { FeatureStore, UserRecord } from "@tandem/store";
+import type { CandidateList, FeatureStore, UserRecord } from "@tandem/store";
+
+export interface CopyOptions {
+  /** Id of the copy. Default the live version's own. */
+  as?: string;
+  /** Changes each user's candidates on the way (a version whose answers differ). Default none. */
+  candidates?: (list: CandidateList) => CandidateList;
+}
 
 /**
- * Writes the live version of `from` into `to` under the same id and publishes it there, reading only
- * through the store API (no key copying): what a second deployment would hold had it run the same nightly.
+ * Writes the live version of `from` into `to` and publishes it there, reading only through the store
+ * API (no key copying): what a second deployment would hold had it run the same nightly.
  */
 export async function copyLiveVersion(
   from: FeatureStore,
   to: FeatureStore,
   userIds: readonly string[],
+  options: CopyOptions = {},
 ): Promise<string> {
-  const version = await from.liveVersion();
-  if (!version) throw new Error("nothing is live to copy");
-  const info = (await from.versionInfo(version))!;
+  const live = await from.liveVersion();
+  if (!live) throw new Error("nothing is live to copy");
+  const info = (await from.versionInfo(live))!;
+  const version = options.as ?? live;
   const itemIds = await from.getItemIds();
   await to.beginVersion(version, {
     itemIds,
@@ -21,7 +30,7 @@ export async function copyLiveVersion(
     userKinds: info.userKinds,
   });
   for (const kind of Object.keys(info.itemKinds)) {
-    const read = (await from.getItemVectorsAt(version, kind, itemIds))!;
+    const read = (await from.getItemVectorsAt(live, kind, itemIds))!;
     const ids = itemIds.filter((_, i) => read.vectors[i] !== null);
     const packed = new Float32Array(ids.length * read.dims);
     let row = 0;
@@ -36,7 +45,7 @@ export async function copyLiveVersion(
       userId,
       vectors: f.vectors,
       scalars: f.scalars,
-      ...(f.candidates && { candidates: f.candidates }),
+      ...(f.candidates && { candidates: options.candidates?.(f.candidates) ?? f.candidates }),
     });
   }
   await to.writeUsers(version, records);
