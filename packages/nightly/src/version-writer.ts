@@ -1,12 +1,12 @@
 import { Progress } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { userItemsOf } from "@tandem/data";
+import { biasedItemVectors } from "@tandem/recall";
 import {
   buildCandidates,
   FEATURES,
   FusionScorer,
   type LinearFusion,
-  mfItemVectors,
   SIMILAR_KIND,
   type StageModels,
   serializeFusion,
@@ -135,12 +135,11 @@ export function userRecordFor(
  * [logPop, recentPop, age] stats, and the popularity order (the cold-start answer).
  */
 export function itemTables(stage: StageModels, itemIds: readonly string[]) {
-  const { parts } = stage.mf;
   const order = [...stage.stats.logPop.keys()].sort(
     (a, b) => stage.stats.logPop[b]! - stage.stats.logPop[a]!,
   );
   return {
-    mf: mfItemVectors(parts.itemFactors, parts.algorithm === "bpr" ? parts.itemBias : null, stage.mf.dim),
+    mf: biasedItemVectors(stage.mf),
     stats: statsVectors(stage.stats),
     popularity: {
       items: order.map((i) => itemIds[i]!),

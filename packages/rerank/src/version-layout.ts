@@ -19,23 +19,12 @@ export const SIMILAR_KIND = "similar";
 
 /** Vector kinds a Tandem version carries, and their dimensions. `similarDepth` 0 stores no similar lists. */
 export function versionKinds(mfDim: number, textDim: number, similarDepth = 0) {
-  // MF item vectors carry the item bias as one extra dimension; user vectors carry a 1 there.
+  // MF item rows carry the item bias as one extra dimension (@tandem/recall biasedItemVectors); user rows a 1.
   const mf = mfDim + 1;
   return {
     itemKinds: { mf, text: textDim, stats: 3, ...(similarDepth > 0 && { [SIMILAR_KIND]: 2 * similarDepth }) },
     userKinds: { mf, textProfile: textDim, textLast: textDim },
   };
-}
-
-/** MF item rows with the bias appended: item [v, b] · user [u, 1] = u·v + b. */
-export function mfItemVectors(itemFactors: Float32Array, itemBias: Float32Array | null, dim: number) {
-  const n = itemFactors.length / dim;
-  const out = new Float32Array(n * (dim + 1));
-  for (let i = 0; i < n; i++) {
-    out.set(itemFactors.subarray(i * dim, (i + 1) * dim), i * (dim + 1));
-    out[i * (dim + 1) + dim] = itemBias ? itemBias[i]! : 0;
-  }
-  return out;
 }
 
 /** The "stats" kind: [logPop, recentPop, age] per item. */

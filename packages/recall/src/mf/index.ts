@@ -3,6 +3,7 @@ export * from "./als-rows.js";
 export * from "./als-solver.js";
 export * from "./als-thread-pool.js";
 export * from "./artifacts.js";
+export * from "./biased-item-vectors.js";
 export * from "./bpr.js";
 export * from "./bpr-gradients.js";
 export * from "./confidence.js";

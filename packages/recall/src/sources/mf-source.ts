@@ -1,3 +1,4 @@
+import { biasedItemVectors } from "../mf/biased-item-vectors.js";
 import type { MfModel } from "../mf/mf-model.js";
 import type { VectorBackend } from "../vector/backends.js";
 import type { VectorIndex } from "../vector/vector-index.js";
@@ -16,17 +17,11 @@ export class MfSource implements CandidateSource {
     private readonly model: MfModel,
     backend: VectorBackend,
   ) {
-    const { dim, itemFactors, itemBias } = model.parts;
     const n = model.numItems;
-    const vectors = new Float32Array(n * (dim + 1));
-    for (let i = 0; i < n; i++) {
-      vectors.set(itemFactors.subarray(i * dim, (i + 1) * dim), i * (dim + 1));
-      vectors[i * (dim + 1) + dim] = model.parts.algorithm === "bpr" ? itemBias[i]! : 0;
-    }
-    this.index = backend.create(dim + 1);
+    this.index = backend.create(model.dim + 1);
     this.index.add(
       Int32Array.from({ length: n }, (_, i) => i),
-      vectors,
+      biasedItemVectors(model),
     );
   }
 

@@ -1,5 +1,5 @@
-import { Progress, Rng } from "@tandem/core";
-import { partitionUserItems, type UserItems, userItemsOf } from "@tandem/data";
+import { Progress } from "@tandem/core";
+import { partitionUserItems, sampleTargetUsers, type UserItems, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
 import { FEATURE_INDEX, FEATURES, type FeatureName } from "../features.js";
@@ -29,13 +29,10 @@ export function holdOutLast(history: UserItems): { inner: UserItems; targets: Us
  * `max` of them (each example costs a candidate build; a linear fusion saturates long before millions).
  */
 export function fusionUsers(targets: UserItems, max: number, seed: number): number[] {
+  const sample = sampleTargetUsers(targets, max, seed);
   const users: number[] = [];
-  for (let u = 0; u < targets.numUsers; u++) if (targets.indptr[u + 1]! > targets.indptr[u]!) users.push(u);
-  if (users.length <= max) return users;
-  return new Rng(seed ^ 0x6f75)
-    .shuffle(users)
-    .slice(0, max)
-    .sort((a, b) => a - b);
+  for (let u = 0; u < sample.numUsers; u++) if (sample.indptr[u + 1]! > sample.indptr[u]!) users.push(u);
+  return users;
 }
 
 export interface TandemOptions {
