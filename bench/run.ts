@@ -4,7 +4,7 @@
  * with the command, machine and date. `pnpm bench --assemble` only reassembles.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -25,10 +25,12 @@ for (const name of run) {
   });
 }
 
-const fragments = all
-  .map((name) => join(here, "results", `${name}.md`))
-  .filter((f) => existsSync(f))
-  .map((f) => readFileSync(f, "utf8").trim());
+// Every fragment: each benchmark's own, and hand-written ones (figures measured by a test run or a
+// one-off command, which state their command) that no bench file regenerates.
+const fragments = readdirSync(join(here, "results"))
+  .filter((f) => f.endsWith(".md"))
+  .sort()
+  .map((f) => readFileSync(join(here, "results", f), "utf8").trim());
 const cpu = cpus()[0]?.model ?? "unknown CPU";
 const header = [
   "# Benchmarks",
