@@ -64,8 +64,9 @@ export function decodeUserVector(b: Buffer, dims: number): Float32Array {
     throw new ArtifactError(`stored vector has ${b.length} bytes, expected ${dims * 4} or ${dims + 4}`);
   const step = b.readFloatLE(0) / 127;
   if (!Number.isFinite(step) || step < 0) throw new ArtifactError(`stored int8 vector has scale ${step}`);
+  const q = new Int8Array(b.buffer, b.byteOffset + 4, dims);
   const out = new Float32Array(dims);
-  for (let i = 0; i < dims; i++) out[i] = ((b[4 + i]! << 24) >> 24) * step;
+  for (let i = 0; i < dims; i++) out[i] = q[i]! * step;
   return out;
 }
 
@@ -239,28 +240,35 @@ export function decodeCompactList(b: Buffer): {
     size += 4 * paramFloats(mode) + rowBytes(mode, n);
   }
   if (b.length !== size) bad(`${n}×${columns} needs ${size} bytes, has ${b.length}`);
+  // Typed locals and a plain Uint8Array view: this runs on every request (Buffer indexing, closures and
+  // destructuring each cost several x here).
+  const u8 = new Uint8Array(b.buffer, b.byteOffset, b.length);
+  const lows = new Float64Array(columns);
+  const steps = new Float64Array(columns);
   let at = HEADER + columns;
-  const params = modes.map((mode) => {
-    const lo = paramFloats(mode) >= 1 ? b.readFloatLE(at) : 0;
-    const hi = paramFloats(mode) === 2 ? b.readFloatLE(at + 4) : 0;
-    at += 4 * paramFloats(mode);
-    return [lo, hi] as const;
-  });
+  for (let c = 0; c < columns; c++) {
+    const floats = paramFloats(modes[c]!);
+    if (floats >= 1) lows[c] = b.readFloatLE(at);
+    if (floats === 2) steps[c] = (b.readFloatLE(at + 4) - lows[c]!) / 255;
+    at += 4 * floats;
+  }
   const indexes = new Uint32Array(n);
-  if (indexBytes === 2) for (let r = 0; r < n; r++) indexes[r] = b[at + 2 * r]! | (b[at + 2 * r + 1]! << 8);
+  if (indexBytes === 2) for (let r = 0; r < n; r++) indexes[r] = u8[at + 2 * r]! | (u8[at + 2 * r + 1]! << 8);
   else for (let r = 0; r < n; r++) indexes[r] = b.readUInt32LE(at + 4 * r);
   at += indexBytes * n;
   const features = new Float32Array(n * columns);
-  modes.forEach((mode, c) => {
-    const [lo, hi] = params[c]!;
+  for (let c = 0; c < columns; c++) {
+    const mode = modes[c]!;
+    const lo = lows[c]!;
+    const step = steps[c]!;
+    const start = at;
     if (mode === ColumnMode.constant) for (let r = 0; r < n; r++) features[r * columns + c] = lo;
     else if (mode === ColumnMode.bits)
-      for (let r = 0; r < n; r++) features[r * columns + c] = (b[at + (r >> 3)]! >> (r & 7)) & 1;
-    else if (mode === ColumnMode.u8) {
-      const step = (hi - lo) / 255;
-      for (let r = 0; r < n; r++) features[r * columns + c] = lo + b[at + r]! * step;
-    } else for (let r = 0; r < n; r++) features[r * columns + c] = b.readFloatLE(at + 4 * r);
+      for (let r = 0; r < n; r++) features[r * columns + c] = (u8[start + (r >> 3)]! >> (r & 7)) & 1;
+    else if (mode === ColumnMode.u8)
+      for (let r = 0; r < n; r++) features[r * columns + c] = lo + u8[start + r]! * step;
+    else for (let r = 0; r < n; r++) features[r * columns + c] = b.readFloatLE(start + 4 * r);
     at += rowBytes(mode, n);
-  });
+  }
   return { indexes, features, columns };
 }
