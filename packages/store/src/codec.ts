@@ -178,6 +178,8 @@ export function encodeCompactList(
   itemCount: number,
 ): Buffer {
   const n = indexes.length;
+  if (columns > 65_535)
+    throw new ArtifactError(`a compact list holds at most 65,535 columns, not ${columns}`);
   const indexBytes = itemCount <= 65_536 ? 2 : 4;
   const modes = Array.from({ length: columns }, (_, c) => columnMode(features, n, columns, c));
   const params = modes.reduce((s, [mode]) => s + paramFloats(mode), 0);
