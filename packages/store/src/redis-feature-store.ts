@@ -51,6 +51,8 @@ export interface RedisFeatureStoreOptions {
   orphanGraceMs?: number;
   /** Records per pipeline in bulk writes. Default 500. */
   pipelineBatch?: number;
+  /** Encoding of versions whose spec names none. Default f32 (createFeatureStore passes `store.encoding`). */
+  encoding?: VersionSpec["encoding"];
 }
 
 type Arg = string | number | Buffer;
@@ -145,7 +147,7 @@ export class RedisFeatureStore implements FeatureStore {
   /** The live version last read: requests guess it and check the pointer in the same exchange. */
   private cachedLive = "";
 
-  constructor(options: RedisFeatureStoreOptions) {
+  constructor(private readonly options: RedisFeatureStoreOptions) {
     this.keys = new Keys(options.namespace ?? "tandem", options.shards ?? 1);
     const target = options.redis;
     this.ownsClient = typeof target === "string" || Array.isArray(target);
@@ -184,7 +186,7 @@ export class RedisFeatureStore implements FeatureStore {
 
   async beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo> {
     validateSpec(version, spec);
-    const info = infoFromSpec(version, spec, Date.now());
+    const info = infoFromSpec(version, spec, Date.now(), this.options.encoding);
     const k = this.keys;
     // Registered before any of its keys exist, so GC (which scans keys, then reads the registry) never
     // deletes a version being started.
