@@ -4,6 +4,7 @@ import { userItemsOf } from "@tandem/data";
 import { biasedItemVectors } from "@tandem/recall";
 import {
   buildCandidates,
+  deferredUserRecord,
   FEATURES,
   FusionScorer,
   type LinearFusion,
@@ -17,6 +18,7 @@ import {
   versionKinds,
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
+import { lastEventAt } from "./active-users.js";
 
 export interface WriteVersionOptions {
   /** Candidates kept per user, best by fusion score first (the request path re-scores them). Default 200. */
@@ -32,6 +34,11 @@ export interface WriteVersionOptions {
   exclude?: ReadonlySet<string>;
   /** Most-similar items stored per item for /similar (0 = none; serving then scans). Default 0. */
   similarItems?: number;
+  /**
+   * Which users (by index in the stage's history) get candidates; the others a deferred record
+   * (activeUserFilter, config nightly.precomputeActiveDays). Default everyone.
+   */
+  precompute?: ((userIndex: number) => boolean) | null;
 }
 
 /**
@@ -81,6 +88,10 @@ export async function writeTandemVersion(
     for (let u = start; u < Math.min(users.length, start + batchSize); u++) {
       const userId = users[u]!;
       if (options.exclude?.has(userId)) continue;
+      if (options.precompute && !options.precompute(u)) {
+        records.push(deferredUserRecord(userId, lastEventAt(stage.history, u)));
+        continue;
+      }
       const history = userItemsOf(stage.history, u);
       const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
       record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
