@@ -19,6 +19,7 @@ import { activeUserFilter, lastEventAt } from "./active-users.js";
 import { readSnapshot, snapshotDataset, takeSnapshot } from "./data-snapshot.js";
 import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
+import { writeSimilarLists } from "./similar-lists.js";
 import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { itemTables, userRecordFor, writeServingMetadata } from "./version-writer.js";
 
@@ -100,6 +101,8 @@ export async function tandemCompute(
         const tables = itemTables(stage, itemIds);
         await store.writeItemVectors(version, "stats", itemIds, tables.stats);
         await writeServingMetadata(store, version, dataset, fusion);
+        // The fitted stages hold the text index: the lists are built here, like the in-process writer's.
+        await writeSimilarLists(store, version, stage, itemIds, config.nightly.similarItems);
         return {
           kind: "mf",
           dims: stage.mf.dim + 1,
@@ -173,6 +176,6 @@ export function nightlyFlowSpec(config: TandemConfig, dataset: Dataset, textDim:
     items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
     userIds: dataset.users.ids(),
     columns: FEATURES,
-    ...versionKinds(config.recall.als.factors, textDim),
+    ...versionKinds(config.recall.als.factors, textDim, config.nightly.similarItems),
   };
 }

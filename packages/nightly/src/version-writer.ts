@@ -8,17 +8,15 @@ import {
   FEATURES,
   FusionScorer,
   type LinearFusion,
-  SIMILAR_KIND,
   type StageModels,
   serializeFusion,
-  similarItemLists,
-  similarVectors,
   statsVectors,
   VERSION_METADATA,
   versionKinds,
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
 import { lastEventAt } from "./active-users.js";
+import { writeSimilarLists } from "./similar-lists.js";
 
 export interface WriteVersionOptions {
   /** Candidates kept per user, best by fusion score first (the request path re-scores them). Default 200. */
@@ -69,10 +67,7 @@ export async function writeTandemVersion(
   await store.writeItemVectors(version, "mf", itemIds, tables.mf);
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
   await store.writeItemVectors(version, "stats", itemIds, tables.stats);
-  if (similar > 0) {
-    const lists = similarItemLists(stage.textIndex, stage.itemText, similar, options.progress ?? false);
-    await store.writeItemVectors(version, SIMILAR_KIND, itemIds, similarVectors(lists, similar));
-  }
+  await writeSimilarLists(store, version, stage, itemIds, similar, options.progress ?? false);
   await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
   await writeServingMetadata(store, version, dataset, fusion);
   for (const [name, value] of Object.entries(options.metadata ?? {}))
