@@ -215,6 +215,8 @@ export class StoreRankingEngine implements RankingEngine {
 
   async rank(request: RankRequest): Promise<RankResponse> {
     const [ctx, row] = await this.userRow(request.userId, RANK_USER_KINDS);
+    // A deferred user has no profile vectors yet: rank from item features now, personalise for next time.
+    if (row && isDeferred(row.scalars)) this.refreshes.request(request.userId);
     const unknownItems: string[] = [];
     const seen = new Set<number>();
     const known: number[] = [];
