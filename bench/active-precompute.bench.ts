@@ -3,14 +3,22 @@
  * active in the last D days of the data (ml-latest-small as configured, and the synthetic ML-1M shape),
  * and Redis bytes per user of one version for a precomputed user (200 candidates × FEATURES, mf +
  * textProfile + textLast at the production dims) and for a deferred one (empty list + scalars), by
- * MEMORY USAGE on its own redis-server. docs/scaling.md's comparison is computed from these figures.
+ * MEMORY USAGE on its own redis-server, and the precompute step's time with D = 0 and D = 30 (the same
+ * fitted model). docs/scaling.md's comparison is computed from these figures.
  */
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, Rng } from "../packages/core/src/index.js";
 import { loadDataset, parseShape, type UserItems, writeSynthetic } from "../packages/data/src/index.js";
 import { activeUserFilter, lastEventAt } from "../packages/nightly/src/active-users.js";
-import { deferredUserRecord, FEATURES, versionKinds } from "../packages/rerank/src/index.js";
+import { writeTandemVersion } from "../packages/nightly/src/version-writer.js";
+import {
+  deferredUserRecord,
+  FEATURES,
+  TandemRecommender,
+  versionKinds,
+} from "../packages/rerank/src/index.js";
+import { createCachedEncoder } from "../packages/semantic/src/index.js";
 import { RedisFeatureStore, type UserRecord } from "../packages/store/src/index.js";
 import { TestRedis } from "../packages/store/src/testing/redis-server.js";
 import { writeSection } from "./machine.js";
@@ -84,6 +92,25 @@ async function bytesPerUser(version: string, make: (u: number) => UserRecord) {
 }
 const full = await bytesPerUser("full", fullRecord);
 const lean = await bytesPerUser("deferred", deferred);
+
+// --- the precompute step itself, all users vs active only (same fitted model, same Redis) -------------
+const encoder = await createCachedEncoder(config.semantic);
+const model = new TandemRecommender({ config, encoder: async () => encoder, progress: false });
+await model.fit({ history: small.interactions, dataset: small, seed: config.eval.seed });
+const timed: { days: number; users: number; precomputed: number; seconds: number }[] = [];
+for (const days of [0, 30, 0, 30]) {
+  const precompute = activeUserFilter(model.stages.history, days);
+  const started = performance.now();
+  const written = await writeTandemVersion(store, `pre-${timed.length}`, small, model.stages, model.fusion!, {
+    keep: config.nightly.keepCandidates,
+    batch: config.nightly.precomputeBatch,
+    precompute,
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const precomputed = precompute ? small.users.ids().filter((_, u) => precompute(u)).length : written.users;
+  timed.push({ days, users: written.users, precomputed, seconds });
+}
+await encoder.dispose?.();
 await store.close();
 await server.stop();
 
@@ -114,6 +141,13 @@ textProfile and textLast ${TEXT}-d, lastEventAt) and a deferred one (empty list 
 | precomputed | ${fmt(full.bytes)} | ${fmt(full.writesPerSecond)} |
 | deferred | ${fmt(lean.bytes)} | ${fmt(lean.writesPerSecond)} |
 | ratio | ${fmt(full.bytes / lean.bytes, 0)} × | |
+
+The precompute step (writeTandemVersion into the same redis-server, no similar lists, same fitted Tandem
+model on ml-latest-small; runs alternate so load changes hit both):
+
+| D | users | precomputed | seconds | users/s (all users) | precomputed users/s |
+|---:|---:|---:|---:|---:|---:|
+${timed.map((t) => `| ${t.days === 0 ? "0 (all)" : t.days} | ${fmt(t.users)} | ${fmt(t.precomputed)} | ${fmt(t.seconds, 2)} | ${fmt(t.users / t.seconds)} | ${fmt(t.precomputed / t.seconds)} |`).join("\n")}
 `,
 );
 process.stdout.write(`${JSON.stringify({ shares, full, lean, load })}\n`);
