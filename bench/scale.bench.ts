@@ -70,8 +70,8 @@ async function measure(name: string, out: string): Promise<void> {
       3,
       threads,
     );
-    const users = solver.allocate(ui.numUsers);
-    const items = solver.allocate(ui.numItems);
+    const users = solver.allocate("users");
+    const items = solver.allocate("items");
     for (let i = 0; i < users.length; i++) users[i] = Math.sin(i) * 0.01;
     for (let i = 0; i < items.length; i++) items[i] = Math.cos(i) * 0.01;
     await solver.sweep(users, items); // warm-up: starts the threads, JIT

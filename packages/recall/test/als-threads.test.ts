@@ -1,11 +1,11 @@
 import { initTf } from "@tandem/tf";
 import { describe, expect, it } from "vitest";
-import { AlsSolver, alsRecommender, splitRows } from "../src/index.js";
+import { type AlsKernel, AlsSolver, alsRecommender, splitRows } from "../src/index.js";
 import { datasetOf, syntheticData, testConfig } from "./fixtures.js";
 
 const data = syntheticData();
 
-function solver(threads: number) {
+function solver(threads: number, kernel: AlsKernel = "wasm") {
   const s = new AlsSolver(
     {
       rows: data.numUsers,
@@ -18,19 +18,21 @@ function solver(threads: number) {
     0.5,
     3,
     threads,
+    kernel,
   );
-  const users = s.allocate(data.numUsers);
-  const items = s.allocate(data.numItems);
+  const users = s.allocate("users");
+  const items = s.allocate("items");
   for (let i = 0; i < users.length; i++) users[i] = Math.sin(i) * 0.01;
   for (let i = 0; i < items.length; i++) items[i] = Math.cos(i) * 0.01;
   return { s, users, items };
 }
 
-describe("threaded ALS", () => {
+describe.each(["wasm", "js"] as const)("threaded ALS (%s kernel)", (kernel) => {
   it("gives the same factors on two worker threads as on the calling thread", async () => {
     await initTf();
-    const one = solver(1);
-    const two = solver(2);
+    const one = solver(1, kernel);
+    const two = solver(2, kernel);
+    expect(one.s.kernel).toBe(kernel);
     expect(one.s.threaded).toBe(false);
     expect(two.s.threaded).toBe(true);
     expect(two.users.buffer).toBeInstanceOf(SharedArrayBuffer);
@@ -50,7 +52,7 @@ describe("threaded ALS", () => {
   it("a threaded fit reproduces the single-thread fit end to end", async () => {
     const config = (threads: number) => {
       const c = testConfig().recall;
-      return { ...c, als: { ...c.als, threads } };
+      return { ...c, als: { ...c.als, threads, kernel } };
     };
     const dataset = datasetOf(data);
     const a = alsRecommender(config(1), { epochs: 2 });
@@ -58,6 +60,8 @@ describe("threaded ALS", () => {
     await a.fit({ history: data, dataset, seed: 3 });
     await b.fit({ history: data, dataset, seed: 3 });
     expect(Array.from(b.model.parts.itemFactors)).toEqual(Array.from(a.model.parts.itemFactors));
+    // The model keeps its own copy, not a view on the solver's (WebAssembly) memory.
+    expect(a.model.parts.itemFactors.buffer).toBeInstanceOf(ArrayBuffer);
   });
 
   it("splits rows into ranges of about equal work", () => {

@@ -35,8 +35,9 @@ export function shardsFor(config: TandemConfig, target: RedisTarget): number {
 /** The configured feature store: Redis (one or a cluster) when configured, the in-memory store otherwise. */
 export function createFeatureStore(config: TandemConfig, env: NodeJS.ProcessEnv = process.env): FeatureStore {
   const target = redisTargetFrom(config, env);
-  const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs } = config.store;
-  if (target === null) return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs });
+  const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding } = config.store;
+  if (target === null)
+    return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding });
   const shards = shardsFor(config, target);
   return new RedisFeatureStore({
     redis: target,
@@ -45,6 +46,7 @@ export function createFeatureStore(config: TandemConfig, env: NodeJS.ProcessEnv 
     eventsMaxLenPerUser,
     retiredGraceMs,
     orphanGraceMs,
+    encoding,
   });
 }
 

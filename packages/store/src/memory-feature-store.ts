@@ -13,6 +13,7 @@ import {
   type PopularityList,
   type PublishResult,
   type StoredEvent,
+  type StoreEncoding,
   type UserFeatures,
   type UserRecord,
   type UserRow,
@@ -31,6 +32,8 @@ export interface MemoryFeatureStoreOptions {
   retiredGraceMs?: number;
   /** Default grace before a never-published version is deleted. Default 24 hours. */
   orphanGraceMs?: number;
+  /** Encoding of versions whose spec names none. Default f32 (createFeatureStore passes `store.encoding`). */
+  encoding?: StoreEncoding;
 }
 
 /** One version's data, as the same bytes the Redis backend stores. */
@@ -65,8 +68,10 @@ export class MemoryFeatureStore implements FeatureStore {
   private readonly eventsMaxLen: number;
   private readonly retiredGraceMs: number;
   private readonly orphanGraceMs: number;
+  private readonly encoding: StoreEncoding;
 
   constructor(options: MemoryFeatureStoreOptions = {}) {
+    this.encoding = options.encoding ?? "f32";
     this.eventsMaxLen = options.eventsMaxLenPerUser ?? 1000;
     this.retiredGraceMs = options.retiredGraceMs ?? 3_600_000;
     this.orphanGraceMs = options.orphanGraceMs ?? 86_400_000;
@@ -85,7 +90,7 @@ export class MemoryFeatureStore implements FeatureStore {
 
   async beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo> {
     validateSpec(version, spec);
-    const info = infoFromSpec(version, spec, Date.now());
+    const info = infoFromSpec(version, spec, Date.now(), this.encoding);
     const existing = this.versions.get(version);
     if (existing) {
       if (!sameShape(existing.codec.info, info)) {

@@ -47,6 +47,8 @@ export interface RedisFeatureStoreOptions {
   orphanGraceMs?: number;
   /** Records per pipeline in bulk writes. Default 500. */
   pipelineBatch?: number;
+  /** Encoding of versions whose spec names none. Default f32 (createFeatureStore passes `store.encoding`). */
+  encoding?: VersionSpec["encoding"];
 }
 
 /**
@@ -85,7 +87,7 @@ export class RedisFeatureStore implements FeatureStore {
       options.pipelineBatch ?? 500,
     ));
     const resolver = new VersionResolver(ctx);
-    this.lifecycle = new VersionLifecycle(ctx);
+    this.lifecycle = new VersionLifecycle(ctx, options.encoding);
     this.gc = new GarbageCollector(
       ctx,
       options.retiredGraceMs ?? 3_600_000,

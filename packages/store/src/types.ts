@@ -1,4 +1,12 @@
-import type { Interaction } from "@tandem/core";
+import type { Interaction, StoreConfig } from "@tandem/core";
+
+/**
+ * How a version stores per-user data (config `store.encoding`). `f32`: raw float32 features and
+ * vectors, u32 item indexes. `compact`: candidate features quantised per list and column (uint8 between
+ * the column's min and max, 0/1 flags as bits, constant columns once), u16 item indexes when the
+ * catalogue allows, user vectors as int8 with one scale. Readers get float32 back either way.
+ */
+export type StoreEncoding = StoreConfig["encoding"];
 
 /** What a run declares when it starts a version. Everything else it writes must fit this. */
 export interface VersionSpec {
@@ -12,6 +20,8 @@ export interface VersionSpec {
   userKinds?: Readonly<Record<string, number>>;
   /** Parts the run must mark complete before `publish` accepts the version. Default none. */
   parts?: readonly string[];
+  /** How its users are stored; default the store's (`store.encoding`). Fixed when the version begins. */
+  encoding?: StoreEncoding;
 }
 
 export interface VersionInfo {
@@ -22,6 +32,8 @@ export interface VersionInfo {
   columns: string[];
   itemKinds: Record<string, number>;
   userKinds: Record<string, number>;
+  /** Absent in versions written before encodings existed: those are `f32`. */
+  encoding?: StoreEncoding;
 }
 
 export type VersionStatus = "writing" | "live" | "retired";

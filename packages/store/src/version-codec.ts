@@ -1,7 +1,17 @@
-import { InvalidArgumentError } from "@tandem/core";
-import { decodeScoredList, decodeVector, encodeScoredList, encodeVector } from "./codec.js";
+import { ArtifactError, InvalidArgumentError } from "@tandem/core";
+import { decodeScoredList, decodeUserVector, encodeScoredList, encodeUserVector } from "./codec.js";
 import { assertSafeName } from "./keys.js";
-import type { CandidateList, UserFeatures, UserRecord, UserRow, VersionInfo, VersionSpec } from "./types.js";
+import type {
+  CandidateList,
+  StoreEncoding,
+  UserFeatures,
+  UserRecord,
+  UserRow,
+  VersionInfo,
+  VersionSpec,
+} from "./types.js";
+
+const ENCODINGS: readonly StoreEncoding[] = ["f32", "compact"];
 
 /** A user record as bytes, ready for either backend. */
 export interface EncodedRecord {
@@ -20,6 +30,9 @@ export interface RawUser {
 
 export function validateSpec(version: string, spec: VersionSpec): void {
   assertSafeName("version", version);
+  if (spec.encoding !== undefined && !ENCODINGS.includes(spec.encoding)) {
+    throw new InvalidArgumentError(`version ${version}: encoding must be one of ${ENCODINGS.join(", ")}`);
+  }
   if (new Set(spec.itemIds).size !== spec.itemIds.length) {
     throw new InvalidArgumentError(`version ${version}: item ids must be unique`);
   }
@@ -35,7 +48,13 @@ export function validateSpec(version: string, spec: VersionSpec): void {
   }
 }
 
-export function infoFromSpec(version: string, spec: VersionSpec, createdAt: number): VersionInfo {
+/** The version's info; its encoding is the spec's, else the store's default (`store.encoding`). */
+export function infoFromSpec(
+  version: string,
+  spec: VersionSpec,
+  createdAt: number,
+  defaultEncoding: StoreEncoding = "f32",
+): VersionInfo {
   return {
     version,
     createdAt,
@@ -43,13 +62,17 @@ export function infoFromSpec(version: string, spec: VersionSpec, createdAt: numb
     columns: [...spec.columns],
     itemKinds: { ...(spec.itemKinds ?? {}) },
     userKinds: { ...(spec.userKinds ?? {}) },
+    encoding: spec.encoding ?? defaultEncoding,
   };
 }
 
-/** Same spec as an existing version? (Re-opening a version must not change its shape.) */
+/**
+ * Same spec as an existing version? (Re-opening a version must not change its shape.) The encoding is
+ * not part of the shape: a re-opened version keeps the one it began with, so its users never mix two.
+ */
 export function sameShape(a: VersionInfo, b: VersionInfo): boolean {
-  const { createdAt: _a, ...restA } = a;
-  const { createdAt: _b, ...restB } = b;
+  const { createdAt: _a, encoding: _ea, ...restA } = a;
+  const { createdAt: _b, encoding: _eb, ...restB } = b;
   return JSON.stringify(restA) === JSON.stringify(restB);
 }
 
@@ -59,12 +82,15 @@ export function sameShape(a: VersionInfo, b: VersionInfo): boolean {
  */
 export class VersionCodec {
   private readonly index: Map<string, number>;
+  /** How this version's users are written (versions from before encodings existed: f32). */
+  readonly encoding: StoreEncoding;
 
   constructor(
     readonly info: VersionInfo,
     readonly itemIds: readonly string[],
   ) {
     this.index = new Map(itemIds.map((id, i) => [id, i]));
+    this.encoding = info.encoding ?? "f32";
   }
 
   itemIndexes(items: readonly string[]): Uint32Array {
@@ -102,7 +128,7 @@ export class VersionCodec {
       }
       if (v.length !== dims)
         throw new InvalidArgumentError(`user vector ${kind} has ${v.length} dims, not ${dims}`);
-      out.vectors.push([kind, encodeVector(v)]);
+      out.vectors.push([kind, encodeUserVector(v, this.encoding)]);
     }
     if (record.scalars) {
       for (const [name, value] of Object.entries(record.scalars)) {
@@ -120,7 +146,13 @@ export class VersionCodec {
         `candidate features must be ${list.items.length} × ${columns} (${this.info.columns.join(", ")}), got ${list.features.length} floats`,
       );
     }
-    return encodeScoredList(this.itemIndexes(list.items), list.features, columns);
+    return encodeScoredList(
+      this.itemIndexes(list.items),
+      list.features,
+      columns,
+      this.encoding,
+      this.itemIds.length,
+    );
   }
 
   decodeCandidates(b: Buffer): CandidateList {
@@ -128,11 +160,20 @@ export class VersionCodec {
     return { items: Array.from(indexes, (i) => this.itemIds[i] ?? ""), features };
   }
 
-  decodeUser(userId: string, raw: RawUser): UserFeatures | null {
+  /** User vectors of either encoding (each form has its own length), by kind. */
+  private decodeVectors(raw: RawUser): Record<string, Float32Array> {
     const vectors: Record<string, Float32Array> = {};
     for (const [kind, bytes] of raw.vectors) {
-      if (bytes) vectors[kind] = decodeVector(bytes, this.info.userKinds[kind]);
+      const dims = this.info.userKinds[kind];
+      if (dims === undefined)
+        throw new ArtifactError(`version ${this.info.version} has no user kind ${kind}`);
+      if (bytes) vectors[kind] = decodeUserVector(bytes, dims);
     }
+    return vectors;
+  }
+
+  decodeUser(userId: string, raw: RawUser): UserFeatures | null {
+    const vectors = this.decodeVectors(raw);
     if (!raw.candidates && !raw.scalars && Object.keys(vectors).length === 0) return null;
     return {
       version: this.info.version,
@@ -146,10 +187,7 @@ export class VersionCodec {
 
   /** The lean form of a user's bytes: candidate indexes kept as they are stored. */
   decodeRow(live: string, raw: RawUser): UserRow {
-    const vectors: Record<string, Float32Array> = {};
-    for (const [kind, bytes] of raw.vectors) {
-      if (bytes) vectors[kind] = decodeVector(bytes, this.info.userKinds[kind]);
-    }
+    const vectors = this.decodeVectors(raw);
     const candidates = raw.candidates ? decodeScoredList(raw.candidates) : null;
     return {
       version: this.info.version,

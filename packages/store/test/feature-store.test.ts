@@ -1,6 +1,12 @@
 import { ErasedUserError, InvalidArgumentError, NotFoundError } from "@tandem/core";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { type FeatureStore, MemoryFeatureStore, RedisFeatureStore, type VersionSpec } from "../src/index.js";
+import {
+  type FeatureStore,
+  MemoryFeatureStore,
+  RedisFeatureStore,
+  type StoreEncoding,
+  type VersionSpec,
+} from "../src/index.js";
 import { TestRedis, TestRedisCluster } from "../src/testing/index.js";
 
 // The one conformance suite: every behaviour below must hold for both backends.
@@ -15,8 +21,13 @@ afterAll(async () => {
 });
 
 let counter = 0;
-const backends: [string, () => FeatureStore][] = [
-  ["memory", () => new MemoryFeatureStore({ eventsMaxLenPerUser: 10 })],
+const backends: [string, () => FeatureStore, StoreEncoding][] = [
+  ["memory", () => new MemoryFeatureStore({ eventsMaxLenPerUser: 10 }), "f32"],
+  [
+    "memory compact",
+    () => new MemoryFeatureStore({ eventsMaxLenPerUser: 10, encoding: "compact" }),
+    "compact",
+  ],
   [
     "redis",
     () =>
@@ -25,6 +36,18 @@ const backends: [string, () => FeatureStore][] = [
         namespace: `${redis.namespace}-${counter++}`,
         eventsMaxLenPerUser: 10,
       }),
+    "f32",
+  ],
+  [
+    "redis compact",
+    () =>
+      new RedisFeatureStore({
+        redis: redis.url,
+        namespace: `${redis.namespace}-${counter++}`,
+        eventsMaxLenPerUser: 10,
+        encoding: "compact",
+      }),
+    "compact",
   ],
   [
     // A 3-master cluster with users over 8 shards: every multi-slot path (publish, events, erasure).
@@ -36,6 +59,7 @@ const backends: [string, () => FeatureStore][] = [
         shards: 8,
         eventsMaxLenPerUser: 10,
       }),
+    "f32",
   ],
 ];
 
@@ -48,7 +72,23 @@ const SPEC: VersionSpec = {
 };
 const f32 = (...xs: number[]) => Float32Array.from(xs);
 
-describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
+/**
+ * A stored user vector as read back: exact in f32; in compact within half an int8 step of its largest
+ * |value| (the feature lists of this suite hold only each column's min and max, which compact keeps exact).
+ */
+function expectVector(encoding: StoreEncoding, got: Float32Array | undefined, want: Float32Array) {
+  expect(got).toBeDefined();
+  if (encoding === "f32") {
+    expect(Array.from(got!)).toEqual(Array.from(want));
+    return;
+  }
+  const maxAbs = Math.max(...Array.from(want, Math.abs));
+  expect(got!.length).toBe(want.length);
+  for (let i = 0; i < want.length; i++)
+    expect(Math.abs(got![i]! - want[i]!)).toBeLessThanOrEqual(maxAbs / 254);
+}
+
+describe.each(backends)("FeatureStore conformance: %s", (_name, make, encoding) => {
   let store: FeatureStore;
   beforeEach(async () => {
     store = make();
@@ -87,7 +127,7 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     expect(lean!.scalars).toEqual({ lastEventAt: 1_700_000_000 });
     const mf = await store.readUser("u1", { vectors: ["mf"] });
     expect(Object.keys(mf!.vectors)).toEqual(["mf"]);
-    expect(Array.from(mf!.vectors["mf"]!)).toEqual([1, 2]);
+    expectVector(encoding, mf!.vectors["mf"], f32(1, 2));
     await expect(store.readUser("u1", { vectors: ["nope"] })).rejects.toBeInstanceOf(InvalidArgumentError);
     expect(await store.readUser("stranger")).toMatchObject({ known: false, candidates: null });
 
@@ -122,8 +162,8 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     expect(u1!.columns).toEqual(["mf", "pop", "cooc"]);
     expect(u1!.candidates!.items).toEqual(["i3", "i1"]);
     expect(Array.from(u1!.candidates!.features)).toEqual([0.5, 1, 2, 3, 4, 5]);
-    expect(Array.from(u1!.vectors["mf"]!)).toEqual([1, 2]);
-    expect(Array.from(u1!.vectors["text"]!)).toEqual(Array.from(f32(0.1, 0.2, 0.3, 0.4)));
+    expectVector(encoding, u1!.vectors["mf"], f32(1, 2));
+    expectVector(encoding, u1!.vectors["text"], f32(0.1, 0.2, 0.3, 0.4));
     expect(u1!.scalars).toEqual({ lastEventAt: 1_700_000_000 });
     const u2 = await store.getUserFeatures("u2");
     expect(u2!.vectors).toEqual({});
@@ -174,6 +214,27 @@ describe.each(backends)("FeatureStore conformance: %s", (_name, make) => {
     ).rejects.toBeInstanceOf(InvalidArgumentError);
     await store.publish("v1");
     expect(await store.getUserFeatures("ok")).toBeNull();
+  });
+
+  it("records each version's encoding: the store's default unless the spec names one, kept on re-open", async () => {
+    expect((await store.beginVersion("v1", SPEC)).encoding).toBe(encoding);
+    const other = encoding === "f32" ? "compact" : "f32";
+    expect((await store.beginVersion("v2", { ...SPEC, encoding: other })).encoding).toBe(other);
+    // Re-opened with the other encoding (e.g. a config change mid-run): the version keeps its own.
+    expect((await store.beginVersion("v1", { ...SPEC, encoding: other })).encoding).toBe(encoding);
+    await expect(
+      store.beginVersion("v3", { ...SPEC, encoding: "f16" as unknown as StoreEncoding }),
+    ).rejects.toBeInstanceOf(InvalidArgumentError);
+    // Both versions' users read back through the same store, each in its own encoding.
+    const record = { userId: "u1", candidates: { items: ["i2", "i4"], features: f32(1, 0, 7, 2, 1, 7) } };
+    await store.writeUsers("v1", [record]);
+    await store.writeUsers("v2", [record]);
+    await store.publish("v2");
+    await store.publish("v1");
+    for (const version of ["v1", "v2"]) {
+      const row = await store.readUser("u1", { version });
+      expect(Array.from(row!.candidates!.features)).toEqual([1, 0, 7, 2, 1, 7]);
+    }
   });
 
   it("re-opens a version idempotently but refuses a different shape", async () => {

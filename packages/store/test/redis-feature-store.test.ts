@@ -176,6 +176,27 @@ describe("RedisFeatureStore", () => {
     await store.close();
   });
 
+  it("serves a version written before encodings existed (info without one) from a compact store", async () => {
+    const namespace = `${server.namespace}-${n++}`;
+    const old = new RedisFeatureStore({ redis: server.url, namespace });
+    await seed(old, "v1");
+    // What an older writer stored: the same f32 bytes, and an info without the encoding field.
+    const meta = old.keys.meta("v1");
+    const { encoding, ...info } = JSON.parse((await old.redis.hget(meta, "info"))!);
+    expect(encoding).toBe("f32");
+    await old.redis.hset(meta, "info", JSON.stringify(info));
+    const reader = new RedisFeatureStore({ redis: server.url, namespace, encoding: "compact" });
+    const u1 = await reader.getUserFeatures("u1");
+    expect(u1!.candidates).toEqual({ items: ["c", "a"], features: Float32Array.from([1, 2, 3, 4]) });
+    expect(u1!.vectors).toEqual({ mf: Float32Array.from([1, 2, 3]), text: Float32Array.from([5, 6]) });
+    // Writing into it (an update after new events) keeps its f32 bytes: a version never mixes encodings.
+    await reader.updateLiveUser({ userId: "u2", vectors: { mf: Float32Array.from([0.1, 0.2, 0.3]) } });
+    const bytes = await reader.redis.hgetBuffer(reader.keys.userVectors("v1", "mf", 0), "u2");
+    expect(bytes!.length).toBe(12);
+    await old.close();
+    await reader.close();
+  });
+
   it("never exposes a version whose writer was killed midway, and GC removes the orphan", async () => {
     const store = newStore();
     await seed(store, "v1");

@@ -36,6 +36,12 @@ export const storeConfigSchema = z
       .describe(
         "Events kept per user stream (XADD MAXLEN ~): profiles only need recent history; each nightly carries the events it trained on forward in its data snapshot.",
       ),
+    encoding: z
+      .enum(["f32", "compact"])
+      .default("compact")
+      .describe(
+        "How a new version stores each user: `compact` quantises candidate features per list and column (uint8, 0/1 flags as bits, u16 item indexes up to 65,536 items) and user vectors to int8, ~4x smaller; `f32` keeps raw float32. Readers decode both; a version keeps the encoding it was begun with.",
+      ),
     erasureLog: z
       .string()
       .default("")

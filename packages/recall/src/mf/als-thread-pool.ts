@@ -1,5 +1,6 @@
 import type { Worker } from "node:worker_threads";
 import { ArtifactError, spawnWorker } from "@tandem/core";
+import type { AlsArenaLayout } from "./als-wasm-kernel.js";
 
 /** One orientation of the confidence matrix, in shared memory. */
 export interface SharedCsr {
@@ -9,7 +10,11 @@ export interface SharedCsr {
 }
 
 /** What every ALS worker reads (and the factor tables it writes), all on SharedArrayBuffers. */
-export interface AlsShared {
+export type AlsShared = AlsSharedJs | AlsSharedWasm;
+
+/** The JavaScript kernel's inputs: separate shared typed arrays. */
+export interface AlsSharedJs {
+  kernel: "js";
   byUser: SharedCsr;
   byItem: SharedCsr;
   userFactors: Float32Array;
@@ -19,8 +24,18 @@ export interface AlsShared {
   cgSteps: number;
 }
 
+/** The WebAssembly kernel's inputs: one shared memory laid out as `layout` says. */
+export interface AlsSharedWasm {
+  kernel: "wasm";
+  memory: WebAssembly.Memory;
+  layout: AlsArenaLayout;
+  cgSteps: number;
+}
+
 export interface AlsTask {
   id: number;
+  /** The worker's index: its scratch slot in the WebAssembly memory. */
+  slot: number;
   half: "users" | "items";
   from: number;
   to: number;
@@ -74,7 +89,13 @@ export class AlsThreadPool {
             new Promise<void>((resolve, reject) => {
               const id = this.nextId++;
               this.pending.set(id, { resolve, reject });
-              worker.postMessage({ id, half, from: bounds[t]!, to: bounds[t + 1]! } satisfies AlsTask);
+              worker.postMessage({
+                id,
+                slot: t,
+                half,
+                from: bounds[t]!,
+                to: bounds[t + 1]!,
+              } satisfies AlsTask);
             }),
         ),
       );

@@ -42,11 +42,12 @@ class AlsTrainer implements MfTrainer {
       c.reg,
       c.cgSteps,
       c.threads === 0 ? availableParallelism() : c.threads,
+      c.kernel,
     );
     // Same draws in the same order as ever, whether the tables are shared with worker threads or not.
-    this.userFactors = this.solver.allocate(history.numUsers);
+    this.userFactors = this.solver.allocate("users");
     for (let i = 0; i < this.userFactors.length; i++) this.userFactors[i] = rng.normal() * 0.01;
-    this.itemFactors = this.solver.allocate(history.numItems);
+    this.itemFactors = this.solver.allocate("items");
     for (let i = 0; i < this.itemFactors.length; i++) this.itemFactors[i] = rng.normal() * 0.01;
     this.itemBias = new Float32Array(history.numItems);
   }

@@ -2,6 +2,7 @@ export * from "./als.js";
 export * from "./als-rows.js";
 export * from "./als-solver.js";
 export * from "./als-thread-pool.js";
+export * from "./als-wasm-kernel.js";
 export * from "./artifacts.js";
 export * from "./biased-item-vectors.js";
 export * from "./bpr.js";

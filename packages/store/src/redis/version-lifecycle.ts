@@ -10,11 +10,15 @@ const RESERVED_METADATA = ["info", "userKinds", "status", "publishedAt", "shards
 
 /** A version's life on Redis: begin, metadata and parts, the cross-shard publish, the registry. */
 export class VersionLifecycle {
-  constructor(private readonly ctx: RedisStoreContext) {}
+  constructor(
+    private readonly ctx: RedisStoreContext,
+    /** Encoding of versions whose spec names none (store.encoding). */
+    private readonly encoding?: VersionSpec["encoding"],
+  ) {}
 
   async beginVersion(version: string, spec: VersionSpec): Promise<VersionInfo> {
     validateSpec(version, spec);
-    const info = infoFromSpec(version, spec, Date.now());
+    const info = infoFromSpec(version, spec, Date.now(), this.encoding);
     const { keys: k, commands } = this.ctx;
     // Registered before any of its keys exist, so GC (which scans keys, then reads the registry) never
     // deletes a version being started.
