@@ -75,8 +75,8 @@ function fullRecord(u: number): UserRecord {
 }
 const deferred = (u: number) => deferredUserRecord(`user${u}`, lastEventAt(history, u % history.numUsers));
 
-async function bytesPerUser(version: string, make: (u: number) => UserRecord) {
-  await store.beginVersion(version, spec);
+async function bytesPerUser(version: string, encoding: "f32" | "compact", make: (u: number) => UserRecord) {
+  await store.beginVersion(version, { ...spec, encoding });
   const started = performance.now();
   for (let start = 0; start < USERS; start += 500)
     await store.writeUsers(
@@ -90,8 +90,16 @@ async function bytesPerUser(version: string, make: (u: number) => UserRecord) {
       bytes += Number((await store.redis.call("MEMORY", "USAGE", key, "SAMPLES", "0")) ?? 0);
   return { bytes: bytes / USERS, writesPerSecond: USERS / seconds };
 }
-const full = await bytesPerUser("full", fullRecord);
-const lean = await bytesPerUser("deferred", deferred);
+const bytes = {
+  f32: {
+    full: await bytesPerUser("full-f32", "f32", fullRecord),
+    lean: await bytesPerUser("deferred-f32", "f32", deferred),
+  },
+  compact: {
+    full: await bytesPerUser("full-compact", "compact", fullRecord),
+    lean: await bytesPerUser("deferred-compact", "compact", deferred),
+  },
+};
 
 // --- the precompute step itself, all users vs active only (same fitted model, same Redis) -------------
 const encoder = await createCachedEncoder(config.semantic);
@@ -134,13 +142,12 @@ ${rows.join("\n")}
 
 Bytes per user in one version, MEMORY USAGE of every per-user hash ÷ ${fmt(USERS)} users (${SHARDS} shards,
 one redis-server): a precomputed user (${CANDIDATES} candidates × ${FEATURES.length} columns, mf ${MF + 1}-d,
-textProfile and textLast ${TEXT}-d, lastEventAt) and a deferred one (empty list + lastEventAt + marker).
+textProfile and textLast ${TEXT}-d, lastEventAt; random values, the production shape) and a deferred one
+(empty list + lastEventAt + marker), in each store encoding (\`store.encoding\`, default compact).
 
-| record | bytes per user | users/s written (one client) |
-|---|---:|---:|
-| precomputed | ${fmt(full.bytes)} | ${fmt(full.writesPerSecond)} |
-| deferred | ${fmt(lean.bytes)} | ${fmt(lean.writesPerSecond)} |
-| ratio | ${fmt(full.bytes / lean.bytes, 0)} × | |
+| encoding | precomputed bytes/user | deferred bytes/user | ratio | precomputed users/s written | deferred users/s written |
+|---|---:|---:|---:|---:|---:|
+${(["f32", "compact"] as const).map((e) => `| ${e} | ${fmt(bytes[e].full.bytes)} | ${fmt(bytes[e].lean.bytes)} | ${fmt(bytes[e].full.bytes / bytes[e].lean.bytes)} × | ${fmt(bytes[e].full.writesPerSecond)} | ${fmt(bytes[e].lean.writesPerSecond)} |`).join("\n")}
 
 The precompute step (writeTandemVersion into the same redis-server, no similar lists, same fitted Tandem
 model on ml-latest-small; runs alternate so load changes hit both):
@@ -150,4 +157,4 @@ model on ml-latest-small; runs alternate so load changes hit both):
 ${timed.map((t) => `| ${t.days === 0 ? "0 (all)" : t.days} | ${fmt(t.users)} | ${fmt(t.precomputed)} | ${fmt(t.seconds, 2)} | ${fmt(t.users / t.seconds)} | ${fmt(t.precomputed / t.seconds)} |`).join("\n")}
 `,
 );
-process.stdout.write(`${JSON.stringify({ shares, full, lean, load })}\n`);
+process.stdout.write(`${JSON.stringify({ shares, bytes, timed, load })}\n`);
