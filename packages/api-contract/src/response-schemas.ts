@@ -16,7 +16,11 @@ export const responses = {
   recommend: z.object({
     userId: z.string(),
     version: z.string(),
-    mode: z.enum(["precomputed", "fresh", "cold-start"]),
+    mode: z
+      .enum(["precomputed", "fresh", "cold-start", "fallback"])
+      .describe(
+        "fallback: a known user not precomputed (inactive); popularity now, personalised on a later request.",
+      ),
     items,
   }),
   rank: z.object({ userId: z.string(), version: z.string(), items, unknownItems: z.array(z.string()) }),

@@ -1,3 +1,4 @@
+export * from "./active-users.js";
 export * from "./data-snapshot.js";
 export * from "./fresh-record.js";
 export * from "./model-artifacts.js";
@@ -6,6 +7,7 @@ export * from "./queued-nightly.js";
 export * from "./run-nightly.js";
 export * from "./run-state.js";
 export * from "./scrub-erased.js";
+export * from "./similar-lists.js";
 export * from "./snapshot-locator.js";
 export * from "./tandem-compute.js";
 export * from "./version-writer.js";

@@ -14,6 +14,7 @@ import {
 } from "@tandem/rerank";
 import { createCachedEncoder, type TextEncoder } from "@tandem/semantic";
 import { erasureLogOf, type FeatureStore } from "@tandem/store";
+import { activeUserFilter } from "./active-users.js";
 import { readSnapshot, snapshotDataset, syncErasures, takeSnapshot } from "./data-snapshot.js";
 import { refreshedRecord } from "./fresh-record.js";
 import { readJson, writeJson } from "./json-file.js";
@@ -264,10 +265,12 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
   if (run.done("precompute") && !precomputed) log("resume: the version is incomplete: precompute again");
   if (!precomputed) {
     await step("precompute", async () => {
+      const precompute = activeUserFilter(stage.history, config.nightly.precomputeActiveDays);
       const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
         keep: config.nightly.keepCandidates,
         batch: config.nightly.precomputeBatch,
         similarItems: config.nightly.similarItems,
+        precompute,
         progress: options.progress ?? false,
         onProgress: (done, total) => run.progress(done, total),
         exclude: erased,

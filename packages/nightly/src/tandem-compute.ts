@@ -4,6 +4,7 @@ import type { Dataset } from "@tandem/data";
 import { userItemsOf } from "@tandem/data";
 import type { Compute, Embedder } from "@tandem/pipeline";
 import {
+  deferredUserRecord,
   FEATURES,
   FusionScorer,
   fitStages,
@@ -14,15 +15,19 @@ import {
 } from "@tandem/rerank";
 import { createCachedEncoder, ItemTextTemplate, type TextEncoder } from "@tandem/semantic";
 import { erasureLogOf, type FeatureStore, type UserRecord } from "@tandem/store";
+import { activeUserFilter, lastEventAt } from "./active-users.js";
 import { readSnapshot, snapshotDataset, takeSnapshot } from "./data-snapshot.js";
 import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
+import { writeSimilarLists } from "./similar-lists.js";
 import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { itemTables, userRecordFor, writeServingMetadata } from "./version-writer.js";
 
 interface VersionModel {
   stage: StageModels;
   scorer: FusionScorer;
+  /** Users the version precomputes (nightly.precomputeActiveDays); null = everyone. */
+  precompute: ((u: number) => boolean) | null;
 }
 
 /** Versions whose dataset and model a worker keeps (the live one and the one being built). */
@@ -77,7 +82,8 @@ export async function tandemCompute(
     const saved = await loadTandemArtifacts(modelDir(version), dataset.interactions);
     if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
     const stage = await fitStages(dataset.interactions, ctxOf(dataset), { mf: saved.mf });
-    return { stage, scorer: new FusionScorer(saved.fusion) };
+    const precompute = activeUserFilter(stage.history, config.nightly.precomputeActiveDays);
+    return { stage, scorer: new FusionScorer(saved.fusion), precompute };
   });
 
   const embedder: Embedder = { id: encoder.id, dims: encoder.dim, embed: (texts) => encoder.embed(texts) };
@@ -95,6 +101,8 @@ export async function tandemCompute(
         const tables = itemTables(stage, itemIds);
         await store.writeItemVectors(version, "stats", itemIds, tables.stats);
         await writeServingMetadata(store, version, dataset, fusion);
+        // The fitted stages hold the text index: the lists are built here, like the in-process writer's.
+        await writeSimilarLists(store, version, stage, itemIds, config.nightly.similarItems);
         return {
           kind: "mf",
           dims: stage.mf.dim + 1,
@@ -114,7 +122,7 @@ export async function tandemCompute(
       columns: FEATURES,
       async candidates(userIds, { version }) {
         const dataset = await datasetFor(version);
-        const { stage, scorer } = await modelFor(version);
+        const { stage, scorer, precompute } = await modelFor(version);
         const itemIds = dataset.items.ids();
         const records: UserRecord[] = [];
         for (const userId of userIds) {
@@ -122,9 +130,14 @@ export async function tandemCompute(
           // A chunk lists users of this version's snapshot: one it does not know is a broken run.
           if (u === undefined)
             throw new NonRetryableError(`user ${userId} is not in the data snapshot of version ${version}`);
+          // The same choice as the in-process writer: inactive users are personalised on first request.
+          if (precompute && !precompute(u)) {
+            records.push(deferredUserRecord(userId, lastEventAt(stage.history, u)));
+            continue;
+          }
           const history = userItemsOf(stage.history, u);
           const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
-          record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
+          record.scalars = { lastEventAt: lastEventAt(stage.history, u) };
           records.push(record);
         }
         return records;
@@ -163,6 +176,6 @@ export function nightlyFlowSpec(config: TandemConfig, dataset: Dataset, textDim:
     items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
     userIds: dataset.users.ids(),
     columns: FEATURES,
-    ...versionKinds(config.recall.als.factors, textDim),
+    ...versionKinds(config.recall.als.factors, textDim, config.nightly.similarItems),
   };
 }

@@ -4,19 +4,19 @@ import { userItemsOf } from "@tandem/data";
 import { biasedItemVectors } from "@tandem/recall";
 import {
   buildCandidates,
+  deferredUserRecord,
   FEATURES,
   FusionScorer,
   type LinearFusion,
-  SIMILAR_KIND,
   type StageModels,
   serializeFusion,
-  similarItemLists,
-  similarVectors,
   statsVectors,
   VERSION_METADATA,
   versionKinds,
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
+import { lastEventAt } from "./active-users.js";
+import { writeSimilarLists } from "./similar-lists.js";
 
 export interface WriteVersionOptions {
   /** Candidates kept per user, best by fusion score first (the request path re-scores them). Default 200. */
@@ -32,6 +32,11 @@ export interface WriteVersionOptions {
   exclude?: ReadonlySet<string>;
   /** Most-similar items stored per item for /similar (0 = none; serving then scans). Default 0. */
   similarItems?: number;
+  /**
+   * Which users (by index in the stage's history) get candidates; the others a deferred record
+   * (activeUserFilter, config nightly.precomputeActiveDays). Default everyone.
+   */
+  precompute?: ((userIndex: number) => boolean) | null;
 }
 
 /**
@@ -62,10 +67,7 @@ export async function writeTandemVersion(
   await store.writeItemVectors(version, "mf", itemIds, tables.mf);
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
   await store.writeItemVectors(version, "stats", itemIds, tables.stats);
-  if (similar > 0) {
-    const lists = similarItemLists(stage.textIndex, stage.itemText, similar, options.progress ?? false);
-    await store.writeItemVectors(version, SIMILAR_KIND, itemIds, similarVectors(lists, similar));
-  }
+  await writeSimilarLists(store, version, stage, itemIds, similar, options.progress ?? false);
   await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
   await writeServingMetadata(store, version, dataset, fusion);
   for (const [name, value] of Object.entries(options.metadata ?? {}))
@@ -81,6 +83,10 @@ export async function writeTandemVersion(
     for (let u = start; u < Math.min(users.length, start + batchSize); u++) {
       const userId = users[u]!;
       if (options.exclude?.has(userId)) continue;
+      if (options.precompute && !options.precompute(u)) {
+        records.push(deferredUserRecord(userId, lastEventAt(stage.history, u)));
+        continue;
+      }
       const history = userItemsOf(stage.history, u);
       const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
       record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };

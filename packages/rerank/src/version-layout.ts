@@ -69,3 +69,25 @@ export function similarFromVector(v: Float32Array): { keys: number[]; scores: nu
   }
   return { keys, scores };
 }
+
+/**
+ * Scalar that marks a user the nightly deliberately did not precompute (inactive for longer than
+ * nightly.precomputeActiveDays): the version knows them, serving answers from popularity and asks for
+ * an update-user job.
+ */
+export const DEFERRED_SCALAR = "deferred";
+
+/**
+ * A deferred user's record: an empty candidate list (so the version still counts the user: the
+ * completeness checks compare users held with users in the data) and the user's last event time.
+ */
+export function deferredUserRecord(userId: string, lastEventAt: number) {
+  return {
+    userId,
+    candidates: { items: [] as string[], features: new Float32Array(0) },
+    scalars: { lastEventAt, [DEFERRED_SCALAR]: 1 },
+  };
+}
+
+export const isDeferred = (scalars: Readonly<Record<string, number>>): boolean =>
+  scalars[DEFERRED_SCALAR] === 1;

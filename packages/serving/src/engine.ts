@@ -32,8 +32,12 @@ export interface ScoredItem {
 export interface RecommendResponse {
   userId: string;
   version: string;
-  /** "precomputed" candidates, "fresh" (folded-in from new events) or "cold-start" (unknown user). */
-  mode: "precomputed" | "fresh" | "cold-start";
+  /**
+   * "precomputed" candidates, "fresh" (folded-in from new events), "cold-start" (unknown user), or
+   * "fallback": a known user the nightly did not precompute (nightly.precomputeActiveDays) gets the
+   * cold-start answer while an update-user job personalises them.
+   */
+  mode: "precomputed" | "fresh" | "cold-start" | "fallback";
   items: ScoredItem[];
 }
 

@@ -4,6 +4,7 @@ import {
   type CandidateFeatures,
   FEATURE_INDEX,
   FEATURES,
+  isDeferred,
   SIMILAR_KIND,
   similarFromVector,
   statsFromVector,
@@ -22,6 +23,7 @@ import type {
   ScoredItem,
 } from "./engine.js";
 import { allowedBy, mmr, penalisePopularity, type Ranked } from "./post-process.js";
+import { RefreshRequests } from "./refresh-requests.js";
 import type { VersionContext } from "./version-context.js";
 import { VersionSwitch } from "./version-switch.js";
 
@@ -42,7 +44,10 @@ export interface StoreEngineOptions {
   timeoutMs: number;
   /** MiB of item vectors kept in process per version (config api.itemCacheMb). Default 256. */
   itemCacheMb?: number;
-  /** Schedules profile updates for users with new events (a BullMQ job per user, or in-process). */
+  /**
+   * Schedules profile updates for users with new events, and for deferred users /recommend served
+   * from the fallback (a BullMQ job per user, or in-process: InlineUpdateTrigger).
+   */
   scheduleUpdates: (userIds: string[]) => Promise<void>;
   /** How long a client eventId is remembered (config api.eventIdWindowMs). Default: the store's. */
   eventIdWindowMs?: number;
@@ -58,6 +63,8 @@ export interface StoreEngineOptions {
 export class StoreRankingEngine implements RankingEngine {
   private readonly deadlines: Deadlines;
   private readonly versions: VersionSwitch;
+  /** Update-user jobs asked for by /recommend on deferred users (deduplicated per process). */
+  readonly refreshes: RefreshRequests;
   private similarIndex: {
     version: string;
     index: Promise<{ index: VectorIndex; vectors: Float32Array[] }>;
@@ -65,6 +72,9 @@ export class StoreRankingEngine implements RankingEngine {
 
   constructor(private readonly options: StoreEngineOptions) {
     this.deadlines = new Deadlines(options.timeoutMs);
+    this.refreshes = new RefreshRequests((userIds) =>
+      this.call(options.scheduleUpdates(userIds), "schedule updates"),
+    );
     this.versions = new VersionSwitch({
       store: options.store,
       itemCacheBytes: (options.itemCacheMb ?? 256) * 2 ** 20,
@@ -108,10 +118,14 @@ export class StoreRankingEngine implements RankingEngine {
     const keep = this.keeper(ctx, request);
     const candidates = row?.candidates;
     if (!candidates || candidates.indexes.length === 0) {
+      // A user the nightly knows but did not precompute (inactive): the same cheap answer, and a
+      // refresh so the next request is personalised.
+      const deferred = row !== null && isDeferred(row.scalars);
+      if (deferred) this.refreshes.request(request.userId);
       return {
         userId: request.userId,
         version: ctx.version,
-        mode: "cold-start",
+        mode: deferred ? "fallback" : "cold-start",
         items: this.coldStart(ctx, request.k, keep, request.explain === true),
       };
     }
@@ -201,6 +215,8 @@ export class StoreRankingEngine implements RankingEngine {
 
   async rank(request: RankRequest): Promise<RankResponse> {
     const [ctx, row] = await this.userRow(request.userId, RANK_USER_KINDS);
+    // A deferred user has no profile vectors yet: rank from item features now, personalise for next time.
+    if (row && isDeferred(row.scalars)) this.refreshes.request(request.userId);
     const unknownItems: string[] = [];
     const seen = new Set<number>();
     const known: number[] = [];

@@ -123,7 +123,7 @@ describe("main.ts nightly on a Redis Cluster", () => {
       ];
       for (const request of requests)
         expect(await onOne.recommend(request)).toEqual(await engine.recommend(request));
-      // Stored similar lists where the version has them (the worker nightly stores none: both scan).
+      // The stored similar lists (the worker nightly writes them in train-cf), and the scan beyond their depth.
       const depth = ((await store.versionInfo("c1"))!.itemKinds["similar"] ?? 0) / 2;
       for (const itemId of itemIds.filter((_, i) => i % 37 === 0))
         for (const k of depth > 0 ? [depth, depth + 10] : [10, 30]) {

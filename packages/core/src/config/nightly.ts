@@ -29,6 +29,14 @@ export const nightlyConfigSchema = z
       .positive()
       .default(200)
       .describe("Users per store write (and per declared part) when the in-process nightly precomputes."),
+    precomputeActiveDays: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Precompute only users active in the last D days of the version's data (last event within D days of its newest event, not of today: replays stay deterministic); other known users get a small record and are answered from popularity (mode `fallback`) while an update-user job personalises them. 0 = precompute everyone.",
+      ),
     similarItems: z
       .number()
       .int()
