@@ -35,14 +35,22 @@ export function shardsFor(config: TandemConfig, target: RedisTarget): number {
 /** The configured feature store: Redis (one or a cluster) when configured, the in-memory store otherwise. */
 export function createFeatureStore(config: TandemConfig, env: NodeJS.ProcessEnv = process.env): FeatureStore {
   const target = redisTargetFrom(config, env);
-  const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding } = config.store;
+  const { eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding } = config.store;
   if (target === null)
     return new MemoryFeatureStore({ eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding });
-  const shards = shardsFor(config, target);
+  return redisFeatureStoreFor(config, target);
+}
+
+/**
+ * The Redis store as the config describes it (namespace, shards, stream caps, GC graces, encoding): the
+ * one place every process (API, CLI, workers, sandboxed steps) opens it, so none writes another layout.
+ */
+export function redisFeatureStoreFor(config: TandemConfig, target: RedisTarget): RedisFeatureStore {
+  const { namespace, eventsMaxLenPerUser, retiredGraceMs, orphanGraceMs, encoding } = config.store;
   return new RedisFeatureStore({
     redis: target,
     namespace,
-    shards,
+    shards: shardsFor(config, target),
     eventsMaxLenPerUser,
     retiredGraceMs,
     orphanGraceMs,

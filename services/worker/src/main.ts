@@ -8,7 +8,7 @@
 import { loadConfig, TandemError } from "@tandem/core";
 import { runWorkerNightly } from "@tandem/nightly";
 import { PipelineQueues } from "@tandem/pipeline";
-import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
+import { redisFeatureStoreFor, redisTargetFrom } from "@tandem/store";
 import { WorkerApp } from "./worker-app.js";
 
 const line = (event: Record<string, unknown>) =>
@@ -41,11 +41,7 @@ async function nightly(version: string): Promise<void> {
   const url = redisTargetFrom(config);
   if (url === null)
     throw new TandemError("CONFIG_INVALID", "nightly needs Redis: set store.redisUrl or REDIS_URL");
-  const store = new RedisFeatureStore({
-    redis: url,
-    namespace: config.store.namespace,
-    shards: shardsFor(config, url),
-  });
+  const store = redisFeatureStoreFor(config, url);
   const queues = new PipelineQueues({
     connection: url,
     namespace: config.store.namespace,

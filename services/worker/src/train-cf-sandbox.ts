@@ -6,7 +6,7 @@
  */
 import { loadConfig } from "@tandem/core";
 import { PrecomputeProcessors, toQueueError } from "@tandem/pipeline";
-import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
+import { redisFeatureStoreFor, redisTargetFrom } from "@tandem/store";
 import type { Job, SandboxedJob } from "bullmq";
 import { computeFor } from "./compute-for.js";
 
@@ -17,12 +17,7 @@ function open(): Promise<PrecomputeProcessors> {
     const config = loadConfig();
     const target = redisTargetFrom(config);
     if (target === null) throw new Error("train-cf sandbox: no Redis configured");
-    const store = new RedisFeatureStore({
-      redis: target,
-      namespace: config.store.namespace,
-      shards: shardsFor(config, target),
-      eventsMaxLenPerUser: config.store.eventsMaxLenPerUser,
-    });
+    const store = redisFeatureStoreFor(config, target);
     const compute = await computeFor(config, store);
     return new PrecomputeProcessors({ store, trainer: compute.trainer });
   })();

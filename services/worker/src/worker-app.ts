@@ -9,7 +9,7 @@ import {
   type QueueName,
   UserUpdateScheduler,
 } from "@tandem/pipeline";
-import { RedisFeatureStore, redisTargetFrom, shardsFor } from "@tandem/store";
+import { type RedisFeatureStore, redisFeatureStoreFor, redisTargetFrom } from "@tandem/store";
 import { computeFor } from "./compute-for.js";
 import { HealthServer } from "./health-server.js";
 
@@ -52,14 +52,7 @@ export class WorkerApp {
       .filter((q): q is QueueName => (WORKER_QUEUES as readonly string[]).includes(q));
     const log: (event: JobEvent | Record<string, unknown>) => void = options.log ?? jsonLog;
     const { namespace } = config.store;
-    const store = new RedisFeatureStore({
-      redis: url,
-      namespace,
-      shards: shardsFor(config, url),
-      eventsMaxLenPerUser: config.store.eventsMaxLenPerUser,
-      retiredGraceMs: config.store.retiredGraceMs,
-      orphanGraceMs: config.store.orphanGraceMs,
-    });
+    const store = redisFeatureStoreFor(config, url);
     const queues = new PipelineQueues({
       connection: url,
       namespace,
