@@ -7,20 +7,22 @@ import {
   fastifyPath,
   routes,
 } from "@tandem/api-contract";
-import { NotFoundError } from "@tandem/core";
+import { NotFoundError, type TandemConfig } from "@tandem/core";
 import { VERSION_METADATA } from "@tandem/rerank";
 import { CANDIDATE_SOURCES } from "@tandem/serving";
 import { type FeatureStore, RedisFeatureStore } from "@tandem/store";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authorizer } from "../auth.js";
 import type { QueueStats } from "../queue-stats.js";
-import { readRuns } from "./runs-reader.js";
+import { RunsReader } from "./runs-reader.js";
 
 export interface ConsoleOptions {
   store: FeatureStore;
   queues?: QueueStats;
   /** config.nightly.runsDir: the runs' checkpoints (history, gate decisions, evaluation, progress). */
   runsDir: string;
+  /** config.eval: the evaluation tables' intervals are tandem eval's (its resamples and seed). */
+  evaluation: Pick<TandemConfig["eval"], "bootstrap" | "seed">;
 }
 
 /** The static page (services/ranking-api/console), from the sources or from the compiled bundle. */
@@ -44,7 +46,8 @@ const assetFile = (name: string) => {
  * versions and runs, queues and failed jobs, store memory, and a user's history and candidates.
  */
 export function registerConsole(app: FastifyInstance, auth: Authorizer, options: ConsoleOptions): void {
-  const { store, queues, runsDir } = options;
+  const { store, queues } = options;
+  const runs = new RunsReader(options.runsDir, options.evaluation);
   const admin = (request: FastifyRequest) => auth.require(request, "admin", "the console");
   const assets = Object.fromEntries(Object.keys(ASSETS).map((n) => [n, assetFile(n)]));
   for (const [name, type] of Object.entries(ASSETS)) {
@@ -76,7 +79,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
       live,
       evaluation: live ? await store.getMetadata(VERSION_METADATA.evaluation) : null,
       versions: detailed,
-      runs: readRuns(runsDir),
+      runs: runs.read(),
       queues: queues ? { counts: await queues.read(), failed: await queues.failedJobs() } : null,
       memory: await memory(store),
     };
