@@ -47,8 +47,11 @@ export interface AdminOverview {
       failedAt: number | null;
     }[];
   } | null;
-  /** Redis INFO memory; null for the embedded store. */
-  memory: { usedBytes: number; peakBytes: number; maxBytes: number } | null;
+  /**
+   * Redis INFO memory, summed over the masters of a cluster (peak: the sum of each node's own peak);
+   * maxBytes 0 = no limit on some node. Null for the embedded store.
+   */
+  memory: { usedBytes: number; peakBytes: number; maxBytes: number; nodes: number } | null;
 }
 
 export interface AdminUser {

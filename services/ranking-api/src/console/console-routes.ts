@@ -10,7 +10,7 @@ import {
 import { NotFoundError, type TandemConfig } from "@tandem/core";
 import { VERSION_METADATA } from "@tandem/rerank";
 import { CANDIDATE_SOURCES } from "@tandem/serving";
-import { type FeatureStore, RedisFeatureStore } from "@tandem/store";
+import { type FeatureStore, mastersOf, RedisFeatureStore } from "@tandem/store";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authorizer } from "../auth.js";
 import type { QueueStats } from "../queue-stats.js";
@@ -123,14 +123,25 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
   });
 }
 
-/** Redis memory (INFO memory); the embedded store has none to report. */
-async function memory(store: FeatureStore) {
+/**
+ * Redis memory (INFO memory), summed over the masters on a Redis Cluster (the feature store is spread
+ * over them; one node's figure would be a fraction); the embedded store has none to report.
+ */
+async function memory(store: FeatureStore): Promise<AdminOverview["memory"]> {
   if (!(store instanceof RedisFeatureStore)) return null;
-  const info = await store.redis.info("memory");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN);
+  const masters = await mastersOf(store.redis);
+  const infos = await Promise.all(masters.map((node) => node.info("memory")));
+  const sum = (name: string) =>
+    infos.reduce(
+      (total, info) => total + Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN),
+      0,
+    );
+  // One node without a limit (0) leaves the whole store without one.
+  const limited = infos.every((info) => Number(/^maxmemory:(\d+)/m.exec(info)?.[1] ?? 0) > 0);
   return {
-    usedBytes: field("used_memory"),
-    peakBytes: field("used_memory_peak"),
-    maxBytes: field("maxmemory"),
+    usedBytes: sum("used_memory"),
+    peakBytes: sum("used_memory_peak"),
+    maxBytes: limited ? sum("maxmemory") : 0,
+    nodes: masters.length,
   };
 }
