@@ -22,7 +22,7 @@ import { machine, writeSection } from "./machine.js";
 const root = join(import.meta.dirname, "..");
 const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const REPEATS = Number(process.env["BENCH_CONSOLE_REPEATS"] ?? 10);
-const ADMIN_KEY = "bench-admin-key";
+const ADMIN_KEY = "bench-console-admin-key-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "tandem-bench-console-"));
 const runsDir = join(dir, "runs");
 
