@@ -51,11 +51,17 @@ new MutationObserver(() => {
 }).observe(document, { childList: true, subtree: true, characterData: true });
 addEventListener("load", () => { window.__seen.load = performance.now(); });`;
 
-/** The recorded time of `name` (waits until it is recorded). */
+/** The recorded time of `name` (waits until it is recorded; says what the page showed if it never is). */
 const seen = (page: Page, name: string) =>
   page
     .waitForFunction(`window.__seen[${JSON.stringify(name)}]`, { timeout: 30_000 })
-    .then((h) => h.jsonValue() as Promise<number>);
+    .then((h) => h.jsonValue() as Promise<number>)
+    .catch(async (error: unknown) => {
+      const shown = await page.evaluate(
+        `JSON.stringify({ seen: window.__seen, status: document.querySelector("#status")?.textContent, main: document.querySelector("main")?.innerText.slice(0, 800) })`,
+      );
+      throw new Error(`"${name}" never showed: ${shown}`, { cause: error });
+    });
 
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
@@ -138,13 +144,14 @@ try {
     "user explorer: load": [],
     "user explorer: explain": [],
   };
+  // A distinct query per load: a URL differing only in its hash is the same document (no reload).
+  let loads = 0;
   for (let r = 0; r < REPEATS; r++) {
     for (const name of ["versions", "operations"] as const) {
-      // A new document each time (a changed query; only a changed hash would not reload).
-      await page.goto(`${api.base}/console?load=${r}#${name}`);
+      await page.goto(`${api.base}/console?load=${loads++}#${name}`);
       times[name]!.push(await seen(page, name));
     }
-    await page.goto(`${api.base}/console?load=${r}#users`);
+    await page.goto(`${api.base}/console?load=${loads++}#users`);
     // The form is static: usable once the page's script has run (module scripts run before "load").
     times["user explorer: load"]!.push(await seen(page, "load"));
     const userId = users[explored[r]!]!;
