@@ -9,7 +9,8 @@
  * BENCH_API_RENDER=<name> only rewrites the section from such a file. A saved api-before.json (the
  * same harness on the code before issue 12) is shown below the current tables. The same API process
  * also serves gRPC for a last table (gRPC next to HTTP, same load); BENCH_API_GRPC_ONLY=1 runs only that
- * one and prints it (a smoke run: BENCH_API_SECONDS=2), without rewriting the section.
+ * one and prints it (a smoke run: BENCH_API_SECONDS=2), without rewriting the section;
+ * BENCH_API_GRPC_CHANNELS=<n> spreads its gRPC calls over n connections (default 1).
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -191,14 +192,15 @@ try {
   const grpcPort = await freePort();
   const both = await startApi(main, [], { TANDEM_API_GRPC_PORT: String(grpcPort) });
   const grpc: GrpcRow[] = await grpcVsHttp(
-    both.base,
+    both,
     `127.0.0.1:${grpcPort}`,
     {
-      "recommend k=10": { http: "/v1/recommend", grpc: "recommend", body: routes.recommend.body },
-      "rank 100 items": { http: "/v1/rank", grpc: "rank", body: routes.rank100.body },
+      "recommend k=10": { http: "/v1/recommend", grpc: "Recommend", body: routes.recommend.body },
+      "rank 100 items": { http: "/v1/rank", grpc: "Rank", body: routes.rank100.body },
     },
     RATE,
     LOAD_S,
+    Number(process.env["BENCH_API_GRPC_CHANNELS"] ?? 1),
   );
   await both.stop();
   if (GRPC_ONLY) {

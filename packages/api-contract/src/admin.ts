@@ -3,7 +3,7 @@
  * against them; the client reads them), since nothing validates them on the way in.
  */
 
-/** A metric with its 95% interval (normal approximation over the per-user values). */
+/** A metric with its 95% interval: the percentile bootstrap over the users that `tandem eval` prints. */
 export interface MetricCi {
   value: number;
   low: number;
@@ -26,7 +26,7 @@ export interface RunView {
   } | null;
   /** The quality gate's decision: published or rejected, on which metric, and why. */
   gate: { publish: boolean; metric: string; candidate: number; live: number | null; reason: string } | null;
-  /** The run's test table, per model. */
+  /** The run's test table, per model: every averaged metric (those with per-user values). */
   evaluation: { model: string; users: number; metrics: Record<string, MetricCi> }[];
 }
 
@@ -47,8 +47,11 @@ export interface AdminOverview {
       failedAt: number | null;
     }[];
   } | null;
-  /** Redis INFO memory; null for the embedded store. */
-  memory: { usedBytes: number; peakBytes: number; maxBytes: number } | null;
+  /**
+   * Redis INFO memory, summed over the masters of a cluster (peak: the sum of each node's own peak);
+   * maxBytes 0 = no limit on some node. Null for the embedded store.
+   */
+  memory: { usedBytes: number; peakBytes: number; maxBytes: number; nodes: number } | null;
 }
 
 export interface AdminUser {

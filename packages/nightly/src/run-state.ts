@@ -1,9 +1,13 @@
-import { existsSync, mkdirSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { readJson, writeJson } from "./json-file.js";
+import type { NightlyEvaluation } from "./run-nightly.js";
 
 export const STEPS = ["ingest", "evaluate", "train", "precompute", "gate", "publish", "report"] as const;
 export type StepName = (typeof STEPS)[number];
+
+/** The files of a run's directory (runs/<id>/). */
+export const RUN_FILES = { state: "state.json", evaluation: "evaluation.json" } as const;
 
 export interface StepRecord {
   seconds: number;
@@ -21,7 +25,8 @@ export interface RunningStep {
   updatedAt?: string;
 }
 
-interface StateFile {
+/** A run's state.json: the one declaration of its layout (RunState writes it, listRuns reads it). */
+export interface RunStateFile {
   runId: string;
   version: string;
   startedAt: string;
@@ -34,10 +39,10 @@ interface StateFile {
  * run resumed with the same id skips what it finished.
  */
 export class RunState {
-  private state: StateFile;
+  private state: RunStateFile;
   readonly dir: string;
 
-  private constructor(dir: string, state: StateFile) {
+  private constructor(dir: string, state: RunStateFile) {
     this.dir = dir;
     this.state = state;
   }
@@ -45,9 +50,9 @@ export class RunState {
   static open(runsDir: string, runId: string): RunState {
     const dir = join(runsDir, runId);
     mkdirSync(dir, { recursive: true });
-    const file = join(dir, "state.json");
-    if (existsSync(file)) return new RunState(dir, readJson<StateFile>(file));
-    const state: StateFile = {
+    const file = join(dir, RUN_FILES.state);
+    if (existsSync(file)) return new RunState(dir, readJson<RunStateFile>(file));
+    const state: RunStateFile = {
       runId,
       version: runId.replace(/[^A-Za-z0-9._-]/g, "-"),
       startedAt: new Date().toISOString(),
@@ -105,6 +110,41 @@ export class RunState {
   }
 
   private save(): void {
-    writeJson(join(this.dir, "state.json"), this.state);
+    writeJson(join(this.dir, RUN_FILES.state), this.state);
   }
 }
+
+/** A run as a watcher (the console) finds it on disk. */
+export interface RunOnDisk {
+  dir: string;
+  state: RunStateFile;
+  /** evaluation.json once the evaluate step wrote it; its mtime lets a reader cache what it derives. */
+  evaluation: { file: string; modifiedMs: number } | null;
+}
+
+/**
+ * The runs under `runsDir`, newest first, read-only (nothing is created; a directory without a readable
+ * state.json is skipped, since a run being created may not have one yet).
+ */
+export function listRuns(runsDir: string, limit = 20): RunOnDisk[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir, { withFileTypes: true })
+    .filter((d) => d.isDirectory())
+    .flatMap((d): RunOnDisk[] => {
+      const dir = join(runsDir, d.name);
+      let state: RunStateFile;
+      try {
+        state = readJson<RunStateFile>(join(dir, RUN_FILES.state));
+      } catch {
+        return [];
+      }
+      const file = join(dir, RUN_FILES.evaluation);
+      const stat = statSync(file, { throwIfNoEntry: false });
+      return [{ dir, state, evaluation: stat ? { file, modifiedMs: stat.mtimeMs } : null }];
+    })
+    .sort((a, b) => b.state.startedAt.localeCompare(a.state.startedAt))
+    .slice(0, limit);
+}
+
+/** A run's evaluation.json (ArtifactError when unreadable); per-user vectors come back as plain JSON. */
+export const readRunEvaluation = (file: string): NightlyEvaluation => readJson<NightlyEvaluation>(file);

@@ -171,12 +171,13 @@ async function loadOverview() {
   $("#memory").replaceChildren(
     o.memory
       ? table(
-          ["used", "peak", "maxmemory"],
+          ["used", "peak", "maxmemory", "Redis masters"],
           [
             [
               mib(o.memory.usedBytes),
               mib(o.memory.peakBytes),
               o.memory.maxBytes ? mib(o.memory.maxBytes) : "no limit",
+              el("td", { class: "num" }, o.memory.nodes),
             ],
           ],
         )

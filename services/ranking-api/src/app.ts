@@ -131,6 +131,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
     registerConsole(app, auth, {
       store,
       runsDir: options.runsDir ?? config.nightly.runsDir,
+      evaluation: config.eval,
       ...(queues && { queues }),
     });
   return app;

@@ -69,6 +69,8 @@ const app = buildApp({
   logger: { level: config.api.logLevel },
   store,
   metrics,
+  // The console's queue depths and failed jobs (it showed "no queues" on Redis without this).
+  ...(queueStats && { queues: queueStats }),
 });
 warn = (source, error) => app.log.warn({ err: error, source }, "metrics: figures not read");
 for (const [scope, keys, refused] of [

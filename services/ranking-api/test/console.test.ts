@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "@tandem/core";
+import { loadConfig, type TandemConfig } from "@tandem/core";
+import { bootstrapMeans } from "@tandem/eval";
 import { RunState } from "@tandem/nightly";
 import { PipelineQueues } from "@tandem/pipeline";
 import { StoreRankingEngine } from "@tandem/serving";
@@ -64,6 +65,7 @@ describe("the console in a real browser, against the API and a real redis-server
   let base = "";
   let runsDir = "";
   let failing: { close(force?: boolean): Promise<void> };
+  let config: TandemConfig;
 
   beforeAll(async () => {
     redis = await TestRedis.start({ allowExternal: false });
@@ -82,10 +84,7 @@ describe("the console in a real browser, against the API and a real redis-server
     });
     runsDir = mkdtempSync(join(tmpdir(), "tandem-console-"));
     writeRuns(runsDir);
-    const config = loadConfig(
-      { api: { readKeys: [READ_KEY], adminKeys: [ADMIN_KEY], openReads: false } },
-      {},
-    );
+    config = loadConfig({ api: { readKeys: [READ_KEY], adminKeys: [ADMIN_KEY], openReads: false } }, {});
     const engine = new StoreRankingEngine({ store, timeoutMs: 1000, scheduleUpdates: async () => {} });
     app = buildApp({ config, engine, store, queues: new QueueStats(queues, client), runsDir });
     await app.listen({ host: "127.0.0.1", port: 0 });
@@ -142,8 +141,13 @@ describe("the console in a real browser, against the API and a real redis-server
     expect(runs).toContain("precompute");
     expect(runs).toContain("50/200");
     expect(runs).toMatch(/ETA \d+ s/);
-    // recall@10 of tandem: 0.5 over [1,0,1,0]: sd 0.577, half-width 1.96 × 0.577 / 2 = 0.566.
-    expect(runs).toContain("0.5000 [-0.0658, 1.0658]");
+    // recall@10 of tandem over [1,0,1,0], with the interval tandem eval prints (its bootstrap, config.eval).
+    const ci = bootstrapMeans(
+      { r: [1, 0, 1, 0] },
+      { resamples: config.eval.bootstrap, seed: config.eval.seed },
+    ).r!;
+    expect(ci.hi - ci.lo).toBeGreaterThan(0);
+    expect(runs).toContain(`0.5000 [${ci.lo.toFixed(4)}, ${ci.hi.toFixed(4)}]`);
     expect(await text("#versions")).toContain("live");
     await page.screenshot({ path: join(OUTPUT, "versions.png"), fullPage: true });
   });

@@ -7,20 +7,22 @@ import {
   fastifyPath,
   routes,
 } from "@tandem/api-contract";
-import { NotFoundError } from "@tandem/core";
+import { NotFoundError, type TandemConfig } from "@tandem/core";
 import { VERSION_METADATA } from "@tandem/rerank";
 import { CANDIDATE_SOURCES } from "@tandem/serving";
-import { type FeatureStore, RedisFeatureStore } from "@tandem/store";
+import { type FeatureStore, mastersOf, RedisFeatureStore } from "@tandem/store";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import type { Authorizer } from "../auth.js";
 import type { QueueStats } from "../queue-stats.js";
-import { readRuns } from "./runs-reader.js";
+import { RunsReader } from "./runs-reader.js";
 
 export interface ConsoleOptions {
   store: FeatureStore;
   queues?: QueueStats;
   /** config.nightly.runsDir: the runs' checkpoints (history, gate decisions, evaluation, progress). */
   runsDir: string;
+  /** config.eval: the evaluation tables' intervals are tandem eval's (its resamples and seed). */
+  evaluation: Pick<TandemConfig["eval"], "bootstrap" | "seed">;
 }
 
 /** The static page (services/ranking-api/console), from the sources or from the compiled bundle. */
@@ -44,7 +46,8 @@ const assetFile = (name: string) => {
  * versions and runs, queues and failed jobs, store memory, and a user's history and candidates.
  */
 export function registerConsole(app: FastifyInstance, auth: Authorizer, options: ConsoleOptions): void {
-  const { store, queues, runsDir } = options;
+  const { store, queues } = options;
+  const runs = new RunsReader(options.runsDir, options.evaluation);
   const admin = (request: FastifyRequest) => auth.require(request, "admin", "the console");
   const assets = Object.fromEntries(Object.keys(ASSETS).map((n) => [n, assetFile(n)]));
   for (const [name, type] of Object.entries(ASSETS)) {
@@ -76,7 +79,7 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
       live,
       evaluation: live ? await store.getMetadata(VERSION_METADATA.evaluation) : null,
       versions: detailed,
-      runs: readRuns(runsDir),
+      runs: runs.read(),
       queues: queues ? { counts: await queues.read(), failed: await queues.failedJobs() } : null,
       memory: await memory(store),
     };
@@ -120,14 +123,25 @@ export function registerConsole(app: FastifyInstance, auth: Authorizer, options:
   });
 }
 
-/** Redis memory (INFO memory); the embedded store has none to report. */
-async function memory(store: FeatureStore) {
+/**
+ * Redis memory (INFO memory), summed over the masters on a Redis Cluster (the feature store is spread
+ * over them; one node's figure would be a fraction); the embedded store has none to report.
+ */
+async function memory(store: FeatureStore): Promise<AdminOverview["memory"]> {
   if (!(store instanceof RedisFeatureStore)) return null;
-  const info = await store.redis.info("memory");
-  const field = (name: string) => Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN);
+  const masters = await mastersOf(store.redis);
+  const infos = await Promise.all(masters.map((node) => node.info("memory")));
+  const sum = (name: string) =>
+    infos.reduce(
+      (total, info) => total + Number(new RegExp(`^${name}:(\\d+)`, "m").exec(info)?.[1] ?? Number.NaN),
+      0,
+    );
+  // One node without a limit (0) leaves the whole store without one.
+  const limited = infos.every((info) => Number(/^maxmemory:(\d+)/m.exec(info)?.[1] ?? 0) > 0);
   return {
-    usedBytes: field("used_memory"),
-    peakBytes: field("used_memory_peak"),
-    maxBytes: field("maxmemory"),
+    usedBytes: sum("used_memory"),
+    peakBytes: sum("used_memory_peak"),
+    maxBytes: limited ? sum("maxmemory") : 0,
+    nodes: masters.length,
   };
 }

@@ -18,14 +18,17 @@ export class GrpcAuthorizer {
     this.ring = new KeyRing(api);
   }
 
-  /** A read route's caller: anonymous when reads are open and no key is sent. */
-  read(metadata: Metadata, peer: string): Caller {
+  /**
+   * A read route's caller: anonymous when reads are open and no key is sent. `peer` is asked only when a
+   * key is checked (the failure windows are per peer host): an open read allocates nothing for it.
+   */
+  read(metadata: Metadata, peer: () => string): Caller {
     if (this.api.openReads && metadata.get("x-api-key").length === 0) return "anonymous";
     return this.require(metadata, peer, "read", "this method");
   }
 
-  require(metadata: Metadata, peer: string, need: Scope, what: string): Scope {
-    const host = peer.replace(/:\d+$/, "");
+  require(metadata: Metadata, peer: string | (() => string), need: Scope, what: string): Scope {
+    const host = (typeof peer === "string" ? peer : peer()).replace(/:\d+$/, "");
     const now = Date.now();
     const window = this.failures.get(host);
     const limited = () => {
