@@ -29,6 +29,14 @@ export const nightlyConfigSchema = z
       .positive()
       .default(200)
       .describe("Users per store write (and per declared part) when the in-process nightly precomputes."),
+    precomputeThreads: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Worker threads building the users' candidate lists in the in-process nightly (0 = one per core; 1 = on the calling thread). Same records at any count.",
+      ),
     similarItems: z
       .number()
       .int()
