@@ -4,8 +4,10 @@
  * shape runs in its own process. Stages are fitted once per shape (a few ALS sweeps: precompute cost does
  * not depend on how well MF fits), the fusion is a fixed linear model over every feature (its weights only
  * change the order, not the work), the store is the in-memory one (Redis write cost is the store bench's).
- * `TANDEM_BENCH_SHAPES` picks shapes (default ml-1m and 20000x25000x2000000, above the 20k flat limit so
- * usearch serves MF and text recall); `TANDEM_BENCH_USERS` caps the users precomputed per run.
+ * `TANDEM_BENCH_SHAPES` picks runs as shape:index (default `ml-1m:auto,ml-1m:usearch`: the configured
+ * choice, exact flat at 3,706 items, then usearch HNSW for MF and text recall as above the 20k flat limit;
+ * e.g. `20000x25000x2000000:auto` for a catalogue that picks usearch itself). `TANDEM_BENCH_USERS` caps the
+ * users precomputed per run.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
@@ -24,6 +26,8 @@ interface RunRow {
   threads: number;
   users: number;
   seconds: number;
+  /** Process CPU time (every thread) over the run. */
+  cpuSeconds: number;
   load: number;
 }
 
@@ -52,12 +56,17 @@ const fixedFusion = (): LinearFusion => ({
   examples: 0,
 });
 
-async function measure(name: string, out: string): Promise<void> {
+async function measure(run: string, out: string): Promise<void> {
+  const [name, ann = "auto"] = run.split(":") as [string, "auto" | "usearch" | "flat"];
   const dir = join(root, "scratch", "bench-data", name);
   if (!existsSync(join(dir, "synth.json")))
     await writeSynthetic({ shape: parseShape(name), out: dir, seed: 1 });
   const config = loadConfig(
-    { data: { dir }, semantic: { cacheDir: join(root, "scratch", "bench-cache") } },
+    {
+      data: { dir },
+      semantic: { cacheDir: join(root, "scratch", "bench-cache") },
+      recall: { sources: { ann, textAnn: ann } },
+    },
     {},
   );
   await initTf({ log: false });
@@ -89,6 +98,7 @@ async function measure(name: string, out: string): Promise<void> {
       }
     })();
     const started = performance.now();
+    const cpu0 = process.cpuUsage();
     const written = await writeTandemVersion(store, "bench", dataset, stage, fusion, {
       keep: config.nightly.keepCandidates,
       batch: config.nightly.precomputeBatch,
@@ -96,7 +106,9 @@ async function measure(name: string, out: string): Promise<void> {
       threads,
     });
     const seconds = (performance.now() - started) / 1000;
-    runs.push({ threads, users: written.users, seconds, load: loadavg()[0]! });
+    const cpu = process.cpuUsage(cpu0);
+    const cpuSeconds = (cpu.user + cpu.system) / 1e6;
+    runs.push({ threads, users: written.users, seconds, cpuSeconds, load: loadavg()[0]! });
     log(
       `${threads} thread(s): ${written.users} users in ${seconds.toFixed(1)} s, load ${loadavg()[0]!.toFixed(2)}`,
     );
@@ -106,12 +118,12 @@ async function measure(name: string, out: string): Promise<void> {
     (l) => l.size === lists[0]!.size && [...l].every(([id, items]) => lists[0]!.get(id) === items),
   );
   const result: ShapeResult = {
-    shape: name,
+    shape: run,
     users: dataset.users.size,
     items: dataset.items.size,
     interactions: dataset.interactions.items.length,
     textBackend: stage.textIndex.backend,
-    mfBackend: stage.recall.sources.find((s) => s.name === "mf")?.constructor.name ?? "",
+    mfBackend: stage.recall.parts().mfIndex.backend,
     fitSeconds,
     runs,
     identical,
@@ -121,10 +133,10 @@ async function measure(name: string, out: string): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const shapes = (process.env["TANDEM_BENCH_SHAPES"] ?? "ml-1m,20000x25000x2000000").split(",");
+  const shapes = (process.env["TANDEM_BENCH_SHAPES"] ?? "ml-1m:auto,ml-1m:usearch").split(",");
   const results: ShapeResult[] = [];
   for (const shape of shapes) {
-    const out = join(root, "scratch", `precompute-${shape}.json`);
+    const out = join(root, "scratch", `precompute-${shape.replace(":", "-")}.json`);
     log(`== ${shape}`);
     execFileSync(
       process.execPath,
@@ -139,12 +151,14 @@ async function main(): Promise<void> {
     const base = r.runs[0]!;
     return r.runs.map((run) => [
       r.shape,
-      `${r.items.toLocaleString("en")} (${r.textBackend})`,
+      `${r.items.toLocaleString("en")} (text ${r.textBackend}, MF ${r.mfBackend})`,
       run.threads,
       run.users,
       run.seconds.toFixed(1),
       Math.round(run.users / run.seconds),
       (base.seconds / run.seconds).toFixed(2),
+      ((1000 * run.cpuSeconds) / run.users).toFixed(1),
+      (run.cpuSeconds / run.seconds).toFixed(2),
       run.load.toFixed(2),
       r.identical ? "yes" : "NO",
     ]);
@@ -156,9 +170,11 @@ async function main(): Promise<void> {
 at synthetic shapes (\`tandem synth\`, seed 1), once per thread count in the same process, so the speed-up is
 a ratio under the same machine load. The in-memory store; stages from 3 ALS sweeps and the real USE-lite item
 vectors (warm cache); a fixed linear fusion. "Same lists" compares every 97th user's stored list across thread
-counts. Load = 1-minute load average when the run ended (the machine is shared with other jobs).
+counts. CPU ms/user = the process's CPU time (all threads) per user; cores used = CPU time / wall time, what
+the machine actually gave the run. Load = 1-minute load average when the run ended (the machine is shared
+with other jobs: when it is saturated, a second thread cannot get a second core and the speed-up stays below 1).
 
-${markdownTable(["Shape", "Items (text index)", "Threads", "Users", "Seconds", "Users/s", "Speed-up", "Load", "Same lists"], rows)}
+${markdownTable(["Shape", "Items (indexes)", "Threads", "Users", "Seconds", "Users/s", "Speed-up", "CPU ms/user", "Cores used", "Load", "Same lists"], rows)}
 
 Peak RSS per shape: ${results.map((r) => `${r.shape} ${r.peakRssMiB.toFixed(0)} MiB`).join(", ")}.`,
   );
