@@ -269,6 +269,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
       const written = await writeTandemVersion(store, version, dataset, stage, fusion, {
         keep: config.nightly.keepCandidates,
         batch: config.nightly.precomputeBatch,
+        threads: config.nightly.precomputeThreads,
         similarItems: config.nightly.similarItems,
         precompute,
         progress: options.progress ?? false,

@@ -1,9 +1,9 @@
+import { availableParallelism } from "node:os";
 import { Progress } from "@tandem/core";
 import type { Dataset } from "@tandem/data";
 import { userItemsOf } from "@tandem/data";
 import { biasedItemVectors } from "@tandem/recall";
 import {
-  buildCandidates,
   deferredUserRecord,
   FEATURES,
   FusionScorer,
@@ -16,6 +16,8 @@ import {
 } from "@tandem/rerank";
 import type { FeatureStore, UserRecord } from "@tandem/store";
 import { lastEventAt } from "./active-users.js";
+import { PrecomputePool } from "./precompute-pool.js";
+import { type CandidateRecord, candidateRecord, toUserRecord, unpackRecordBatch } from "./record-batch.js";
 import { writeSimilarLists } from "./similar-lists.js";
 
 export interface WriteVersionOptions {
@@ -37,6 +39,12 @@ export interface WriteVersionOptions {
    * (activeUserFilter, config nightly.precomputeActiveDays). Default everyone.
    */
   precompute?: ((userIndex: number) => boolean) | null;
+  /**
+   * Worker threads building the candidate lists (`nightly.precomputeThreads`; 0 = one per core). 1 (the
+   * default) builds them on this thread: the reference the threaded path is tested against. Same records
+   * at any count.
+   */
+  threads?: number;
 }
 
 /**
@@ -76,28 +84,57 @@ export async function writeTandemVersion(
 
   const scorer = new FusionScorer(fusion);
   const progress = new Progress("precompute users", users.length, { enabled: options.progress ?? false });
+  const threads = options.threads === 0 ? availableParallelism() : (options.threads ?? 1);
+  const pool = threads > 1 ? PrecomputePool.start(stage, fusion, keep, threads) : null;
+  /** Batch b's records, in user order. */
+  const batchRecords = async (b: number): Promise<UserRecord[]> => {
+    const picked: number[] = [];
+    for (let u = b * batchSize; u < Math.min(users.length, (b + 1) * batchSize); u++)
+      if (!options.exclude?.has(users[u]!)) picked.push(u);
+    const deferred = (u: number) => options.precompute != null && !options.precompute(u);
+    // Users MF was trained on go to the pool; a fold-in (TF.js) stays on this thread.
+    const pooled = pool ? picked.filter((u) => u < stage.mf.numUsers && !deferred(u)) : [];
+    const built = new Map<number, CandidateRecord>();
+    if (pooled.length > 0) {
+      const batch = await pool!.build(Int32Array.from(pooled));
+      unpackRecordBatch(batch).forEach((r, i) => {
+        built.set(pooled[i]!, r);
+      });
+    }
+    return picked.map((u) => {
+      if (deferred(u)) return deferredUserRecord(users[u]!, lastEventAt(stage.history, u));
+      const r = built.get(u) ?? candidateRecord(stage, scorer, u, userItemsOf(stage.history, u), keep);
+      const record = toUserRecord(users[u]!, itemIds, r);
+      record.scalars = { lastEventAt: lastEventAt(stage.history, u) };
+      return record;
+    });
+  };
   let written = 0;
   let candidates = 0;
-  for (let start = 0; start < users.length; start += batchSize) {
-    const records: UserRecord[] = [];
-    for (let u = start; u < Math.min(users.length, start + batchSize); u++) {
-      const userId = users[u]!;
-      if (options.exclude?.has(userId)) continue;
-      if (options.precompute && !options.precompute(u)) {
-        records.push(deferredUserRecord(userId, lastEventAt(stage.history, u)));
-        continue;
-      }
-      const history = userItemsOf(stage.history, u);
-      const record = userRecordFor(stage, scorer, itemIds, userId, u, history, keep);
-      record.scalars = { lastEventAt: stage.history.times[stage.history.indptr[u + 1]! - 1] ?? 0 };
-      candidates += record.candidates!.items.length;
-      records.push(record);
+  // Up to two batches per worker in flight while this thread writes the finished ones, in order.
+  const ahead = pool ? 2 * threads : 1;
+  const inFlight: Promise<UserRecord[]>[] = [];
+  const launch = (b: number) => {
+    if (b >= batches) return;
+    const p = batchRecords(b);
+    p.catch(() => {}); // awaited in order below; this only keeps a later failure from being "unhandled"
+    inFlight.push(p);
+  };
+  try {
+    for (let b = 0; b < Math.min(ahead, batches); b++) launch(b);
+    for (let b = 0; b < batches; b++) {
+      const records = await inFlight.shift()!;
+      launch(b + ahead);
+      for (const r of records) candidates += r.candidates!.items.length;
+      await store.writeUsers(version, records);
+      await store.completeParts(version, [`users:${b}`]);
+      written += records.length;
+      const done = Math.min((b + 1) * batchSize, users.length);
+      progress.tick(done - b * batchSize);
+      options.onProgress?.(done, users.length);
     }
-    await store.writeUsers(version, records);
-    await store.completeParts(version, [`users:${start / batchSize}`]);
-    written += records.length;
-    progress.tick(Math.min(batchSize, users.length - start));
-    options.onProgress?.(Math.min(start + batchSize, users.length), users.length);
+  } finally {
+    await pool?.close();
   }
   return { users: written, candidates };
 }
@@ -117,23 +154,7 @@ export function userRecordFor(
   history: Int32Array,
   keep: number,
 ): UserRecord {
-  const dim = FEATURES.length;
-  const k = stage.mf.dim;
-  const built = buildCandidates(stage, user, history);
-  const scores = scorer.score(built.features);
-  const best = [...scores.keys()].sort((a, b) => scores[b]! - scores[a]!).slice(0, keep);
-  const features = new Float32Array(best.length * dim);
-  best.forEach((row, r) => {
-    features.set(built.features.values.subarray(row * dim, (row + 1) * dim), r * dim);
-  });
-  const mf = new Float32Array(k + 1);
-  mf.set(built.vectors.mf);
-  mf[k] = 1;
-  return {
-    userId,
-    candidates: { items: best.map((row) => itemIds[built.features.items[row]!]!), features },
-    vectors: { mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast },
-  };
+  return toUserRecord(userId, itemIds, candidateRecord(stage, scorer, user, history, keep));
 }
 
 /**

@@ -37,6 +37,14 @@ export const nightlyConfigSchema = z
       .describe(
         "Precompute only users active in the last D days of the version's data (last event within D days of its newest event, not of today: replays stay deterministic); other known users get a small record and are answered from popularity (mode `fallback`) while an update-user job personalises them. 0 = precompute everyone.",
       ),
+    precomputeThreads: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Worker threads building the users' candidate lists in the in-process nightly (0 = one per core; 1 = on the calling thread). Same records at any count.",
+      ),
     similarItems: z
       .number()
       .int()

@@ -9,11 +9,18 @@ import type { CandidateSource, Proposals } from "./candidate.js";
  */
 export class CooccurrenceSource implements CandidateSource {
   readonly name = "cooc";
-  private readonly lists: NeighborLists;
+  readonly lists: NeighborLists;
   private readonly scores: SparseScores;
 
-  constructor(history: UserItems, neighbors: number, historyCap = 0, weighting: ValueWeighting = "none") {
-    this.lists = sharedCosineNeighbors(history, { neighbors, historyCap, weighting });
+  /** `lists`: the same lists built elsewhere (another thread's pipeline), so they are not rebuilt. */
+  constructor(
+    history: UserItems,
+    neighbors: number,
+    historyCap = 0,
+    weighting: ValueWeighting = "none",
+    lists?: NeighborLists,
+  ) {
+    this.lists = lists ?? sharedCosineNeighbors(history, { neighbors, historyCap, weighting });
     this.scores = new SparseScores(history.numItems);
   }
 

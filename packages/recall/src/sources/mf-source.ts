@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "@tandem/core";
 import { biasedItemVectors } from "../mf/biased-item-vectors.js";
 import type { MfModel } from "../mf/mf-model.js";
 import type { VectorBackend } from "../vector/backends.js";
@@ -13,10 +14,20 @@ export class MfSource implements CandidateSource {
   readonly name = "mf";
   readonly index: VectorIndex;
 
+  /** `index`: one already holding this model's biased item vectors (loaded from another thread's save). */
   constructor(
     private readonly model: MfModel,
     backend: VectorBackend,
+    index?: VectorIndex,
   ) {
+    if (index) {
+      if (index.dim !== model.dim + 1 || index.size !== model.numItems)
+        throw new InvalidArgumentError(
+          `MF index holds ${index.size} × ${index.dim}, the model needs ${model.numItems} × ${model.dim + 1}`,
+        );
+      this.index = index;
+      return;
+    }
     const n = model.numItems;
     this.index = backend.create(model.dim + 1);
     this.index.add(

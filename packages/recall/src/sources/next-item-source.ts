@@ -9,7 +9,7 @@ import type { CandidateSource, Proposals } from "./candidate.js";
  */
 export class NextItemSource implements CandidateSource {
   readonly name = "next";
-  private readonly lists: NeighborLists;
+  readonly lists: NeighborLists;
   private readonly scores: SparseScores;
 
   constructor(
@@ -17,8 +17,10 @@ export class NextItemSource implements CandidateSource {
     window: number,
     neighbors: number,
     private readonly recent: number,
+    /** The same lists built elsewhere (another thread's pipeline), so they are not rebuilt. */
+    lists?: NeighborLists,
   ) {
-    this.lists = sharedTransitionNeighbors(history, { window, neighbors });
+    this.lists = lists ?? sharedTransitionNeighbors(history, { window, neighbors });
     this.scores = new SparseScores(history.numItems);
   }
 

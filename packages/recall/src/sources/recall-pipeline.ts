@@ -1,7 +1,9 @@
 import type { RecallConfig } from "@tandem/core";
 import type { UserItems, ValueWeighting } from "@tandem/data";
+import type { NeighborLists } from "@tandem/eval";
 import type { MfModel } from "../mf/mf-model.js";
 import { backendFor } from "../vector/backends.js";
+import type { VectorIndex } from "../vector/vector-index.js";
 import type { Candidate, CandidateSource, SourceName } from "./candidate.js";
 import { CooccurrenceSource } from "./cooccurrence-source.js";
 import { mergeCandidates } from "./merge.js";
@@ -9,10 +11,24 @@ import { MfSource } from "./mf-source.js";
 import { NextItemSource } from "./next-item-source.js";
 import { PopularitySource } from "./popularity-source.js";
 
+/**
+ * What the built-in sources build from the history and model (item-item lists, the MF index): handed to
+ * a pipeline on another thread so it skips the build and answers exactly as this one does (an HNSW graph
+ * rebuilt on several threads would differ).
+ */
+export interface RecallParts {
+  next: NeighborLists;
+  cooc: NeighborLists;
+  mfIndex: VectorIndex;
+}
+
 /** The recall stage for one trained model and one history: every source, their quotas, the merge. */
 export class RecallPipeline {
   readonly sources: CandidateSource[];
   private readonly quotas: Record<SourceName, number>;
+  private readonly next: NextItemSource;
+  private readonly mf: MfSource;
+  private readonly cooc: CooccurrenceSource;
 
   /**
    * `extra` sources (e.g. the semantic stage's text recall, which this package cannot depend on) join
@@ -21,18 +37,29 @@ export class RecallPipeline {
   constructor(
     private readonly history: UserItems,
     model: MfModel,
-    config: RecallConfig["sources"],
+    readonly config: RecallConfig["sources"],
     extra: readonly CandidateSource[] = [],
-    weighting: ValueWeighting = "none",
+    readonly weighting: ValueWeighting = "none",
+    prebuilt?: RecallParts,
   ) {
+    this.next = new NextItemSource(
+      history,
+      config.nextWindow,
+      config.neighbors,
+      config.recentItems,
+      prebuilt?.next,
+    );
+    const backend = backendFor(config.ann, history.numItems, config.exactMaxItems);
+    this.mf = new MfSource(model, backend, prebuilt?.mfIndex);
+    this.cooc = new CooccurrenceSource(
+      history,
+      config.neighbors,
+      config.pairHistoryCap,
+      weighting,
+      prebuilt?.cooc,
+    );
     // Merge priority: next-item first (strongest on sequential data), then MF, co-occurrence, popularity.
-    this.sources = [
-      new NextItemSource(history, config.nextWindow, config.neighbors, config.recentItems),
-      new MfSource(model, backendFor(config.ann, history.numItems, config.exactMaxItems)),
-      new CooccurrenceSource(history, config.neighbors, config.pairHistoryCap, weighting),
-      new PopularitySource(history, weighting),
-      ...extra,
-    ];
+    this.sources = [this.next, this.mf, this.cooc, new PopularitySource(history, weighting), ...extra];
     this.quotas = {
       next: config.quotaNext,
       mf: config.quotaMf,
@@ -41,6 +68,11 @@ export class RecallPipeline {
       text: config.quotaText,
       seq: config.quotaSeq,
     };
+  }
+
+  /** The built parts, to rebuild this pipeline elsewhere without recomputing them. */
+  parts(): RecallParts {
+    return { next: this.next.lists, cooc: this.cooc.lists, mfIndex: this.mf.index };
   }
 
   /** Candidates for a training user, excluding what they have already seen. */

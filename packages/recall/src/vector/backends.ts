@@ -1,3 +1,4 @@
+import { ArtifactError } from "@tandem/core";
 import { FaissIndex, loadFaiss } from "./faiss-index.js";
 import { FlatIndex } from "./flat-index.js";
 import { UsearchIndex } from "./usearch-index.js";
@@ -40,6 +41,16 @@ export function backendFor(
   if (choice === "flat") return flatBackend;
   if (choice === "usearch") return usearchBackend;
   return size <= exactMaxItems ? flatBackend : usearchBackend;
+}
+
+/**
+ * The backend that reloads an index saved by `backend` (e.g. on a worker thread). Faiss needs an async
+ * import and is never the recall sources' choice, so only flat and usearch qualify.
+ */
+export function savedIndexBackend(backend: string): VectorBackend {
+  if (backend === "flat") return flatBackend;
+  if (backend === "usearch") return usearchBackend;
+  throw new ArtifactError(`cannot reload a saved "${backend}" index here (flat and usearch only)`);
 }
 
 /** Every backend that can run in this process: flat and usearch always, faiss when faiss-node imports. */

@@ -1,6 +1,17 @@
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { ArtifactError } from "@tandem/core";
-import { type BatchMatches, Index, type Matches, MetricKind, ScalarKind } from "usearch";
+import type * as Usearch from "usearch";
+import type { BatchMatches, Index, Matches } from "usearch";
+
+// Through require, not an ESM import: under tsx's loader registered inside a worker thread (spawnWorker),
+// importing usearch's ESM build hangs forever; its CommonJS build loads (precompute workers need it).
+const {
+  Index: UsearchNative,
+  MetricKind,
+  ScalarKind,
+} = createRequire(import.meta.url)("usearch") as typeof Usearch;
+
 import {
   checkQueries,
   checkRows,
@@ -43,7 +54,7 @@ export class UsearchIndex implements VectorIndex {
       expansionAdd: options.expansionAdd ?? 128,
       expansionSearch: options.expansionSearch ?? 128,
     };
-    this.index = new Index({
+    this.index = new UsearchNative({
       dimensions: dim,
       metric: MetricKind.IP,
       quantization: ScalarKind.F32,

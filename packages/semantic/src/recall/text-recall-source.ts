@@ -51,6 +51,27 @@ export class TextRecallSource implements CandidateSource {
     return source;
   }
 
+  /**
+   * A source over an index that already holds `vectors` under `keys` (e.g. loaded from another thread's
+   * save): nothing is re-added, so an HNSW graph stays exactly the one that was saved.
+   */
+  static over(
+    index: VectorIndex,
+    keys: ArrayLike<number>,
+    vectors: Float32Array,
+    options: TextRecallOptions = {},
+  ): TextRecallSource {
+    if (index.size !== keys.length || vectors.length !== keys.length * index.dim)
+      throw new InvalidArgumentError(
+        `text index holds ${index.size} × ${index.dim}, given ${keys.length} keys and ${vectors.length} floats`,
+      );
+    const source = new TextRecallSource(index, options);
+    const dim = index.dim;
+    for (let i = 0; i < keys.length; i++)
+      source.vectors.set(keys[i]!, vectors.subarray(i * dim, (i + 1) * dim));
+    return source;
+  }
+
   get dim(): number {
     return this.index.dim;
   }
