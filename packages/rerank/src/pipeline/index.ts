@@ -1,5 +1,6 @@
 export * from "./candidate-builder.js";
 export * from "./item-stats.js";
 export * from "./similar-items.js";
+export * from "./stage-cache.js";
 export * from "./stage-models.js";
 export * from "./tandem-recommender.js";
