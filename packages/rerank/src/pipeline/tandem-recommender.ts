@@ -158,16 +158,21 @@ export class TandemRecommender implements Recommender {
     for (let r = 0; r < values.length / dim; r++) for (const f of this.disabled) values[r * dim + f] = 0;
   }
 
-  scoreBatch(users: Int32Array, out: Float32Array): void {
+  /** The fused scores of one user's candidates (every other item is not recommended at all). */
+  scoreCandidates(u: number): { items: Int32Array; scores: Float32Array } {
     const stage = this.stages;
-    const numItems = stage.history.numItems;
+    const { features } = buildCandidates(stage, u, userItemsOf(stage.history, u));
+    this.mask(features.values);
+    this.cache?.remember(stage, u, features);
+    return { items: features.items, scores: this.scorer!.score(features) };
+  }
+
+  scoreBatch(users: Int32Array, out: Float32Array): void {
+    const numItems = this.stages.history.numItems;
     out.fill(Number.NEGATIVE_INFINITY);
     users.forEach((u, b) => {
-      const { features } = buildCandidates(stage, u, userItemsOf(stage.history, u));
-      this.mask(features.values);
-      this.cache?.remember(stage, u, features);
-      const scores = this.scorer!.score(features);
-      features.items.forEach((item, r) => {
+      const { items, scores } = this.scoreCandidates(u);
+      items.forEach((item, r) => {
         out[b * numItems + item] = scores[r]!;
       });
     });
