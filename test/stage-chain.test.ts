@@ -55,7 +55,7 @@ describe("the protocol's stage chain (StageCache)", () => {
     expect(historyKey(same)).not.toBe(historyKey(h));
   });
 
-  it("the refit reuses the tuning model's final stage and scored candidates, and learns exactly what a fresh refit learns", async () => {
+  it("the refit reuses the tuning model's final stage and scored candidates, learns weight for weight what fresh builds on that stage teach, and scores like a refit that fits everything again", async () => {
     const dataset = await loadDataset(config.data.dir, config.data);
     const split = leaveOneOutSplit(dataset.interactions);
     const ctx = { config, encoder: async () => encoder };
