@@ -32,6 +32,11 @@ export interface Recommender {
   fit(input: FitInput): Promise<FitReport>;
   /** Scores every item for each user in `users`: out[b * numItems + item]. `out` has users.length * numItems. */
   scoreBatch(users: Int32Array, out: Float32Array): void;
+  /**
+   * Optional, for models that score only a candidate list per user (every other item -∞ in
+   * `scoreBatch`): those items and scores. The harness then ranks O(candidates) per user, not O(items).
+   */
+  scoreCandidates?(user: number): { items: Int32Array; scores: ArrayLike<number> };
 }
 
 /** Builds a fresh model; `tuned` carries what validation chose (e.g. the best epoch count) for the refit. */

@@ -7,6 +7,7 @@ import {
   FusionScorer,
   fitStages,
   type LinearFusion,
+  StageCache,
   type StageModels,
   type TandemOptions,
   TandemRecommender,
@@ -105,6 +106,15 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
   };
   const encoder = () => encoderReady;
   const ctx = { config, encoder, progress: options.progress ?? false };
+  // The evaluation's fits and the final train form one chain of stages (see StageCache): each is fitted
+  // once per process; a resumed run simply fits what it no longer holds.
+  const stages = new StageCache();
+  const tandemModel = (epochs: unknown) =>
+    new TandemRecommender(ctx, {
+      ...options.tandem,
+      stages,
+      ...(epochs !== undefined && { epochs: Number(epochs) }),
+    });
 
   log(`run ${run.runId}: version ${version} (checkpoints in ${run.dir})`);
   const erasures = erasureLogOf(config);
@@ -153,7 +163,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         }
         log("evaluate: tandem");
         results.push(
-          await runProtocol(() => new TandemRecommender(ctx, options.tandem), dataset, split, protocol),
+          await runProtocol(({ tuned }) => tandemModel(tuned?.["epochs"]), dataset, split, protocol),
         );
         const history = concatUserItems(split.train, split.validation);
         const pop = itemCounts(history);
@@ -242,8 +252,12 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         fusion: restored.fusion,
       }
     : await step("train", async () => {
-        log("train: on all interactions");
-        const model = new TandemRecommender(ctx, options.tandem);
+        // The MF epochs the evaluation chose on validation: the published model trains as the gated one did.
+        const epochs = tandemResult.refit.tuned?.["epochs"] ?? tandemResult.fit.tuned?.["epochs"];
+        log(
+          `train: on all interactions${epochs !== undefined ? ` (${epochs} MF epochs, as evaluated)` : ""}`,
+        );
+        const model = tandemModel(epochs);
         await model.fit({
           history: dataset.interactions,
           dataset,
@@ -251,6 +265,10 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
           progress: options.progress ?? false,
         });
         saveTandemArtifacts(modelDir, model.stages.mf, model.fusion!);
+        const { stageHits, stageFits, candidateHits } = stages.counts;
+        log(
+          `train: ${stageFits} stages fitted, ${stageHits} reused, ${candidateHits} candidate builds reused`,
+        );
         return { value: { stage: model.stages, fusion: model.fusion! }, output: { modelDir } };
       });
 

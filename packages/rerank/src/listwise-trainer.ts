@@ -53,13 +53,14 @@ export function trainListwise(
   const m = new Float64Array(dim);
   const v = new Float64Array(dim);
   const grad = new Float64Array(dim);
+  // One scratch row of logits for every list and step: the loop below runs steps × candidates times.
+  const scratch = new Float64Array(xs.reduce((n, x) => Math.max(n, x.length / dim), 0));
   let loss = 0;
   for (let step = 1; step <= steps; step++) {
     grad.fill(0);
     loss = 0;
-    useful.forEach((e, k) => {
-      loss += listGradient(xs[k]!, e.target, w, grad, dim);
-    });
+    for (let k = 0; k < useful.length; k++)
+      loss += listGradient(xs[k]!, useful[k]!.target, w, grad, dim, scratch);
     for (let f = 0; f < dim; f++) {
       const g = grad[f]! / useful.length + 2 * l2 * w[f]!;
       m[f] = 0.9 * m[f]! + 0.1 * g;
@@ -84,28 +85,38 @@ function standardize(values: Float32Array, s: Standardizer, dim: number): Float3
   return out;
 }
 
-/** Adds the gradient of -log softmax(target) to `grad`; returns the loss. */
+/**
+ * Adds the gradient of -log softmax(target) to `grad`; returns the loss. `scratch` holds the logits,
+ * then their exponentials (each computed once): no allocation per list.
+ */
 function listGradient(
   x: Float32Array,
   target: number,
   w: Float64Array,
   grad: Float64Array,
   dim: number,
+  scratch: Float64Array,
 ): number {
   const n = x.length / dim;
-  const logits = new Float64Array(n);
   let max = Number.NEGATIVE_INFINITY;
   for (let r = 0; r < n; r++) {
     let s = 0;
-    for (let f = 0; f < dim; f++) s += w[f]! * x[r * dim + f]!;
-    logits[r] = s;
+    const row = r * dim;
+    for (let f = 0; f < dim; f++) s += w[f]! * x[row + f]!;
+    scratch[r] = s;
     if (s > max) max = s;
   }
+  const targetLogit = scratch[target]!;
   let z = 0;
-  for (let r = 0; r < n; r++) z += Math.exp(logits[r]! - max);
   for (let r = 0; r < n; r++) {
-    const p = Math.exp(logits[r]! - max) / z - (r === target ? 1 : 0);
-    for (let f = 0; f < dim; f++) grad[f]! += p * x[r * dim + f]!;
+    const e = Math.exp(scratch[r]! - max);
+    scratch[r] = e;
+    z += e;
   }
-  return -(logits[target]! - max - Math.log(z));
+  for (let r = 0; r < n; r++) {
+    const p = scratch[r]! / z - (r === target ? 1 : 0);
+    const row = r * dim;
+    for (let f = 0; f < dim; f++) grad[f]! += p * x[row + f]!;
+  }
+  return -(targetLogit - max - Math.log(z));
 }

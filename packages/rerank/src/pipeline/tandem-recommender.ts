@@ -6,6 +6,7 @@ import { FEATURE_INDEX, FEATURES, type FeatureName } from "../features.js";
 import { FusionScorer } from "../fusion-scorer.js";
 import { type LinearFusion, trainListwise } from "../listwise-trainer.js";
 import { buildCandidates } from "./candidate-builder.js";
+import type { StageCache } from "./stage-cache.js";
 import { fitStages, type StageContext, type StageModels } from "./stage-models.js";
 
 /** Feature groups for the ablations: what each signal family contributes on its own. */
@@ -39,6 +40,13 @@ export interface TandemOptions {
   name?: string;
   /** Feature columns forced to 0 in training and scoring (ablations). */
   disabled?: readonly FeatureName[];
+  /**
+   * MF epochs already chosen on validation (the protocol's `tuned.epochs`): the inner fit trains exactly
+   * this many instead of searching again on its own held-out items. Absent: early stopping.
+   */
+  epochs?: number;
+  /** Shares fixed-epoch stages and scored candidates between the fits of one run (see StageCache). */
+  stages?: StageCache;
 }
 
 /**
@@ -56,6 +64,8 @@ export class TandemRecommender implements Recommender {
   private scorer: FusionScorer | null = null;
   private readonly disabled: number[];
   private readonly disabledNames: readonly FeatureName[];
+  private readonly epochs: number | undefined;
+  private readonly cache: StageCache | undefined;
   fusion: LinearFusion | null = null;
 
   constructor(
@@ -65,6 +75,8 @@ export class TandemRecommender implements Recommender {
     this.name = options.name ?? "tandem";
     this.disabledNames = options.disabled ?? [];
     this.disabled = this.disabledNames.map((f) => FEATURE_INDEX[f]);
+    this.epochs = options.epochs;
+    this.cache = options.stages;
   }
 
   get stages(): StageModels {
@@ -81,7 +93,9 @@ export class TandemRecommender implements Recommender {
       progress: input.progress ?? false,
     };
     const { inner, targets } = holdOutLast(input.history);
-    const innerStage = await fitStages(inner, ctx, { validation: targets });
+    const innerStage = await this.fixedStage(inner, ctx, this.epochs, () =>
+      fitStages(inner, ctx, { validation: targets }),
+    );
     const examples: RankingExample[] = [];
     let recalled = 0;
     const users = fusionUsers(targets, this.ctx.config.rerank.fusionUsers, input.seed);
@@ -90,15 +104,21 @@ export class TandemRecommender implements Recommender {
     for (const u of users) {
       bar.tick(1);
       const target = targets.items[targets.indptr[u]!]!;
-      const { features } = buildCandidates(innerStage, u, userItemsOf(inner, u));
+      // Held-out users the previous phase scored on this very stage: their build is reused.
+      const features =
+        this.cache?.take(innerStage, u) ?? buildCandidates(innerStage, u, userItemsOf(inner, u)).features;
       this.mask(features.values);
       const row = features.items.indexOf(target);
       if (row >= 0) recalled++;
       examples.push({ candidates: features, target: row });
     }
+    this.cache?.forget(innerStage);
     this.fusion = trainListwise(examples);
     this.scorer = new FusionScorer(this.fusion);
-    this.stage = await fitStages(input.history, ctx, { epochs: innerStage.mfEpochs });
+    const epochs = innerStage.mfEpochs;
+    this.stage = await this.fixedStage(input.history, ctx, epochs, () =>
+      fitStages(input.history, ctx, { epochs }),
+    );
     const details = {
       ...(this.disabledNames.length > 0 && { zeroed: this.disabledNames.join(", ") }),
       ...(input.dataset.time === "order" && {
@@ -120,21 +140,39 @@ export class TandemRecommender implements Recommender {
     };
   }
 
+  /** A stage fitted for exactly `epochs` (shared through the cache when there is one), else `search`. */
+  private fixedStage(
+    history: UserItems,
+    ctx: StageContext,
+    epochs: number | undefined,
+    search: () => Promise<StageModels>,
+  ): Promise<StageModels> {
+    if (epochs === undefined) return search();
+    const fit = () => fitStages(history, ctx, { epochs });
+    return this.cache ? this.cache.stage(history, epochs, fit) : fit();
+  }
+
   private mask(values: Float32Array): void {
     if (this.disabled.length === 0) return;
     const dim = FEATURES.length;
     for (let r = 0; r < values.length / dim; r++) for (const f of this.disabled) values[r * dim + f] = 0;
   }
 
-  scoreBatch(users: Int32Array, out: Float32Array): void {
+  /** The fused scores of one user's candidates (every other item is not recommended at all). */
+  scoreCandidates(u: number): { items: Int32Array; scores: Float32Array } {
     const stage = this.stages;
-    const numItems = stage.history.numItems;
+    const { features } = buildCandidates(stage, u, userItemsOf(stage.history, u));
+    this.mask(features.values);
+    this.cache?.remember(stage, u, features);
+    return { items: features.items, scores: this.scorer!.score(features) };
+  }
+
+  scoreBatch(users: Int32Array, out: Float32Array): void {
+    const numItems = this.stages.history.numItems;
     out.fill(Number.NEGATIVE_INFINITY);
     users.forEach((u, b) => {
-      const { features } = buildCandidates(stage, u, userItemsOf(stage.history, u));
-      this.mask(features.values);
-      const scores = this.scorer!.score(features);
-      features.items.forEach((item, r) => {
+      const { items, scores } = this.scoreCandidates(u);
+      items.forEach((item, r) => {
         out[b * numItems + item] = scores[r]!;
       });
     });
