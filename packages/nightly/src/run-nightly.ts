@@ -22,7 +22,7 @@ import { readJson, writeJson } from "./json-file.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
 import { writeNightlyReport } from "./nightly-report.js";
 import { type GateDecision, qualityGate } from "./quality-gate.js";
-import { RunState, type StepName } from "./run-state.js";
+import { RUN_FILES, RunState, type StepName } from "./run-state.js";
 import { scrubErased } from "./scrub-erased.js";
 import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
 import { writeTandemVersion } from "./version-writer.js";
@@ -145,7 +145,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
     `ingest: ${dataset.users.size} users, ${dataset.items.size} items (${snapshot.eventCount} events from the streams, ${snapshot.erasures} erased users excluded)`,
   );
 
-  const evaluationFile = join(run.dir, "evaluation.json");
+  const evaluationFile = join(run.dir, RUN_FILES.evaluation);
   const evaluation: NightlyEvaluation = run.done("evaluate")
     ? readJson<NightlyEvaluation>(evaluationFile)
     : await step("evaluate", async () => {
