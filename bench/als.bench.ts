@@ -7,9 +7,9 @@
 import { existsSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { loadDataset, parseShape, type UserItems, writeSynthetic } from "../packages/data/src/index.js";
-import { type AlsKernel, AlsSolver } from "../packages/recall/src/index.js";
+import { loadDataset, parseShape, writeSynthetic } from "../packages/data/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
+import { alsSweepSeconds } from "./als-epoch.js";
 import { writeSection } from "./machine.js";
 
 const root = join(import.meta.dirname, "..");
@@ -20,39 +20,6 @@ const IMPLICIT: Record<string, Record<number, number>> = {
   "ml-latest-small": { 1: 0.041 },
   "ml-1m": { 1: 0.22, 2: 0.13 },
 };
-
-async function epochSeconds(ui: UserItems, kernel: AlsKernel, threads: number): Promise<number> {
-  const solver = new AlsSolver(
-    {
-      rows: ui.numUsers,
-      cols: ui.numItems,
-      indptr: ui.indptr,
-      indices: ui.items,
-      values: ui.values.map(() => 1.5),
-    },
-    64,
-    4,
-    3,
-    threads,
-    kernel,
-  );
-  const users = solver.allocate("users");
-  const items = solver.allocate("items");
-  for (let i = 0; i < users.length; i++) users[i] = Math.sin(i) * 0.01;
-  for (let i = 0; i < items.length; i++) items[i] = Math.cos(i) * 0.01;
-  try {
-    await solver.sweep(users, items);
-    const times: number[] = [];
-    for (let rep = 0; rep < 3; rep++) {
-      const t = performance.now();
-      await solver.sweep(users, items);
-      times.push((performance.now() - t) / 1000);
-    }
-    return times.sort((a, b) => a - b)[1]!;
-  } finally {
-    await solver.close();
-  }
-}
 
 await initTf({ log: false });
 const ml1mDir = join(root, "scratch", "bench-data", "ml-1m");
@@ -66,8 +33,8 @@ const load = loadavg()[0]!.toFixed(1);
 const rows: string[] = [];
 for (const { name, data } of datasets) {
   for (const threads of [1, 2]) {
-    const js = await epochSeconds(data, "js", threads);
-    const wasm = await epochSeconds(data, "wasm", threads);
+    const js = await alsSweepSeconds(data, { kernel: "js", threads, reps: 3 });
+    const wasm = await alsSweepSeconds(data, { kernel: "wasm", threads, reps: 3 });
     const implicit = IMPLICIT[name]?.[threads];
     log(`${name}, ${threads} thread(s): js ${js.toFixed(3)} s, wasm ${wasm.toFixed(3)} s`);
     rows.push(

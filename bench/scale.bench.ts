@@ -10,9 +10,9 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDataset, NAMED_SHAPES, parseShape, writeSynthetic } from "../packages/data/src/index.js";
 import { cosineNeighbors, transitionNeighbors } from "../packages/eval/src/index.js";
-import { AlsSolver } from "../packages/recall/src/index.js";
 import { lineChart } from "../packages/report/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
+import { alsSweepSeconds } from "./als-epoch.js";
 import { peakRssMiB, writeSection } from "./machine.js";
 
 interface StageRow {
@@ -57,28 +57,13 @@ async function measure(name: string, out: string): Promise<void> {
   );
   await initTf({ log: false });
   for (const threads of [1, 2]) {
-    const solver = new AlsSolver(
-      {
-        rows: ui.numUsers,
-        cols: ui.numItems,
-        indptr: ui.indptr,
-        indices: ui.items,
-        values: ui.values.map(() => 1.5),
-      },
-      64,
-      4,
-      3,
-      threads,
-    );
-    const users = solver.allocate("users");
-    const items = solver.allocate("items");
-    for (let i = 0; i < users.length; i++) users[i] = Math.sin(i) * 0.01;
-    for (let i = 0; i < items.length; i++) items[i] = Math.cos(i) * 0.01;
-    await solver.sweep(users, items); // warm-up: starts the threads, JIT
-    await timed(stages, `ALS epoch, 64 factors, ${threads} thread${threads > 1 ? "s" : ""}`, () =>
-      solver.sweep(users, items),
-    );
-    await solver.close();
+    const seconds = await alsSweepSeconds(ui, { threads });
+    stages.push({
+      stage: `ALS epoch, 64 factors, ${threads} thread${threads > 1 ? "s" : ""}`,
+      seconds,
+      peakRssMiB: peakRssMiB(),
+    });
+    log(`${stages.at(-1)!.stage}: ${seconds.toFixed(1)} s`);
   }
   const result: ShapeResult = {
     shape: name,
