@@ -15,12 +15,12 @@ import { loadConfig, markdownTable, Rng } from "@tandem/core";
 import { runNightly } from "@tandem/nightly";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
-import puppeteer, { type Page } from "puppeteer-core";
+import type { Page } from "puppeteer-core";
+import { CHROMIUM, launchChromium } from "../services/ranking-api/test/chromium.js";
 import { PinnedServer, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
 
 const root = join(import.meta.dirname, "..");
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 const REPEATS = Number(process.env["BENCH_CONSOLE_REPEATS"] ?? 10);
 const ADMIN_KEY = "bench-console-admin-key-0123456789";
 const dir = mkdtempSync(join(tmpdir(), "tandem-bench-console-"));
@@ -66,7 +66,7 @@ const seen = (page: Page, name: string) =>
 const redis = await TestRedis.start({ allowExternal: false });
 const store = new RedisFeatureStore({ redis: redis.url, namespace: "bench" });
 const servers: PinnedServer[] = [];
-let browser: Awaited<ReturnType<typeof puppeteer.launch>> | undefined;
+let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
 try {
   const config = loadConfig(
     {
@@ -117,11 +117,7 @@ try {
   );
   servers.push(api);
 
-  browser = await puppeteer.launch({
-    executablePath: CHROMIUM,
-    headless: true,
-    args: ["--no-sandbox", "--disable-dev-shm-usage"],
-  });
+  browser = await launchChromium();
   // Chromium and its helpers (renderers start later, from these) on core 0 with the load generator.
   const pids = execFileSync("sh", [
     "-c",

@@ -10,16 +10,16 @@ import { RedisFeatureStore } from "@tandem/store";
 import { TestRedis } from "@tandem/store/testing";
 import { Worker } from "bullmq";
 import { Redis } from "ioredis";
-import puppeteer, { type Browser, type Page } from "puppeteer-core";
+import type { Browser, Page } from "puppeteer-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildApp } from "../src/app.js";
 import { QueueStats } from "../src/queue-stats.js";
+import { launchChromium } from "./chromium.js";
 import { publishFixture } from "./fixture.js";
 import { ADMIN_KEY, READ_KEY } from "./harness.js";
 
 /** Screenshots land here (gitignored), one per console page. */
 const OUTPUT = join(import.meta.dirname, "..", "test-output", "console");
-const CHROMIUM = process.env["CHROMIUM_PATH"] ?? "/usr/bin/chromium";
 
 /** Two runs as the nightly leaves them: one rejected by the gate, one precomputing now. */
 function writeRuns(dir: string) {
@@ -92,11 +92,7 @@ describe("the console in a real browser, against the API and a real redis-server
     if (address === null || typeof address === "string") throw new Error("no TCP address");
     base = `http://127.0.0.1:${address.port}`;
     mkdirSync(OUTPUT, { recursive: true });
-    browser = await puppeteer.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ["--no-sandbox", "--disable-dev-shm-usage"],
-    });
+    browser = await launchChromium();
     page = await browser.newPage();
     await page.setViewport({ width: 1400, height: 900 });
   });
