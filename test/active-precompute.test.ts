@@ -1,7 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig } from "@tandem/core";
 import { userItemsOf } from "@tandem/data";
 import { activeUserFilter, refreshedRecord, runNightly, userRecordFor } from "@tandem/nightly";
 import { InlineUpdateTrigger, PrecomputeProcessors } from "@tandem/pipeline";
@@ -9,23 +6,14 @@ import { DEFERRED_SCALAR, FusionScorer } from "@tandem/rerank";
 import { StoreRankingEngine } from "@tandem/serving";
 import { MemoryFeatureStore } from "@tandem/store";
 import { describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // The embedded mode (memory store, no Redis): the in-process nightly precomputes the active users only,
 // and the inline trigger personalises a deferred user right after their first request.
-const dir = mkdtempSync(join(tmpdir(), "tandem-active-"));
 const DAYS = 365; // 30 of the slice's 207 users had an event in the data's last year
-const config = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    nightly: { runsDir: join(dir, "runs"), precomputeActiveDays: DAYS, evalUsers: 50 },
-    semantic: { cacheDir: join(dir, "cache") },
-  },
-  {},
-);
+const { config } = denseSliceConfig("tandem-active-", (dir) => ({
+  nightly: { runsDir: join(dir, "runs"), precomputeActiveDays: DAYS, evalUsers: 50 },
+}));
 
 describe("nightly.precomputeActiveDays (in-process nightly, embedded store)", () => {
   it("precomputes active users only; a deferred user gets the fallback, then the full precompute's list", async () => {

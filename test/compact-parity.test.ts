@@ -1,7 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig, Rng } from "@tandem/core";
+import { Rng } from "@tandem/core";
 import { type Dataset, loadDataset } from "@tandem/data";
 import { writeTandemVersion } from "@tandem/nightly";
 import { FEATURES, TandemRecommender } from "@tandem/rerank";
@@ -10,22 +7,12 @@ import { StoreRankingEngine } from "@tandem/serving";
 import { RedisFeatureStore, type StoreEncoding } from "@tandem/store";
 import { TestRedis } from "@tandem/store/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // The same fitted models written twice, f32 and compact, to one real redis-server, served by the real
 // engine: what quantisation changes in the answers, and what it saves. Real data (the dense 50-core
 // slice of ml-latest-small, the slice docs/scaling.md's bytes/user figure comes from), real encoder.
-const dir = mkdtempSync(join(tmpdir(), "tandem-compact-"));
-const config = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    semantic: { cacheDir: join(dir, "cache") },
-  },
-  {},
-);
+const { config } = denseSliceConfig("tandem-compact-");
 const DIM = FEATURES.length;
 
 describe("compact versions answer as f32 versions of the same models", () => {

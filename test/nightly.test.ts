@@ -1,29 +1,18 @@
-import { existsSync, mkdtempSync, readFileSync, statSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { loadConfig } from "@tandem/core";
 import { PopularityRecommender, pairedTest } from "@tandem/eval";
 import { runNightly } from "@tandem/nightly";
 import { FEATURES, type FeatureName } from "@tandem/rerank";
 import { createCachedEncoder } from "@tandem/semantic";
 import { MemoryFeatureStore } from "@tandem/store";
 import { beforeAll, describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // Real data and the real encoder, on a dense 50-core slice of ml-latest-small (207 users, 302 items)
 // so the whole nightly runs in seconds.
-const dir = mkdtempSync(join(tmpdir(), "tandem-nightly-"));
-const config = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    nightly: { runsDir: join(dir, "runs") },
-    semantic: { cacheDir: join(dir, "cache") },
-  },
-  {},
-);
+const { config } = denseSliceConfig("tandem-nightly-", (dir) => ({
+  nightly: { runsDir: join(dir, "runs") },
+}));
 const onlyAge: FeatureName[] = FEATURES.filter((f) => f !== "age");
 
 describe("tandem nightly (in-process, embedded store)", () => {

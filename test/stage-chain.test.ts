@@ -1,7 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig } from "@tandem/core";
 import { concatUserItems, leaveOneOutSplit, loadDataset, type UserItems, userItemsOf } from "@tandem/data";
 import { evaluate, pairedTest } from "@tandem/eval";
 import {
@@ -15,20 +11,10 @@ import {
 } from "@tandem/rerank";
 import { createCachedEncoder } from "@tandem/semantic";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // Real data and the real encoder, on the dense 50-core slice of ml-latest-small the nightly test uses.
-const dir = mkdtempSync(join(tmpdir(), "tandem-stage-chain-"));
-const config = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    semantic: { cacheDir: join(dir, "cache") },
-  },
-  {},
-);
+const { config } = denseSliceConfig("tandem-stage-chain-");
 const seed = config.eval.seed;
 
 describe("the protocol's stage chain (StageCache)", () => {
