@@ -1,4 +1,5 @@
-import { writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { join } from "node:path";
 
@@ -19,3 +20,18 @@ export function writeSection(name: string, title: string, body: string): void {
 
 /** Peak resident set size so far, in MiB (Linux reports it in resourceUsage().maxRSS as KiB). */
 export const peakRssMiB = () => process.resourceUsage().maxRSS / 1024;
+
+/**
+ * Runs `script --shape <shape> --out <file>` once per shape, each in its own process (so peak memory is per
+ * shape), and returns what each wrote to its JSON file (scratch/<prefix>-<shape>.json).
+ */
+export function eachShapeInOwnProcess<T>(script: string, prefix: string, shapes: readonly string[]): T[] {
+  return shapes.map((shape) => {
+    const out = join(import.meta.dirname, "..", "scratch", `${prefix}-${shape.replace(":", "-")}.json`);
+    process.stderr.write(`${prefix} bench: == ${shape}\n`);
+    execFileSync(process.execPath, ["--import", "tsx", script, "--shape", shape, "--out", out], {
+      stdio: "inherit",
+    });
+    return JSON.parse(readFileSync(out, "utf8")) as T;
+  });
+}

@@ -1,16 +1,4 @@
-/**
- * Candidate precompute (the nightly's `writeTandemVersion` user loop) in users/s at synthetic shapes, on 1
- * and 2 worker threads in the same process, so the ratio is measured under the same machine load. Each
- * shape runs in its own process. Stages are fitted once per shape (a few ALS sweeps: precompute cost does
- * not depend on how well MF fits), the fusion is a fixed linear model over every feature (its weights only
- * change the order, not the work), the store is the in-memory one (Redis write cost is the store bench's).
- * `TANDEM_BENCH_SHAPES` picks runs as shape:index (default `ml-1m:auto,ml-1m:usearch`: the configured
- * choice, exact flat at 3,706 items, then usearch HNSW for MF and text recall as above the 20k flat limit;
- * e.g. `20000x25000x2000000:auto` for a catalogue that picks usearch itself). `TANDEM_BENCH_USERS` caps the
- * users precomputed per run.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
 import { loadConfig, markdownTable } from "../packages/core/src/index.js";
@@ -20,7 +8,7 @@ import { FEATURES, fitStages, type LinearFusion } from "../packages/rerank/src/i
 import { createCachedEncoder } from "../packages/semantic/src/index.js";
 import { MemoryFeatureStore, type UserRecord } from "../packages/store/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
-import { peakRssMiB, writeSection } from "./machine.js";
+import { eachShapeInOwnProcess, peakRssMiB, writeSection } from "./machine.js";
 
 interface RunRow {
   threads: number;
@@ -134,19 +122,7 @@ async function measure(run: string, out: string): Promise<void> {
 
 async function main(): Promise<void> {
   const shapes = (process.env["TANDEM_BENCH_SHAPES"] ?? "ml-1m:auto,ml-1m:usearch").split(",");
-  const results: ShapeResult[] = [];
-  for (const shape of shapes) {
-    const out = join(root, "scratch", `precompute-${shape.replace(":", "-")}.json`);
-    log(`== ${shape}`);
-    execFileSync(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--shape", shape, "--out", out],
-      {
-        stdio: "inherit",
-      },
-    );
-    results.push(JSON.parse(readFileSync(out, "utf8")) as ShapeResult);
-  }
+  const results = eachShapeInOwnProcess<ShapeResult>(import.meta.filename, "precompute", shapes);
   const rows = results.flatMap((r) => {
     const base = r.runs[0]!;
     return r.runs.map((run) => [

@@ -1,19 +1,11 @@
-/**
- * Scale benchmark: per stage wall time and peak RSS on synthetic datasets of the public shapes
- * (`tandem synth`), each shape in its own process so peak memory is per shape. Stages measured so far:
- * generate, ingest (read + dedupe + k-core + CSR), item-item statistics (transitions; cosine with a history
- * cap) and one ALS epoch on 1 and 2 threads. `pnpm bench scale` runs ml-1m, ml-10m and ml-25m;
- * `TANDEM_BENCH_SHAPES=ml-1m` picks others. Data is generated once into scratch/bench-data/.
- */
-import { execFileSync } from "node:child_process";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { loadDataset, NAMED_SHAPES, parseShape, writeSynthetic } from "../packages/data/src/index.js";
 import { cosineNeighbors, transitionNeighbors } from "../packages/eval/src/index.js";
 import { lineChart } from "../packages/report/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
 import { alsSweepSeconds } from "./als-epoch.js";
-import { peakRssMiB, writeSection } from "./machine.js";
+import { eachShapeInOwnProcess, peakRssMiB, writeSection } from "./machine.js";
 
 interface StageRow {
   stage: string;
@@ -77,19 +69,7 @@ async function measure(name: string, out: string): Promise<void> {
 
 async function main(): Promise<void> {
   const shapes = (process.env["TANDEM_BENCH_SHAPES"] ?? Object.keys(NAMED_SHAPES).join(",")).split(",");
-  const results: ShapeResult[] = [];
-  for (const shape of shapes) {
-    const out = join(root, "scratch", `scale-${shape}.json`);
-    log(`== ${shape}`);
-    execFileSync(
-      process.execPath,
-      ["--import", "tsx", import.meta.filename, "--shape", shape, "--out", out],
-      {
-        stdio: "inherit",
-      },
-    );
-    results.push(JSON.parse(readFileSync(out, "utf8")) as ShapeResult);
-  }
+  const results = eachShapeInOwnProcess<ShapeResult>(import.meta.filename, "scale", shapes);
   const stageNames = [...new Set(results.flatMap((r) => r.stages.map((s) => s.stage)))];
   const header = `| stage | ${results.map((r) => `${r.shape} s | ${r.shape} peak RSS MiB`).join(" | ")} |`;
   const rule = `|---|${results.map(() => "---:|---:").join("|")}|`;
