@@ -8,12 +8,15 @@
  * BENCH_API_SAVE=<name> also stores the raw results as bench/results/api-<name>.json;
  * BENCH_API_RENDER=<name> only rewrites the section from such a file. A saved api-before.json (the
  * same harness on the code before issue 12) is shown below the current tables. The same API process
- * also serves gRPC for a last table (gRPC next to HTTP, same load); BENCH_API_GRPC_ONLY=1 runs only that
- * one and prints it (a smoke run: BENCH_API_SECONDS=2), without rewriting the section;
- * BENCH_API_GRPC_CHANNELS=<n> spreads its gRPC calls over n connections (default 1).
+ * also serves gRPC for bench/results/grpc.md (gRPC next to HTTP, same load, from a generator process of
+ * its own: bench/api/grpc-generator.ts); BENCH_API_GRPC_ONLY=1 runs only that one (about 3 minutes);
+ * BENCH_API_GRPC_BLOCKS=<n> pairs of 1 s blocks per call (default 20), BENCH_API_GRPC_TRACE=1 prints each
+ * block, BENCH_API_GRPC_CHANNELS=<n> spreads its gRPC calls over n connections (default 1),
+ * BENCH_API_GRPC_CLIENT=grpc-js loads with grpc-js's client instead of bare node:http2 streams.
  */
 import { execFileSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { loadConfig, Rng } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
@@ -23,7 +26,9 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
-import { type GrpcRow, grpcVsHttp, renderGrpc } from "./api/grpc-vs-http.js";
+import { grpcVsHttpInOwnProcess } from "./api/grpc-generator.js";
+import { writeGrpcSection } from "./api/grpc-render.js";
+import type { GrpcRow } from "./api/grpc-vs-http.js";
 import { interleavedOpenLoop, openLoop, sequential, type Target } from "./api/load.js";
 import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js";
 import { type BenchData, type RunResult, render } from "./api/render.js";
@@ -53,6 +58,7 @@ const SEQ_S = 5;
 const LOAD_S = Number(process.env["BENCH_API_SECONDS"] ?? 10);
 const GRPC_ONLY = process.env["BENCH_API_GRPC_ONLY"] === "1";
 const RATE = 500;
+const GRPC_BLOCKS = Number(process.env["BENCH_API_GRPC_BLOCKS"] ?? 20);
 
 try {
   process.stderr.write("training Tandem on ml-latest-small and publishing to Redis ...\n");
@@ -188,25 +194,40 @@ try {
   const runs: Record<string, RunResult> = {};
   if (!GRPC_ONLY) for (const runtime of Object.keys(runtimes)) runs[runtime] = await measure(runtime);
 
-  process.stderr.write(`[${main}] gRPC next to HTTP at ${RATE} req/s\n`);
-  const grpcPort = await freePort();
-  const both = await startApi(main, [], { TANDEM_API_GRPC_PORT: String(grpcPort) });
-  const grpc: GrpcRow[] = await grpcVsHttp(
-    both,
-    `127.0.0.1:${grpcPort}`,
+  process.stderr.write(`[${main}] gRPC next to HTTP at ${RATE} req/s, ${GRPC_BLOCKS} block pairs per call\n`);
+  const loadAverage = loadavg()[0]!;
+  if (process.env["BENCH_API_GRPC_TRACE"] === "1")
+    process.stderr.write(`main process heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`);
+  const distinct = (body: () => Record<string, unknown>) => Array.from({ length: 4 * RATE }, body);
+  const [httpPort, grpcPort] = [await freePort(), await freePort()];
+  const grpc: GrpcRow[] = grpcVsHttpInOwnProcess(
     {
-      "recommend k=10": { http: "/v1/recommend", grpc: "Recommend", body: routes.recommend.body },
-      "rank 100 items": { http: "/v1/rank", grpc: "Rank", body: routes.rank100.body },
+      api: {
+        nodeArgs: runtimes[main]!,
+        env: { ...apiEnv(httpPort), TANDEM_API_GRPC_PORT: String(grpcPort) },
+        port: httpPort,
+        grpcPort,
+      },
+      calls: {
+        "recommend k=10": {
+          http: "/v1/recommend",
+          grpc: "Recommend",
+          bodies: distinct(routes.recommend.body),
+        },
+        "rank 100 items": { http: "/v1/rank", grpc: "Rank", bodies: distinct(routes.rank100.body) },
+      },
+      load: {
+        rate: RATE,
+        blocks: GRPC_BLOCKS,
+        channels: Number(process.env["BENCH_API_GRPC_CHANNELS"] ?? 1),
+        client: process.env["BENCH_API_GRPC_CLIENT"] === "grpc-js" ? "grpc-js" : "raw",
+      },
+      trace: process.env["BENCH_API_GRPC_TRACE"] === "1",
     },
-    RATE,
-    LOAD_S,
-    Number(process.env["BENCH_API_GRPC_CHANNELS"] ?? 1),
+    join(root, "scratch"),
   );
-  await both.stop();
-  if (GRPC_ONLY) {
-    process.stdout.write(`${renderGrpc(grpc, RATE, LOAD_S)}\n`);
-    throw new GrpcOnlyDone();
-  }
+  writeGrpcSection(grpc, RATE, GRPC_BLOCKS, loadAverage);
+  if (GRPC_ONLY) throw new GrpcOnlyDone();
 
   const profiles: Record<string, ProfileSummary> = {};
   const save = () => {

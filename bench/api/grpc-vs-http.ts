@@ -1,8 +1,23 @@
 import { Agent, request } from "node:http";
-import { markdownTable } from "@tandem/core";
+import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
+import { pairedTest } from "@tandem/eval";
 import { EncodedGrpcClient } from "../../services/ranking-api/src/grpc/encoded-client.js";
 import { type LatencyStats, openLoopOf } from "./load.js";
+import { RawGrpcClient } from "./raw-grpc-client.js";
 import type { PinnedServer } from "./servers.js";
+
+/** One 1 s block of one transport: its latency, and the stalls on either side during it (ms). */
+export interface BlockFigures {
+  p50: number;
+  p99: number;
+  max: number;
+  /** Longest event-loop delay and GC pause of the API process. */
+  apiStallMs: number;
+  apiGcMaxMs: number;
+  /** The same in this load generator. */
+  genStallMs: number;
+  genGcMaxMs: number;
+}
 
 /** One transport's figures over all its blocks. */
 export interface TransportFigures extends LatencyStats {
@@ -15,17 +30,30 @@ export interface TransportFigures extends LatencyStats {
   /** CPU per request (µs): the API process (core 1) and this load generator (core 0, with redis). */
   serverCpuUs?: number;
   clientCpuUs?: number;
+  blocks?: BlockFigures[];
+}
+
+/** gRPC's block p99 over HTTP's in the same pair of blocks: geometric mean, its 95% CI, sign-flip p. */
+export interface PairedRatio {
+  ratio: number;
+  lo: number;
+  hi: number;
+  p: number;
+  pairs: number;
 }
 
 export interface GrpcRow {
   route: string;
   http: TransportFigures;
   grpc: TransportFigures;
+  /** Absent in rows saved before the paired design. */
+  paired?: PairedRatio;
 }
 
-type Call = { http: string; grpc: "Recommend" | "Rank"; body: () => Record<string, unknown> };
+/** One compared call: the HTTP path, the gRPC method, and the requests (the same ones on both). */
+export type Call = { http: string; grpc: "Recommend" | "Rank"; bodies: Record<string, unknown>[] };
 
-const quantile = (xs: number[], p: number) => {
+export const quantile = (xs: ArrayLike<number>, p: number) => {
   const s = Float64Array.from(xs).sort();
   return s[Math.min(s.length - 1, Math.floor(p * s.length))] ?? Number.NaN;
 };
@@ -46,23 +74,64 @@ async function handlerTotals(base: string, route: string): Promise<{ sum: number
   return { sum: total("sum"), count: total("count") };
 }
 
+/** This process's own stalls (event-loop delay, GC), reset per block. */
+function ownStalls() {
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  let gcMax = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+  });
+  observer.observe({ entryTypes: ["gc"] });
+  return {
+    reset: () => {
+      delay.reset();
+      gcMax = 0;
+    },
+    read: () => ({ stallMs: delay.max / 1e6, gcMaxMs: gcMax }),
+    stop: () => {
+      delay.disable();
+      observer.disconnect();
+    },
+  };
+}
+
+export interface GrpcLoadOptions {
+  rate: number;
+  /** Pairs of 1 s blocks per call. */
+  blocks: number;
+  /** gRPC connections, used in turn (default 1). */
+  channels?: number;
+  /** The generator's gRPC client: bare node:http2 streams (default, as lean as its HTTP side) or grpc-js. */
+  client?: "raw" | "grpc-js";
+  /** Receives one line per block. */
+  trace?: (line: string) => void;
+}
+
+/** Paired comparison of block p99s (log scale: a ratio, and a stall doubles either side alike). */
+export function pairedRatio(grpc: number[], http: number[]): PairedRatio {
+  const t = pairedTest(grpc.map(Math.log), http.map(Math.log), { seed: 16 });
+  return { ratio: Math.exp(t.difference), lo: Math.exp(t.lo), hi: Math.exp(t.hi), p: t.p, pairs: t.users };
+}
+
 /**
- * The same load over both transports of one API process: open loop at `rate`, alternating 1 s blocks of
- * HTTP (keep-alive agent) and gRPC (`channels` connections), so both see the same moments of the machine.
- * The generator is equally lean on both: the same requests, built before the run (JSON strings, protobuf
- * bytes), and answers drained without decoding. Per transport: pooled and per-block percentiles, the
- * server's own handler time, and the CPU each side spends per request.
+ * The same load over both transports of one API process: open loop at `rate`, `blocks` pairs of 1 s
+ * blocks (HTTP then gRPC, and gRPC then HTTP in every other pair, so neither always follows the other),
+ * so both see the same moments of the machine. The generator is equally lean on both: the same requests,
+ * built before the run (JSON strings, protobuf bytes), and answers drained without decoding. Per
+ * transport: pooled and per-block percentiles, the server's own handler time, the CPU each side spends per
+ * request; per call, the paired ratio of block p99s.
  */
 export async function grpcVsHttp(
   server: PinnedServer,
   grpcAddress: string,
   calls: Record<string, Call>,
-  rate: number,
-  seconds: number,
-  channels = 1,
+  options: GrpcLoadOptions,
 ): Promise<GrpcRow[]> {
+  const { rate, blocks, channels = 1, trace } = options;
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const grpc = new EncodedGrpcClient(grpcAddress, channels);
+  const Client = options.client === "grpc-js" ? EncodedGrpcClient : RawGrpcClient;
+  const grpc = new Client(grpcAddress, channels);
   const http = (path: string, payload: string) =>
     new Promise<boolean>((resolve) => {
       const req = request(
@@ -80,14 +149,13 @@ export async function grpcVsHttp(
       req.on("error", () => resolve(false));
       req.end(payload);
     });
+  const own = ownStalls();
   const rows: GrpcRow[] = [];
   try {
     for (const [route, c] of Object.entries(calls)) {
-      // Enough distinct requests for the whole run, the same ones on both transports.
-      const bodies = Array.from({ length: Math.ceil(rate * (seconds + 2)) }, c.body);
-      const json = bodies.map((b) => JSON.stringify(b));
-      const encode = EncodedGrpcClient.encoder(c.grpc);
-      const bytes = bodies.map((b) => encode(b));
+      const json = c.bodies.map((b) => JSON.stringify(b));
+      const encode = Client.encoder(c.grpc);
+      const bytes = c.bodies.map((b) => encode(b));
       let next = 0;
       const senders = {
         http: () => http(c.http, json[next++ % json.length]!),
@@ -100,22 +168,42 @@ export async function grpcVsHttp(
         http: await handlerTotals(server.base, labels.http),
         grpc: await handlerTotals(server.base, labels.grpc),
       };
-      const acc = {
-        http: { raw: [] as number[], p99s: [] as number[], errors: 0, server: 0, client: 0 },
-        grpc: { raw: [] as number[], p99s: [] as number[], errors: 0, server: 0, client: 0 },
-      };
-      for (let block = 0; block < seconds; block++) {
-        for (const t of ["http", "grpc"] as const) {
+      const empty = () => ({
+        raw: [] as number[],
+        blocks: [] as BlockFigures[],
+        errors: 0,
+        server: 0,
+        client: 0,
+      });
+      const acc = { http: empty(), grpc: empty() };
+      for (let pair = 0; pair < blocks; pair++) {
+        const order = pair % 2 === 0 ? (["http", "grpc"] as const) : (["grpc", "http"] as const);
+        for (const t of order) {
           server.resetProbe();
+          own.reset();
           const cpu = process.cpuUsage();
           const r = await openLoopOf(senders[t], rate, 1);
           const { user, system } = process.cpuUsage(cpu);
+          const probe = await server.readProbe();
+          const mine = own.read();
           const a = acc[t];
-          a.server += (await server.readProbe()).cpuUs;
+          a.server += probe.cpuUs;
           a.client += user + system;
           a.raw.push(...r.raw!);
-          a.p99s.push(r.p99);
           a.errors += r.errors;
+          const block: BlockFigures = {
+            p50: r.p50,
+            p99: r.p99,
+            max: r.max,
+            apiStallMs: probe.eld.max,
+            apiGcMaxMs: probe.gc.maxMs,
+            genStallMs: mine.stallMs,
+            genGcMaxMs: mine.gcMaxMs,
+          };
+          a.blocks.push(block);
+          trace?.(
+            `${route} ${t} ${pair}: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(1)} max ${r.max.toFixed(1)} ms | api stall ${block.apiStallMs.toFixed(1)} gc ${block.apiGcMaxMs.toFixed(1)} | generator stall ${block.genStallMs.toFixed(1)} gc ${block.genGcMaxMs.toFixed(1)}`,
+          );
         }
       }
       const figures = async (t: "http" | "grpc"): Promise<TransportFigures> => {
@@ -128,63 +216,28 @@ export async function grpcVsHttp(
           p90: quantile(a.raw, 0.9),
           p99: quantile(a.raw, 0.99),
           max: Math.max(...a.raw),
-          rps: n / seconds,
+          rps: n / blocks,
           errors: a.errors,
-          blockP99Median: quantile(a.p99s, 0.5),
+          blockP99Median: quantile(
+            a.blocks.map((b) => b.p99),
+            0.5,
+          ),
           handlerMeanMs: ((after.sum - before[t].sum) * 1000) / Math.max(1, after.count - before[t].count),
           meanMs: a.raw.reduce((s, x) => s + x, 0) / Math.max(1, n),
           serverCpuUs: a.server / Math.max(1, n),
           clientCpuUs: a.client / Math.max(1, n),
+          blocks: a.blocks,
         };
       };
-      rows.push({ route, http: await figures("http"), grpc: await figures("grpc") });
+      const h = await figures("http");
+      const g = await figures("grpc");
+      const p99s = (f: TransportFigures) => f.blocks!.map((b) => b.p99);
+      rows.push({ route, http: h, grpc: g, paired: pairedRatio(p99s(g), p99s(h)) });
     }
   } finally {
+    own.stop();
     grpc.close();
     agent.destroy();
   }
   return rows;
-}
-
-export function renderGrpc(rows: GrpcRow[], rate: number, seconds: number): string {
-  const f = (x: number | undefined) =>
-    x === undefined || !Number.isFinite(x) ? "–" : x < 10 ? x.toFixed(2) : x.toFixed(1);
-  const us = (x: number | undefined) => (x === undefined ? "–" : x.toFixed(0));
-  const latency = markdownTable(
-    [
-      "Call",
-      "HTTP p50 / p99 ms",
-      "gRPC p50 / p99 ms",
-      "gRPC p99 ÷ HTTP p99 (pooled)",
-      "median block p99 HTTP / gRPC ms",
-      "errors HTTP / gRPC",
-      "requests each",
-    ],
-    rows.map((r) => [
-      r.route,
-      `${f(r.http.p50)} / ${f(r.http.p99)}`,
-      `${f(r.grpc.p50)} / ${f(r.grpc.p99)}`,
-      `${(r.grpc.p99 / r.http.p99).toFixed(2)}×`,
-      `${f(r.http.blockP99Median)} / ${f(r.grpc.blockP99Median)}`,
-      `${r.http.errors} / ${r.grpc.errors}`,
-      String(Math.min(r.http.n, r.grpc.n)),
-    ]),
-  );
-  const cost = markdownTable(
-    [
-      "Call",
-      "mean seen HTTP / gRPC ms",
-      "in the handler HTTP / gRPC ms",
-      "API CPU per request HTTP / gRPC µs",
-      "generator CPU per request HTTP / gRPC µs",
-    ],
-    rows.map((r) => [
-      r.route,
-      `${f(r.http.meanMs)} / ${f(r.grpc.meanMs)}`,
-      `${f(r.http.handlerMeanMs)} / ${f(r.grpc.handlerMeanMs)}`,
-      `${us(r.http.serverCpuUs)} / ${us(r.grpc.serverCpuUs)}`,
-      `${us(r.http.clientCpuUs)} / ${us(r.grpc.clientCpuUs)}`,
-    ]),
-  );
-  return `### gRPC next to HTTP (one API process on core 1; ${rate} req/s open loop, ${seconds} s each, alternating 1 s blocks)\n\n${latency}\n\nWhere the time goes (same run):\n\n${cost}`;
 }

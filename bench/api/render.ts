@@ -1,5 +1,5 @@
 import { markdownTable } from "@tandem/core";
-import { type GrpcRow, renderGrpc } from "./grpc-vs-http.js";
+import type { GrpcRow } from "./grpc-vs-http.js";
 import type { LatencyStats } from "./load.js";
 import type { ProfileSummary } from "./profile-summary.js";
 import type { Probe } from "./servers.js";
@@ -18,7 +18,7 @@ export interface BenchData {
   main: string;
   runs: Record<string, RunResult>;
   profiles: Record<string, ProfileSummary>;
-  /** gRPC next to HTTP on one API process (absent in runs before issue 16). */
+  /** gRPC next to HTTP on one API process (absent in runs before issue 16; rendered in grpc.md). */
   grpc?: GrpcRow[];
   settings: { seqSeconds: number; loadSeconds: number; rate: number };
 }
@@ -239,6 +239,5 @@ sent back as the response.`,
     if (Object.keys(before.profiles ?? {}).length > 0)
       parts.push("Where the time went before:", profileTable(before.profiles));
   }
-  if (data.grpc) parts.push(renderGrpc(data.grpc, RATE, LOAD_S));
   return parts.join("\n\n");
 }
