@@ -21,6 +21,9 @@ export interface GrpcOptions {
   metrics: Metrics;
 }
 
+/** A timer may fire up to a millisecond before Date.now() reaches its due time. */
+const TIMER_SLACK_MS = 2;
+
 type Work = (call: ServerUnaryCall<Record<string, unknown>, unknown>) => Promise<unknown>;
 
 /** The ranking service over gRPC (proto/ranking.proto): validation, keys, metrics and errors as HTTP. */
@@ -50,49 +53,46 @@ export class GrpcRankingServer {
   /**
    * One method: the caller's deadline bounds the answer (none left: DEADLINE_EXCEEDED, and nothing is
    * started; the store's own deadline, api.storeTimeoutMs, bounds the work as on HTTP); the latency is
-   * observed in the shared histogram.
+   * observed in the shared histogram. grpc-js itself answers DEADLINE_EXCEEDED when the deadline passes
+   * (its own timer per call) and then ends the call: that end is recorded here, with no second timer.
    */
   private unary(method: GrpcMethod, work: Work): handleUnaryCall<Record<string, unknown>, unknown> {
     const route = grpcPath(method);
+    const { latency } = this.options.metrics;
     return (call, callback: sendUnaryData<unknown>) => {
       const started = performance.now();
-      const done = (code: status) =>
-        this.options.metrics.latency.observe(
+      let answered = false;
+      const done = (code: status) => {
+        answered = true;
+        latency.observe(
           { route, method: "GRPC", status: String(code) },
           (performance.now() - started) / 1000,
         );
-      const deadline = Number(call.getDeadline());
-      const left = Number.isFinite(deadline) ? deadline - Date.now() : Number.POSITIVE_INFINITY;
-      if (left <= 0) {
-        done(status.DEADLINE_EXCEEDED);
-        return callback({ code: status.DEADLINE_EXCEEDED, details: "the caller's deadline had passed" });
-      }
-      let answered = false;
-      const timer = Number.isFinite(left)
-        ? setTimeout(() => {
-            answered = true;
-            done(status.DEADLINE_EXCEEDED);
-            callback({ code: status.DEADLINE_EXCEEDED, details: "deadline exceeded" });
-          }, left)
-        : undefined;
-      const answer = (fn: () => void) => {
-        clearTimeout(timer);
-        if (answered) return;
-        answered = true;
-        fn();
       };
+      const deadline = Number(call.getDeadline());
+      if (Number.isFinite(deadline)) {
+        if (deadline <= Date.now()) {
+          done(status.DEADLINE_EXCEEDED);
+          return callback({ code: status.DEADLINE_EXCEEDED, details: "the caller's deadline had passed" });
+        }
+        // Emitted when the call ends; unanswered by then means grpc-js's deadline (or the client) ended it.
+        call.once("cancelled", () => {
+          if (!answered)
+            done(Date.now() >= deadline - TIMER_SLACK_MS ? status.DEADLINE_EXCEEDED : status.CANCELLED);
+        });
+      }
       work(call).then(
-        (result) =>
-          answer(() => {
-            done(status.OK);
-            callback(null, result);
-          }),
-        (error: unknown) =>
-          answer(() => {
-            const failure = toGrpcError(error);
-            done(failure.code);
-            callback(failure);
-          }),
+        (result) => {
+          if (answered) return;
+          done(status.OK);
+          callback(null, result);
+        },
+        (error: unknown) => {
+          if (answered) return;
+          const failure = toGrpcError(error);
+          done(failure.code);
+          callback(failure);
+        },
       );
     };
   }
