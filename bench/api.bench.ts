@@ -26,7 +26,7 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { RedisFeatureStore } from "@tandem/store";
 import { freePort, TestRedis } from "@tandem/store/testing";
 import autocannon from "autocannon";
-import { grpcVsHttpInOwnProcess } from "./api/grpc-generator.js";
+import { type GeneratorSpec, grpcVsHttpInOwnProcess, runGenerator } from "./api/grpc-generator.js";
 import { writeGrpcSection } from "./api/grpc-render.js";
 import type { GrpcRow } from "./api/grpc-vs-http.js";
 import { interleavedOpenLoop, openLoop, sequential, type Target } from "./api/load.js";
@@ -200,32 +200,34 @@ try {
     process.stderr.write(`main process heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`);
   const distinct = (body: () => Record<string, unknown>) => Array.from({ length: 4 * RATE }, body);
   const [httpPort, grpcPort] = [await freePort(), await freePort()];
-  const grpc: GrpcRow[] = grpcVsHttpInOwnProcess(
-    {
-      api: {
-        nodeArgs: runtimes[main]!,
-        env: { ...apiEnv(httpPort), TANDEM_API_GRPC_PORT: String(grpcPort) },
-        port: httpPort,
-        grpcPort,
-      },
-      calls: {
-        "recommend k=10": {
-          http: "/v1/recommend",
-          grpc: "Recommend",
-          bodies: distinct(routes.recommend.body),
-        },
-        "rank 100 items": { http: "/v1/rank", grpc: "Rank", bodies: distinct(routes.rank100.body) },
-      },
-      load: {
-        rate: RATE,
-        blocks: GRPC_BLOCKS,
-        channels: Number(process.env["BENCH_API_GRPC_CHANNELS"] ?? 1),
-        client: process.env["BENCH_API_GRPC_CLIENT"] === "grpc-js" ? "grpc-js" : "raw",
-      },
-      trace: process.env["BENCH_API_GRPC_TRACE"] === "1",
+  const spec: GeneratorSpec = {
+    api: {
+      nodeArgs: runtimes[main]!,
+      env: { ...apiEnv(httpPort), TANDEM_API_GRPC_PORT: String(grpcPort) },
+      port: httpPort,
+      grpcPort,
     },
-    join(root, "scratch"),
-  );
+    calls: {
+      "recommend k=10": {
+        http: "/v1/recommend",
+        grpc: "Recommend",
+        bodies: distinct(routes.recommend.body),
+      },
+      "rank 100 items": { http: "/v1/rank", grpc: "Rank", bodies: distinct(routes.rank100.body) },
+    },
+    load: {
+      rate: RATE,
+      blocks: GRPC_BLOCKS,
+      channels: Number(process.env["BENCH_API_GRPC_CHANNELS"] ?? 1),
+      client: process.env["BENCH_API_GRPC_CLIENT"] === "grpc-js" ? "grpc-js" : "raw",
+    },
+    trace: process.env["BENCH_API_GRPC_TRACE"] === "1",
+  };
+  // BENCH_API_GRPC_IN_PROCESS=1: the generator in this process (with the model), as before, to compare.
+  const grpc: GrpcRow[] =
+    process.env["BENCH_API_GRPC_IN_PROCESS"] === "1"
+      ? await runGenerator(spec)
+      : grpcVsHttpInOwnProcess(spec, join(root, "scratch"));
   writeGrpcSection(grpc, RATE, GRPC_BLOCKS, loadAverage);
   if (GRPC_ONLY) throw new GrpcOnlyDone();
 

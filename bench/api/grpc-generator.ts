@@ -34,19 +34,23 @@ export function grpcVsHttpInOwnProcess(spec: GeneratorSpec, scratch: string, cor
   return JSON.parse(readFileSync(out, "utf8")) as GrpcRow[];
 }
 
-if (process.argv[1] === self) {
-  const [specFile, out] = process.argv.slice(2) as [string, string];
-  const spec = JSON.parse(readFileSync(specFile, "utf8")) as GeneratorSpec;
+/** Starts the API (core 1), runs the comparison from this process, stops the API. */
+export async function runGenerator(spec: GeneratorSpec): Promise<GrpcRow[]> {
   if (spec.trace)
     process.stderr.write(`generator heap ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB\n`);
   const api = await PinnedServer.start(1, spec.api.nodeArgs, spec.api.env, spec.api.port);
   try {
-    const rows = await grpcVsHttp(api, `127.0.0.1:${spec.api.grpcPort}`, spec.calls, {
+    return await grpcVsHttp(api, `127.0.0.1:${spec.api.grpcPort}`, spec.calls, {
       ...spec.load,
       ...(spec.trace && { trace: (line: string) => process.stderr.write(`${line}\n`) }),
     });
-    writeFileSync(out, JSON.stringify(rows));
   } finally {
     await api.stop();
   }
+}
+
+if (process.argv[1] === self) {
+  const [specFile, out] = process.argv.slice(2) as [string, string];
+  const spec = JSON.parse(readFileSync(specFile, "utf8")) as GeneratorSpec;
+  writeFileSync(out, JSON.stringify(await runGenerator(spec)));
 }

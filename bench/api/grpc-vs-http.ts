@@ -1,9 +1,7 @@
-import { Agent, request } from "node:http";
 import { monitorEventLoopDelay, PerformanceObserver } from "node:perf_hooks";
 import { pairedTest } from "@tandem/eval";
-import { EncodedGrpcClient } from "../../services/ranking-api/src/grpc/encoded-client.js";
 import { type LatencyStats, openLoopOf } from "./load.js";
-import { RawGrpcClient } from "./raw-grpc-client.js";
+import { leanSenders } from "./senders.js";
 import type { PinnedServer } from "./servers.js";
 
 /** One 1 s block of one transport: its latency, and the stalls on either side during it (ms). */
@@ -14,6 +12,8 @@ export interface BlockFigures {
   /** Longest event-loop delay and GC pause of the API process. */
   apiStallMs: number;
   apiGcMaxMs: number;
+  /** Mark-sweep-compact pauses of the API in the block. */
+  apiMajorGcs: number;
   /** The same in this load generator. */
   genStallMs: number;
   genGcMaxMs: number;
@@ -79,16 +79,21 @@ function ownStalls() {
   const delay = monitorEventLoopDelay({ resolution: 1 });
   delay.enable();
   let gcMax = 0;
+  let major = 0;
   const observer = new PerformanceObserver((list) => {
-    for (const e of list.getEntries()) gcMax = Math.max(gcMax, e.duration);
+    for (const e of list.getEntries()) {
+      gcMax = Math.max(gcMax, e.duration);
+      if ((e as { detail?: { kind?: number } }).detail?.kind === 2) major++;
+    }
   });
   observer.observe({ entryTypes: ["gc"] });
   return {
     reset: () => {
       delay.reset();
       gcMax = 0;
+      major = 0;
     },
-    read: () => ({ stallMs: delay.max / 1e6, gcMaxMs: gcMax }),
+    read: () => ({ stallMs: delay.max / 1e6, gcMaxMs: gcMax, major }),
     stop: () => {
       delay.disable();
       observer.disconnect();
@@ -128,42 +133,16 @@ export async function grpcVsHttp(
   calls: Record<string, Call>,
   options: GrpcLoadOptions,
 ): Promise<GrpcRow[]> {
-  const { rate, blocks, channels = 1, trace } = options;
-  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
-  const Client = options.client === "grpc-js" ? EncodedGrpcClient : RawGrpcClient;
-  const grpc = new Client(grpcAddress, channels);
-  const http = (path: string, payload: string) =>
-    new Promise<boolean>((resolve) => {
-      const req = request(
-        `${server.base}${path}`,
-        {
-          method: "POST",
-          agent,
-          headers: { "content-type": "application/json", "content-length": Buffer.byteLength(payload) },
-        },
-        (res) => {
-          res.on("data", () => {});
-          res.on("end", () => resolve(res.statusCode === 200));
-        },
-      );
-      req.on("error", () => resolve(false));
-      req.end(payload);
-    });
+  const { rate, blocks, trace } = options;
+  const senders = leanSenders(server.base, grpcAddress, options);
   const own = ownStalls();
   const rows: GrpcRow[] = [];
   try {
     for (const [route, c] of Object.entries(calls)) {
-      const json = c.bodies.map((b) => JSON.stringify(b));
-      const encode = Client.encoder(c.grpc);
-      const bytes = c.bodies.map((b) => encode(b));
-      let next = 0;
-      const senders = {
-        http: () => http(c.http, json[next++ % json.length]!),
-        grpc: () => grpc.send(c.grpc, bytes[next++ % bytes.length]!),
-      };
+      const send = senders.prepare(c.http, c.grpc, c.bodies);
       const labels = { http: c.http, grpc: `/tandem.v1.Ranking/${c.grpc}` };
       // Warm both paths (JIT, connections) before measuring.
-      for (const send of Object.values(senders)) await openLoopOf(send, rate, 1);
+      for (const t of [send.http, send.grpc]) await openLoopOf(t, rate, 1);
       const before = {
         http: await handlerTotals(server.base, labels.http),
         grpc: await handlerTotals(server.base, labels.grpc),
@@ -182,7 +161,7 @@ export async function grpcVsHttp(
           server.resetProbe();
           own.reset();
           const cpu = process.cpuUsage();
-          const r = await openLoopOf(senders[t], rate, 1);
+          const r = await openLoopOf(send[t], rate, 1);
           const { user, system } = process.cpuUsage(cpu);
           const probe = await server.readProbe();
           const mine = own.read();
@@ -197,12 +176,13 @@ export async function grpcVsHttp(
             max: r.max,
             apiStallMs: probe.eld.max,
             apiGcMaxMs: probe.gc.maxMs,
+            apiMajorGcs: probe.gc.major ?? 0,
             genStallMs: mine.stallMs,
             genGcMaxMs: mine.gcMaxMs,
           };
           a.blocks.push(block);
           trace?.(
-            `${route} ${t} ${pair}: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(1)} max ${r.max.toFixed(1)} ms | api stall ${block.apiStallMs.toFixed(1)} gc ${block.apiGcMaxMs.toFixed(1)} | generator stall ${block.genStallMs.toFixed(1)} gc ${block.genGcMaxMs.toFixed(1)}`,
+            `${route} ${t} ${pair}: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(1)} max ${r.max.toFixed(1)} ms | api stall ${block.apiStallMs.toFixed(1)} gc ${block.apiGcMaxMs.toFixed(1)} (${block.apiMajorGcs} major) | generator stall ${block.genStallMs.toFixed(1)} gc ${block.genGcMaxMs.toFixed(1)} (${mine.major} major)`,
           );
         }
       }
@@ -236,8 +216,7 @@ export async function grpcVsHttp(
     }
   } finally {
     own.stop();
-    grpc.close();
-    agent.destroy();
+    senders.close();
   }
   return rows;
 }

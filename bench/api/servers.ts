@@ -3,7 +3,8 @@ import { once } from "node:events";
 
 export interface Probe {
   eld: { p50: number; p99: number; max: number };
-  gc: { count: number; ms: number; maxMs: number };
+  /** `major`: mark-sweep-compact pauses among `count` (absent in results saved before). */
+  gc: { count: number; ms: number; maxMs: number; major?: number };
   cpuUs: number;
 }
 
