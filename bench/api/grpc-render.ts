@@ -24,8 +24,15 @@ blocks: each pair gives one ratio of block p99s, and the table gives their geome
 95% CI and the sign-flip test's p (\`pairedTest\` of @tandem/eval on log p99s). CPU per request is
 \`process.cpuUsage()\` over each block, on each side.`;
 
-/** What the numbers say; rewritten by hand after a quiet-machine run (the lead's). */
-const READING = `**Reading.** See the report of the run above; the stall and CPU columns say where a gap comes from.`;
+/** How to read the tables (the figures change per run; the design does not). */
+const READING = `**Reading.** The target (issue 16: gRPC p99 at least as low as HTTP's at 500 req/s, 100 candidates)
+holds for a call when its block-p99 ratio is ≤ 1×; it is shown to hold when the CI's upper end is ≤ 1×, and
+shown to fail when its lower end is > 1× (paired p < 0.05). A ratio inside a CI that spans 1× is a tie at
+this number of blocks. Stalls: a block whose p99 is far above its p50 should show a long event-loop delay
+in the API or the generator in the same row of the per-block trace (\`BENCH_API_GRPC_TRACE=1\`); GC pauses are
+listed there too, with the number of mark-sweep-compacts. Only the latency columns depend on the machine being
+quiet; CPU per request (both sides) holds under load. Per-call transport CPU without Redis or ranking:
+\`node --import tsx bench/api/transport-cost.ts\` (the same lean senders, an engine that answers at once).`;
 
 /** The gRPC-vs-HTTP tables: latency with the paired block comparison, then where the time goes. */
 export function renderGrpc(rows: GrpcRow[], rate: number, blocks: number): string {

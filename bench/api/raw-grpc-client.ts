@@ -8,8 +8,9 @@ const drain = () => {};
  * The load generator's gRPC client at the level of its HTTP one (node:http with a keep-alive agent, no
  * framework): unary calls as bare node:http2 streams, requests length-prefixed before the run, answers
  * drained undecoded, success = `grpc-status: 0` in the trailers. grpc-js's client (EncodedGrpcClient)
- * costs ~150–250 µs more CPU per call on the core redis-server shares (interceptors, load-balancing call,
- * call credentials, its own framing), which slowed redis for the API in gRPC blocks only.
+ * cost the generator 150–250 µs more CPU per call than HTTP (interceptors, load-balancing call, call
+ * credentials, filters) on the core redis-server shares, so it slowed redis for the API in gRPC blocks
+ * only; this one costs about what the HTTP sender does (bench/api/transport-cost.ts).
  */
 export class RawGrpcClient {
   private readonly sessions: ClientHttp2Session[];
