@@ -80,9 +80,11 @@ function ownStalls() {
   delay.enable();
   let gcMax = 0;
   let major = 0;
+  let count = 0;
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
       gcMax = Math.max(gcMax, e.duration);
+      count++;
       if ((e as { detail?: { kind?: number } }).detail?.kind === 2) major++;
     }
   });
@@ -92,8 +94,9 @@ function ownStalls() {
       delay.reset();
       gcMax = 0;
       major = 0;
+      count = 0;
     },
-    read: () => ({ stallMs: delay.max / 1e6, gcMaxMs: gcMax, major }),
+    read: () => ({ stallMs: delay.max / 1e6, gcMaxMs: gcMax, major, count }),
     stop: () => {
       delay.disable();
       observer.disconnect();
@@ -182,7 +185,7 @@ export async function grpcVsHttp(
           };
           a.blocks.push(block);
           trace?.(
-            `${route} ${t} ${pair}: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(1)} max ${r.max.toFixed(1)} ms | api stall ${block.apiStallMs.toFixed(1)} gc ${block.apiGcMaxMs.toFixed(1)} (${block.apiMajorGcs} major) | generator stall ${block.genStallMs.toFixed(1)} gc ${block.genGcMaxMs.toFixed(1)} (${mine.major} major)`,
+            `${route} ${t} ${pair}: p50 ${r.p50.toFixed(2)} p99 ${r.p99.toFixed(1)} max ${r.max.toFixed(1)} ms | api stall ${block.apiStallMs.toFixed(1)} gc ${block.apiGcMaxMs.toFixed(1)} (${block.apiMajorGcs} major) | generator stall ${block.genStallMs.toFixed(1)} gc ${block.genGcMaxMs.toFixed(1)} (${mine.count} pauses, ${mine.major} major)`,
           );
         }
       }
