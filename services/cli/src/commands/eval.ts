@@ -239,7 +239,7 @@ export function resultsReport(
     "All metrics:",
     detail,
     "",
-    "Tuning (grid searched on validation → chosen → used by the test model):",
+    "Tuning (searched on validation → chosen → used by the test model):",
   );
   out.push(...results.map(tuningLine));
   return out.join("\n");
