@@ -21,6 +21,8 @@ const ROOT = join(import.meta.dirname, "..");
 const config = loadConfig(
   {
     data: { dir: join(ROOT, "data", "ml-latest-small") },
+    // Two trials: the searched models' inner fits run (and see what the outer fit sees) at little cost.
+    eval: { search: { trials: 2 } },
     semantic: { cacheDir: join(ROOT, ".tandem", "cache") },
   },
   {},

@@ -7,5 +7,6 @@ export * from "./item-stats/index.js";
 export * from "./metrics.js";
 export * from "./protocol.js";
 export * from "./recommender.js";
+export * from "./search/index.js";
 export * from "./top-k.js";
 export * from "./top-k-heap.js";

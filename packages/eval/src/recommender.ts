@@ -1,4 +1,5 @@
 import type { Dataset, UserItems } from "@tandem/data";
+import type { SearchReport } from "./search/searched-factory.js";
 
 /** What a model may learn from. */
 export interface FitInput {
@@ -20,6 +21,8 @@ export interface FitReport {
   curve?: { step: number; metric: string; value: number }[];
   /** Fixed settings a report must show, e.g. `zeroed`: the feature columns an ablation forces to 0. */
   details?: Record<string, string>;
+  /** The hyperparameter search behind `tuned`, for models that declare a search space. */
+  search?: SearchReport;
   seconds: number;
 }
 

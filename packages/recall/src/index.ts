@@ -1,3 +1,4 @@
+export * from "./budget/index.js";
 export * from "./mf/index.js";
 export * from "./registry.js";
 export * from "./seq/index.js";

@@ -1,15 +1,30 @@
 import type { TandemConfig } from "@tandem/core";
-import type { ModelFactory } from "@tandem/eval";
-import { alsRecommender } from "./mf/als.js";
-import { bprRecommender } from "./mf/bpr.js";
+import { type Hyperparameters, type ModelFactory, type SearchSpace, searchedFactory } from "@tandem/eval";
+import { ALS_SPACE, alsRecommender } from "./mf/als.js";
+import { BPR_SPACE, bprRecommender } from "./mf/bpr.js";
 import { seqRecommender } from "./seq/seq-recommender.js";
 import { RecallMergedRecommender } from "./sources/recall-merged-recommender.js";
 
+/** The configured values of a space's hyperparameters: the search's first trial. */
+const defaultsOf = (space: SearchSpace, config: Record<string, unknown>): Hyperparameters =>
+  Object.fromEntries(Object.keys(space).map((k) => [k, config[k] as number]));
+
 /** The recall stage's models for `tandem eval`; seeds come in through FitInput.seed. */
 export function recallModels(config: TandemConfig): Record<string, ModelFactory> {
+  const budget = config.eval.search;
   return {
-    "mf-als": ({ tuned }) => alsRecommender(config.recall, tuned),
-    "mf-bpr": ({ tuned }) => bprRecommender(config.recall, tuned),
+    "mf-als": searchedFactory({
+      space: ALS_SPACE,
+      defaults: defaultsOf(ALS_SPACE, config.recall.als),
+      budget,
+      build: (tuned) => alsRecommender(config.recall, tuned),
+    }),
+    "mf-bpr": searchedFactory({
+      space: BPR_SPACE,
+      defaults: defaultsOf(BPR_SPACE, config.recall.bpr),
+      budget,
+      build: (tuned) => bprRecommender(config.recall, tuned),
+    }),
     "recall-merged": ({ tuned }) => new RecallMergedRecommender(config.recall, tuned),
     seq: ({ tuned }) => seqRecommender(config.recall, tuned),
   };

@@ -13,6 +13,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   nightly: { run: nightlyCommand, help: nightlyHelp },
   synth: { run: synthCommand, help: synthHelp },
   results: (await import("./commands/results.js")).results,
+  candidates: (await import("./commands/candidates.js")).candidates,
 };
 
 const usage = `usage: tandem <command> [options]

@@ -52,8 +52,14 @@ describe("tandem eval reports as it goes", () => {
       "recall.patience=2",
       "--set",
       "recall.als.factors=8",
+      "--set",
+      "eval.search.trials=2",
     );
     expect(r.status).toBe(0);
+    // Two trials of each search: the configured values first, and what the refit used.
+    expect(r.stdout).toMatch(
+      /- mf-als: searched 2 of 90 points of factors 32\|64\|128, .*ended by trials.*; chosen \{"factors":\d+,"reg":[\d.]+,"alpha":[\d.]+,"epochs":\d+\}; test model used \{"factors"/,
+    );
     expect(r.stdout).toMatch(
       /- mf-bpr: .*epoch cap: hit at 2 \(best epoch \d.*raise recall\.bpr\.maxEpochs\)/,
     );

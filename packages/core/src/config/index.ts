@@ -4,6 +4,7 @@ export * from "./nightly.js";
 export * from "./recall.js";
 export * from "./reference.js";
 export * from "./rerank.js";
+export * from "./search.js";
 export * from "./semantic.js";
 export * from "./settings.js";
 export * from "./store.js";

@@ -4,6 +4,7 @@ import { apiConfigSchema } from "./api.js";
 import { nightlyConfigSchema } from "./nightly.js";
 import { recallConfigSchema } from "./recall.js";
 import { rerankConfigSchema } from "./rerank.js";
+import { searchConfigSchema } from "./search.js";
 import { semanticConfigSchema } from "./semantic.js";
 import { storeConfigSchema } from "./store.js";
 import { workerConfigSchema } from "./worker.js";
@@ -104,6 +105,7 @@ export const configSchema = z.object({
         .min(1000)
         .default(2000)
         .describe("Bootstrap resamples of the users for every confidence interval and paired test."),
+      search: searchConfigSchema,
     })
     .prefault({}),
   recall: recallConfigSchema,

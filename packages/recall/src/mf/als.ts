@@ -61,8 +61,30 @@ class AlsTrainer implements MfTrainer {
   }
 }
 
-/** `mf-als`: weighted matrix factorization for implicit feedback (Hu, Koren & Volinsky 2008). */
-export function alsRecommender(config: RecallConfig, tuned?: Record<string, number | string>): MfRecommender {
+/**
+ * What `tandem eval` searches for ALS on validation (around the defaults 64 / 4 / 0.5; factors stay
+ * multiples of 4 for the WebAssembly kernel). Epochs are early-stopped inside each trial.
+ */
+export const ALS_SPACE = {
+  factors: [32, 64, 128],
+  reg: [0.5, 1, 2, 4, 8, 16],
+  alpha: [0.125, 0.25, 0.5, 1, 2],
+} as const;
+
+/** `config` with the ALS hyperparameters in `tuned` (any of ALS_SPACE's names) in place of its own. */
+export function withAlsTuned(config: RecallConfig, tuned?: Record<string, number | string>): RecallConfig {
+  const own = Object.fromEntries(
+    Object.keys(ALS_SPACE).flatMap((k) => (typeof tuned?.[k] === "number" ? [[k, tuned[k]]] : [])),
+  );
+  return Object.keys(own).length === 0 ? config : { ...config, als: { ...config.als, ...own } };
+}
+
+/**
+ * `mf-als`: weighted matrix factorization for implicit feedback (Hu, Koren & Volinsky 2008). `tuned`
+ * may carry `epochs` and any ALS_SPACE hyperparameter (what a search chose); the rest come from config.
+ */
+export function alsRecommender(given: RecallConfig, tuned?: Record<string, number | string>): MfRecommender {
+  const config = withAlsTuned(given, tuned);
   const c = config.als;
   const epochs = tuned?.["epochs"];
   return new MfRecommender({

@@ -145,9 +145,20 @@ class BprTrainer implements MfTrainer {
   }
 }
 
-/** `mf-bpr`: Bayesian personalised ranking with uniformly sampled negatives, gradients from TF.js. */
+/** What `tandem eval` searches for BPR on validation (around the defaults 64 / 0.05 / 1e-4). */
+export const BPR_SPACE = {
+  factors: [32, 64, 128],
+  lr: [0.02, 0.05, 0.1, 0.2],
+  reg: [0, 0.00001, 0.0001, 0.001, 0.01],
+} as const;
+
+/**
+ * `mf-bpr`: Bayesian personalised ranking with uniformly sampled negatives, gradients from TF.js.
+ * `tuned` may carry `epochs` and any BPR_SPACE hyperparameter; the rest come from config.
+ */
 export function bprRecommender(config: RecallConfig, tuned?: Record<string, number | string>): MfRecommender {
-  const c = config.bpr;
+  const own = Object.keys(BPR_SPACE).flatMap((k) => (typeof tuned?.[k] === "number" ? [[k, tuned[k]]] : []));
+  const c: RecallConfig["bpr"] = { ...config.bpr, ...Object.fromEntries(own) };
   const epochs = tuned?.["epochs"];
   return new MfRecommender({
     name: "mf-bpr",

@@ -22,6 +22,8 @@ export interface RecallParts {
   mfIndex: VectorIndex;
 }
 
+const NONE = { items: new Int32Array(0), scores: new Float32Array(0) };
+
 /** The recall stage for one trained model and one history: every source, their quotas, the merge. */
 export class RecallPipeline {
   readonly sources: CandidateSource[];
@@ -87,7 +89,9 @@ export class RecallPipeline {
     return mergeCandidates(
       this.sources.map((source) => {
         const quota = this.quotas[source.name];
-        return { name: source.name, quota, proposals: source.propose(user, items, quota, exclude) };
+        // A quota of 0 switches a source off (vector indexes refuse k = 0).
+        const proposals = quota > 0 ? source.propose(user, items, quota, exclude) : NONE;
+        return { name: source.name, quota, proposals };
       }),
     );
   }

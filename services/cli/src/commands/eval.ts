@@ -1,7 +1,7 @@
 import { writeFileSync } from "node:fs";
 import { InvalidArgumentError, markdownTable } from "@tandem/core";
 import { loadDataset } from "@tandem/data";
-import { type ProtocolResult, runProtocol } from "@tandem/eval";
+import { type ProtocolResult, runProtocol, type SearchReport } from "@tandem/eval";
 import { parseFlags, parseInteger } from "../args.js";
 import { configFromCli, dataFlags, dataHelp, stderrLog } from "../common-flags.js";
 import { datasetReport } from "../dataset-report.js";
@@ -239,7 +239,7 @@ export function resultsReport(
     "All metrics:",
     detail,
     "",
-    "Tuning (grid searched on validation → chosen → used by the test model):",
+    "Tuning (searched on validation → chosen → used by the test model):",
   );
   out.push(...results.map(tuningLine));
   return out.join("\n");
@@ -251,8 +251,9 @@ export function tuningLine(r: Pick<ProtocolResult, "model" | "fit" | "refit">): 
   const own = curve.filter((p) => p.metric === "ndcg@10").map((p) => p.step);
   // Tandem reports its inner MF's early-stopping curve (on each user's latest history item) as "mf …".
   const mf = curve.filter((p) => p.metric === "mf ndcg@10").map((p) => p.step);
-  const searched =
-    own.length > 0
+  const searched = r.fit.search
+    ? searchPhrase(r.fit.search)
+    : own.length > 0
       ? `searched ${own.join(", ")} (by validation NDCG@10)`
       : mf.length > 0
         ? `MF epochs searched ${mf.join(", ")} (by NDCG@10 of each user's latest history item)`
@@ -261,4 +262,15 @@ export function tuningLine(r: Pick<ProtocolResult, "model" | "fit" | "refit">): 
   const used = r.refit.tuned ? JSON.stringify(r.refit.tuned) : "-";
   const fixed = Object.entries(r.fit.details ?? {}).map(([k, v]) => `; ${k}: ${v}`);
   return `- ${r.model}: ${searched}; chosen ${chosen}; test model used ${used}${fixed.join("")}`;
+}
+
+/** "searched 12 of 90 points of factors 32|64|128, reg …": the space, the budget's verdict, the scores. */
+function searchPhrase(s: SearchReport): string {
+  const space = Object.entries(s.space)
+    .map(([k, v]) => `${k} ${v.join("|")}`)
+    .join(", ");
+  const points = Object.values(s.space).reduce((n, v) => n * v.length, 1);
+  const spent = s.trials.reduce((t, x) => t + x.seconds, 0);
+  const best = Math.max(...s.trials.map((t) => t.validation));
+  return `searched ${s.trials.length} of ${points} points of ${space} (seed ${s.seed}, by validation NDCG@10; ended by ${s.stoppedBy}, budget ${s.budget.trials} trials / ${s.budget.seconds} s, ${spent.toFixed(0)} s spent): defaults ${s.trials[0]!.validation.toFixed(4)} → best ${best.toFixed(4)}`;
 }

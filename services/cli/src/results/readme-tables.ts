@@ -51,8 +51,8 @@ export function modelLabel(r: EvalFileResult): string {
     pop: "Popularity",
     itemknn: `ItemKNN (cosine; ${t["neighbors"]} neighbours)`,
     ease: `EASE (λ = ${t["lambda"]})`,
-    "mf-als": `MF: ALS (${t["epochs"]} epochs)`,
-    "mf-bpr": `MF: BPR (${t["epochs"]} epochs)`,
+    "mf-als": `MF: ALS (${mfSettings(t, ["factors", "reg", "alpha"])}${t["epochs"]} epochs)`,
+    "mf-bpr": `MF: BPR (${mfSettings(t, ["factors", "lr", "reg"])}${t["epochs"]} epochs)`,
     "recall-merged": "Recall candidates in merge order",
     seq: `Sequential: SASRec (${t["epochs"]} epochs)`,
     semantic: `Semantic (USE-lite profile; half-life ${t["halfLifeDays"]} d)`,
@@ -62,6 +62,13 @@ export function modelLabel(r: EvalFileResult): string {
   };
   return labels[r.model] ?? r.model;
 }
+
+/** "64 factors, reg 4, alpha 0.5; " from a searched model's refit settings (older JSON has none). */
+const mfSettings = (t: Record<string, number | string>, names: readonly string[]) => {
+  const known = names.filter((n) => t[n] !== undefined);
+  if (known.length === 0) return "";
+  return `${known.map((n) => (n === "factors" ? `${t[n]} factors` : `${n} ${t[n]}`)).join(", ")}; `;
+};
 
 const metricsOf = (ks: readonly number[]) => ks.flatMap((k) => [`recall@${k}`, `ndcg@${k}`]);
 const title = (m: string) => m.replace("recall", "Recall").replace("ndcg", "NDCG");
@@ -108,7 +115,7 @@ function results(dir: string): string {
     "",
     pairedTable(loo),
     "",
-    "Tuning (grid searched on validation → chosen → used by the test model):",
+    "Tuning (searched on validation → chosen → used by the test model):",
     "",
     ...loo.results.map(tuningLine),
   ].join("\n");

@@ -1,0 +1,2 @@
+export * from "./searched-factory.js";
+export * from "./space.js";
