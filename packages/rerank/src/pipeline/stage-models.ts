@@ -101,7 +101,7 @@ export async function fitStages(
     textIndex: text.index,
     profiles,
     stats: itemStatsOf(history, 90, dataset.time),
-    textMf: config.rerank.textMf ? await fitTextMf(history, mf, itemText, encoder.dim, ctx.seed) : null,
+    textMf: config.rerank.textMf ? fitTextMf(history, mf, itemText, encoder.dim, ctx.seed) : null,
     seq,
   };
 }
