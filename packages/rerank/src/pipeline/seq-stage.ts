@@ -35,14 +35,18 @@ export interface SeqStage {
 /** Users per forward pass when computing every state (bounds the attention tensors at size). */
 const STATE_BATCH = 256;
 
-/** The seq model on `history`: early-stopped on `validation` when given, else `epochs` (or the maximum). */
+/**
+ * The seq model on `history`: early-stopped on `validation` when given, else `epochs` (or the maximum);
+ * or `trained` as it is (a model restored from the nightly's artifacts).
+ */
 export async function fitSeqStage(
   history: UserItems,
   ctx: { config: TandemConfig; dataset: Dataset; seed: number; progress?: boolean },
-  options: { validation?: UserItems; epochs?: number },
+  options: { validation?: UserItems; epochs?: number; trained?: SeqModel },
 ): Promise<SeqStage> {
-  const { config } = ctx;
-  const rec = new SeqRecommender(config.recall, options.validation ? undefined : options.epochs);
+  if (options.trained)
+    return seqStageOf(options.trained, history, ctx.config, options.trained.info.epochs, []);
+  const rec = new SeqRecommender(ctx.config.recall, options.validation ? undefined : options.epochs);
   const report = await rec.fit({
     history,
     dataset: ctx.dataset,
@@ -50,8 +54,21 @@ export async function fitSeqStage(
     progress: ctx.progress ?? false,
     ...(options.validation ? { validation: options.validation } : {}),
   });
-  const model = rec.model;
+  const epochs = Number(report.tuned?.["epochs"] ?? options.epochs ?? rec.model.info.epochs);
+  return seqStageOf(rec.model, history, ctx.config, epochs, report.curve ?? []);
+}
+
+/** A trained model's stage on `history`: every user's state, the item embeddings and their index. */
+function seqStageOf(
+  model: SeqModel,
+  history: UserItems,
+  config: TandemConfig,
+  epochs: number,
+  curve: SeqStage["curve"],
+): SeqStage {
   const { dim, maxLen, numItems } = model.shape;
+  if (numItems !== history.numItems)
+    throw new InvalidArgumentError(`seq model has ${numItems} items, the history ${history.numItems}`);
   const states = new Float32Array(history.numUsers * dim);
   for (let from = 0; from < history.numUsers; from += STATE_BATCH) {
     const users = Int32Array.from(
@@ -67,16 +84,7 @@ export async function fitSeqStage(
     Int32Array.from({ length: numItems }, (_, i) => i),
     items,
   );
-  return {
-    model,
-    epochs: Number(report.tuned?.["epochs"] ?? options.epochs ?? model.info.epochs),
-    curve: report.curve ?? [],
-    dim,
-    maxLen,
-    states,
-    items,
-    index,
-  };
+  return { model, epochs, curve, dim, maxLen, states, items, index };
 }
 
 /**

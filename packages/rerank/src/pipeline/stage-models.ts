@@ -7,6 +7,7 @@ import {
   bprRecommender,
   type MfModel,
   RecallPipeline,
+  type SeqModel,
   type VectorIndex,
 } from "@tandem/recall";
 import {
@@ -55,12 +56,13 @@ export interface StageModels {
  * Fits the statistical and semantic stages on `history`: MF (early-stopped on `validation` when given,
  * else `epochs` sweeps), the merged recall sources including text recall, item embeddings (cached, so
  * a refit embeds nothing) and user profiles; with rerank.seq the sequential model (early-stopped on
- * `validation` too, else `seqEpochs`, else recall.seq.maxEpochs), with rerank.textMf the text → MF map.
+ * `validation` too, else `seqEpochs`, else recall.seq.maxEpochs; `seq` reuses a trained one), with
+ * rerank.textMf the text → MF map.
  */
 export async function fitStages(
   history: UserItems,
   ctx: StageContext,
-  options: { validation?: UserItems; epochs?: number; mf?: MfModel; seqEpochs?: number },
+  options: { validation?: UserItems; epochs?: number; mf?: MfModel; seqEpochs?: number; seq?: SeqModel },
 ): Promise<StageModels> {
   const { config, dataset } = ctx;
   const { mf, epochs, curve } = options.mf
@@ -87,6 +89,7 @@ export async function fitStages(
     ? await fitSeqStage(history, ctx, {
         ...(options.validation ? { validation: options.validation } : {}),
         ...(options.seqEpochs !== undefined ? { epochs: options.seqEpochs } : {}),
+        ...(options.seq ? { trained: options.seq } : {}),
       })
     : null;
   const extra = seq ? [text, new SeqStateSource(seq)] : [text];
