@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { loadConfig, type TandemConfig } from "@tandem/core";
 import { type Dataset, loadDataset, userItemsOf } from "@tandem/data";
-import { writeTandemVersion } from "@tandem/nightly";
+import { loadTandemArtifacts, saveTandemArtifacts, writeTandemVersion } from "@tandem/nightly";
 import {
   buildCandidates,
   FEATURE_INDEX,
@@ -66,15 +66,13 @@ const fusion: LinearFusion = {
 describe("seq and textMf: precompute and request time agree", () => {
   let dataset: Dataset;
   let stage: StageModels;
+  let ctx: Parameters<typeof fitStages>[1];
 
   beforeAll(async () => {
     dataset = await loadDataset(config.data.dir, config.data);
     const encoder = await createCachedEncoder(config.semantic);
-    stage = await fitStages(
-      dataset.interactions,
-      { config, dataset, seed: 7, encoder: async () => encoder },
-      { epochs: 3, seqEpochs: 1 },
-    );
+    ctx = { config, dataset, seed: 7, encoder: async () => encoder };
+    stage = await fitStages(dataset.interactions, ctx, { epochs: 3, seqEpochs: 1 });
   }, 600_000);
 
   it("builds non-trivial seq and textMf columns and seq candidates", () => {
@@ -139,5 +137,21 @@ describe("seq and textMf: precompute and request time agree", () => {
       expect(a.vectors!["seq"]!.length).toBe(16);
       expect(b.vectors!["seq"]).toEqual(a.vectors!["seq"]);
     });
+  }, 300_000);
+
+  it("a stage restored from the nightly's artifacts has the same seq states and textMf vectors", async () => {
+    const modelDir = join(dir, "model");
+    saveTandemArtifacts(modelDir, stage.mf, fusion, stage.seq!.model);
+    const saved = (await loadTandemArtifacts(modelDir, dataset.interactions))!;
+    expect(saved.seq).toBeDefined();
+    const restored = await fitStages(dataset.interactions, ctx, { mf: saved.mf, seq: saved.seq! });
+    expect(restored.seq!.states).toEqual(stage.seq!.states);
+    expect(restored.seq!.items).toEqual(stage.seq!.items);
+    expect(restored.textMf).toEqual(stage.textMf);
+    const u = 3;
+    const a = buildCandidates(stage, u, userItemsOf(stage.history, u)).features;
+    const b = buildCandidates(restored, u, userItemsOf(restored.history, u)).features;
+    expect(b.items).toEqual(a.items);
+    expect(b.values).toEqual(a.values);
   }, 300_000);
 });
