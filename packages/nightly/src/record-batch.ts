@@ -13,6 +13,8 @@ export interface CandidateRecord {
   mf: Float32Array;
   textProfile: Float32Array;
   textLast: Float32Array;
+  /** The sequence state (stage.seq.dim floats), or empty when the stage has no seq model. */
+  seq: Float32Array;
 }
 
 /**
@@ -42,7 +44,8 @@ export function candidateRecord(
   const mf = new Float32Array(k + 1);
   mf.set(built.vectors.mf);
   mf[k] = 1;
-  return { items, features, mf, textProfile: built.vectors.textProfile, textLast: built.vectors.textLast };
+  const { textProfile, textLast } = built.vectors;
+  return { items, features, mf, textProfile, textLast, seq: built.vectors.seq ?? new Float32Array(0) };
 }
 
 /** A record in the store's terms: ids for the user and the candidate items. */
@@ -50,7 +53,12 @@ export function toUserRecord(userId: string, itemIds: readonly string[], r: Cand
   return {
     userId,
     candidates: { items: Array.from(r.items, (i) => itemIds[i]!), features: r.features },
-    vectors: { mf: r.mf, textProfile: r.textProfile, textLast: r.textLast },
+    vectors: {
+      mf: r.mf,
+      textProfile: r.textProfile,
+      textLast: r.textLast,
+      ...(r.seq.length > 0 && { seq: r.seq }),
+    },
   };
 }
 
@@ -66,6 +74,8 @@ export interface RecordBatch {
   mf: Float32Array;
   textProfile: Float32Array;
   textLast: Float32Array;
+  /** n × seq dim (empty without a seq model). */
+  seq: Float32Array;
 }
 
 /** Builds and packs the records of `users` (indexes in the stage's history). */
@@ -82,6 +92,7 @@ export function buildRecordBatch(
   const dim = FEATURES.length;
   const mfDim = stage.mf.dim + 1;
   const t = stage.textDim;
+  const q = stage.seq?.dim ?? 0;
   const offsets = new Int32Array(n + 1);
   records.forEach((r, b) => {
     offsets[b + 1] = offsets[b]! + r.items.length;
@@ -94,6 +105,7 @@ export function buildRecordBatch(
     mf: new Float32Array(n * mfDim),
     textProfile: new Float32Array(n * t),
     textLast: new Float32Array(n * t),
+    seq: new Float32Array(n * q),
   };
   records.forEach((r, b) => {
     batch.items.set(r.items, offsets[b]!);
@@ -101,13 +113,14 @@ export function buildRecordBatch(
     batch.mf.set(r.mf, b * mfDim);
     batch.textProfile.set(r.textProfile, b * t);
     batch.textLast.set(r.textLast, b * t);
+    batch.seq.set(r.seq, b * q);
   });
   return batch;
 }
 
 /** The buffers a RecordBatch can hand over without copying. */
 export const batchBuffers = (b: RecordBatch): ArrayBuffer[] =>
-  [b.users, b.offsets, b.items, b.features, b.mf, b.textProfile, b.textLast].map(
+  [b.users, b.offsets, b.items, b.features, b.mf, b.textProfile, b.textLast, b.seq].map(
     (a) => a.buffer as ArrayBuffer,
   );
 
@@ -117,6 +130,7 @@ export function unpackRecordBatch(b: RecordBatch): CandidateRecord[] {
   const dim = FEATURES.length;
   const mfDim = b.mf.length / Math.max(1, n);
   const t = b.textProfile.length / Math.max(1, n);
+  const q = b.seq.length / Math.max(1, n);
   return Array.from({ length: n }, (_, i) => {
     const from = b.offsets[i]!;
     const to = b.offsets[i + 1]!;
@@ -126,6 +140,7 @@ export function unpackRecordBatch(b: RecordBatch): CandidateRecord[] {
       mf: b.mf.subarray(i * mfDim, (i + 1) * mfDim),
       textProfile: b.textProfile.subarray(i * t, (i + 1) * t),
       textLast: b.textLast.subarray(i * t, (i + 1) * t),
+      seq: b.seq.subarray(i * q, (i + 1) * q),
     };
   });
 }

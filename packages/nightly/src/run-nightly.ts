@@ -247,7 +247,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         stage: await fitStages(
           dataset.interactions,
           { ...ctx, dataset, seed: config.eval.seed },
-          { mf: restored.mf },
+          { mf: restored.mf, ...(restored.seq && { seq: restored.seq }) },
         ),
         fusion: restored.fusion,
       }
@@ -264,7 +264,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
           seed: config.eval.seed,
           progress: options.progress ?? false,
         });
-        saveTandemArtifacts(modelDir, model.stages.mf, model.fusion!);
+        saveTandemArtifacts(modelDir, model.stages.mf, model.fusion!, model.stages.seq?.model);
         const { stageHits, stageFits, candidateHits } = stages.counts;
         log(
           `train: ${stageFits} stages fitted, ${stageHits} reused, ${candidateHits} candidate builds reused`,

@@ -21,7 +21,12 @@ import { refreshedRecord } from "./fresh-record.js";
 import { loadTandemArtifacts, saveTandemArtifacts } from "./model-artifacts.js";
 import { writeSimilarLists } from "./similar-lists.js";
 import { newestSnapshot, snapshotDirOf } from "./snapshot-locator.js";
-import { itemTables, userRecordFor, writeServingMetadata } from "./version-writer.js";
+import {
+  itemTables,
+  userRecordFor,
+  writeOptionalItemVectors,
+  writeServingMetadata,
+} from "./version-writer.js";
 
 interface VersionModel {
   stage: StageModels;
@@ -81,7 +86,10 @@ export async function tandemCompute(
     const dataset = await datasetFor(version);
     const saved = await loadTandemArtifacts(modelDir(version), dataset.interactions);
     if (!saved) throw new Error(`no trained model for version ${version} in ${modelDir(version)}`);
-    const stage = await fitStages(dataset.interactions, ctxOf(dataset), { mf: saved.mf });
+    const stage = await fitStages(dataset.interactions, ctxOf(dataset), {
+      mf: saved.mf,
+      ...(saved.seq && { seq: saved.seq }),
+    });
     const precompute = activeUserFilter(stage.history, config.nightly.precomputeActiveDays);
     return { stage, scorer: new FusionScorer(saved.fusion), precompute };
   });
@@ -97,9 +105,10 @@ export async function tandemCompute(
         await model.fit({ history: dataset.interactions, dataset, seed });
         const stage = model.stages;
         const fusion: LinearFusion = model.fusion!;
-        saveTandemArtifacts(modelDir(version), stage.mf, fusion);
+        saveTandemArtifacts(modelDir(version), stage.mf, fusion, stage.seq?.model);
         const tables = itemTables(stage, itemIds);
         await store.writeItemVectors(version, "stats", itemIds, tables.stats);
+        await writeOptionalItemVectors(store, version, stage, itemIds);
         await writeServingMetadata(store, version, dataset, fusion);
         // The fitted stages hold the text index: the lists are built here, like the in-process writer's.
         await writeSimilarLists(store, version, stage, itemIds, config.nightly.similarItems);
@@ -176,6 +185,9 @@ export function nightlyFlowSpec(config: TandemConfig, dataset: Dataset, textDim:
     items: dataset.itemInfo.map((item) => ({ id: item.id, text: template.render(item) })),
     userIds: dataset.users.ids(),
     columns: FEATURES,
-    ...versionKinds(config.recall.als.factors, textDim, config.nightly.similarItems),
+    ...versionKinds(config.recall.als.factors, textDim, config.nightly.similarItems, {
+      textMf: config.rerank.textMf,
+      seqDim: config.rerank.seq ? config.recall.seq.dim : 0,
+    }),
   };
 }

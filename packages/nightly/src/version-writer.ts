@@ -10,7 +10,9 @@ import {
   type LinearFusion,
   type StageModels,
   serializeFusion,
+  stageKinds,
   statsVectors,
+  textMfVectors,
   VERSION_METADATA,
   versionKinds,
 } from "@tandem/rerank";
@@ -62,7 +64,7 @@ export async function writeTandemVersion(
 ): Promise<{ users: number; candidates: number }> {
   const itemIds = dataset.items.ids();
   const similar = options.similarItems ?? 0;
-  const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim, similar);
+  const { itemKinds, userKinds } = versionKinds(stage.mf.dim, stage.textDim, similar, stageKinds(stage));
   const keep = options.keep ?? 200;
   const batchSize = options.batch ?? 200;
   const users = dataset.users.ids();
@@ -75,6 +77,7 @@ export async function writeTandemVersion(
   await store.writeItemVectors(version, "mf", itemIds, tables.mf);
   await store.writeItemVectors(version, "text", itemIds, stage.itemText);
   await store.writeItemVectors(version, "stats", itemIds, tables.stats);
+  await writeOptionalItemVectors(store, version, stage, itemIds);
   await writeSimilarLists(store, version, stage, itemIds, similar, options.progress ?? false);
   await store.writePopularity(version, tables.popularity.items, tables.popularity.scores);
   await writeServingMetadata(store, version, dataset, fusion);
@@ -173,6 +176,18 @@ export function itemTables(stage: StageModels, itemIds: readonly string[]) {
       scores: Float32Array.from(order, (i) => Math.expm1(stage.stats.logPop[i]!)),
     },
   };
+}
+
+/** The item vectors of the optional stages (`textMf`, `seq`) the stage has: what versionKinds declares. */
+export async function writeOptionalItemVectors(
+  store: FeatureStore,
+  version: string,
+  stage: StageModels,
+  itemIds: readonly string[],
+): Promise<void> {
+  if (stage.textMf)
+    await store.writeItemVectors(version, "textMf", itemIds, textMfVectors(stage.textMf, stage.mf.dim));
+  if (stage.seq) await store.writeItemVectors(version, "seq", itemIds, stage.seq.items);
 }
 
 /** The fusion model and item tags serving needs from a version (names in VERSION_METADATA). */

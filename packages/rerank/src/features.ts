@@ -11,6 +11,13 @@ export const FEATURES = [
   "textProfile",
   /** Cosine of the mean embedding of the user's last few items and the item's embedding. */
   "textLast",
+  /**
+   * MF user factor · the item's text projected into MF space (a linear map fitted on the stage's history
+   * from text to MF item factors): an MF-style score even for items MF saw little of. 0 when off.
+   */
+  "textMf",
+  /** Sequential model: the user's sequence state · the item's embedding. 0 when the model is off. */
+  "seq",
   /** Co-occurrence with the user's history (sum of normalised co-counts). */
   "cooc",
   /** "What comes next": transition score from the user's last items. */
@@ -27,6 +34,7 @@ export const FEATURES = [
   "fromCooc",
   "fromNext",
   "fromText",
+  "fromSeq",
 ] as const;
 
 export type FeatureName = (typeof FEATURES)[number];
@@ -85,18 +93,37 @@ function dotPair(a: Float32Array, b: Float32Array, c: Float32Array): [number, nu
   return [a0 + a1, b0 + b1];
 }
 
+/** The user vectors request-time features read (kinds of a version; absent ones count 0). */
+export interface UserFeatureVectors {
+  mf?: Float32Array;
+  textProfile?: Float32Array;
+  textLast?: Float32Array;
+  seq?: Float32Array;
+}
+
+/** The item vectors request-time features read (absent ones count 0). */
+export interface ItemFeatureVectors {
+  mf?: Float32Array | null;
+  text?: Float32Array | null;
+  textMf?: Float32Array | null;
+  seq?: Float32Array | null;
+}
+
 /**
  * Fills one feature row for an item from vectors alone (request time). Vectors are L2-normalised for
- * text, raw for MF; a missing vector contributes 0, as an unknown signal does in training.
+ * text, raw for MF and seq; a missing vector contributes 0, as an unknown signal does in training. The
+ * MF user vector pairs with both `mf` (bias as its last entry) and `textMf` (last entry 0) item vectors.
  */
 export function vectorFeatures(
   row: Float32Array,
-  user: { mf?: Float32Array; textProfile?: Float32Array; textLast?: Float32Array },
-  item: { mf?: Float32Array | null; text?: Float32Array | null },
+  user: UserFeatureVectors,
+  item: ItemFeatureVectors,
   stats: ItemStats | undefined,
 ): void {
   row.fill(0);
   if (user.mf && item.mf) row[FEATURE_INDEX.mf] = dot(user.mf, item.mf);
+  if (user.mf && item.textMf) row[FEATURE_INDEX.textMf] = dot(user.mf, item.textMf);
+  if (user.seq && item.seq) row[FEATURE_INDEX.seq] = dot(user.seq, item.seq);
   if (item.text && user.textProfile && user.textLast) {
     const [profile, last] = dotPair(user.textProfile, user.textLast, item.text);
     row[FEATURE_INDEX.textProfile] = profile;

@@ -17,14 +17,49 @@ export const VERSION_METADATA = {
 /** Item kind holding each item's precomputed most-similar items (what /similar serves). */
 export const SIMILAR_KIND = "similar";
 
-/** Vector kinds a Tandem version carries, and their dimensions. `similarDepth` 0 stores no similar lists. */
-export function versionKinds(mfDim: number, textDim: number, similarDepth = 0) {
+/** The optional stages a version carries vectors for (rerank.textMf, rerank.seq). */
+export interface OptionalKinds {
+  textMf?: boolean;
+  /** Sequence state / item embedding width; absent or 0 = no seq vectors. */
+  seqDim?: number;
+}
+
+/**
+ * Vector kinds a Tandem version carries, and their dimensions. `similarDepth` 0 stores no similar lists.
+ * `textMf` item rows pair with the MF user row; `seq` user rows (states) with `seq` item rows.
+ */
+export function versionKinds(mfDim: number, textDim: number, similarDepth = 0, optional: OptionalKinds = {}) {
   // MF item rows carry the item bias as one extra dimension (@tandem/recall biasedItemVectors); user rows a 1.
   const mf = mfDim + 1;
+  const seq = optional.seqDim ?? 0;
   return {
-    itemKinds: { mf, text: textDim, stats: 3, ...(similarDepth > 0 && { [SIMILAR_KIND]: 2 * similarDepth }) },
-    userKinds: { mf, textProfile: textDim, textLast: textDim },
+    itemKinds: {
+      mf,
+      text: textDim,
+      stats: 3,
+      ...(optional.textMf && { textMf: mf }),
+      ...(seq > 0 && { seq }),
+      ...(similarDepth > 0 && { [SIMILAR_KIND]: 2 * similarDepth }),
+    },
+    userKinds: { mf, textProfile: textDim, textLast: textDim, ...(seq > 0 && { seq }) },
   };
+}
+
+/** The kinds `stage` has vectors for (what versionKinds' `optional` is for a fitted stage). */
+export const stageKinds = (stage: { textMf: Float32Array | null; seq: { dim: number } | null }) => ({
+  textMf: stage.textMf !== null,
+  seqDim: stage.seq?.dim ?? 0,
+});
+
+/**
+ * The "textMf" kind: each item's projected text (numItems × mfDim) widened to the MF rows' mfDim + 1
+ * with a 0 last entry, so the MF user row (its last entry 1) dots it to exactly the `textMf` feature.
+ */
+export function textMfVectors(projected: Float32Array, mfDim: number): Float32Array {
+  const n = projected.length / mfDim;
+  const out = new Float32Array(n * (mfDim + 1));
+  for (let i = 0; i < n; i++) out.set(projected.subarray(i * mfDim, (i + 1) * mfDim), i * (mfDim + 1));
+  return out;
 }
 
 /** The "stats" kind: [logPop, recentPop, age] per item. */

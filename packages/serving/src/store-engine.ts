@@ -34,9 +34,11 @@ export const CANDIDATE_SOURCES = [
   ["fromCooc", "co-occurrence"],
   ["fromNext", "next-item"],
   ["fromText", "text"],
+  ["fromSeq", "sequence"],
 ] as const;
 const DIM = FEATURES.length;
-const RANK_USER_KINDS = ["mf", "textProfile", "textLast"] as const;
+/** User vector kinds /v1/rank reads (those the served version declares). */
+const RANK_USER_KINDS = ["mf", "textProfile", "textLast", "seq"] as const;
 
 export interface StoreEngineOptions {
   store: FeatureStore;
@@ -99,8 +101,9 @@ export class StoreRankingEngine implements RankingEngine {
   private async userRow(userId: string, kinds: readonly string[]): Promise<[VersionContext, UserRow | null]> {
     for (let attempt = 0; ; attempt++) {
       const ctx = await this.versions.serving();
+      const declared = kinds.filter((k) => k in ctx.userKinds);
       const row = await this.call(
-        this.options.store.readUser(userId, { version: ctx.version, vectors: kinds }),
+        this.options.store.readUser(userId, { version: ctx.version, vectors: declared }),
         "user features",
       );
       if (row) {
@@ -247,9 +250,12 @@ export class StoreRankingEngine implements RankingEngine {
         (w) => this.call(w, "item vectors"),
       );
       const user = row?.vectors ?? {};
+      const kinds = ctx.items.kinds;
+      const at = (v: readonly (Float32Array | null)[], kind: string) => v[kinds.indexOf(kind)] ?? null;
       missing.forEach((r, j) => {
-        const [mf, text, stats] = vectors[j]!;
-        vectorFeatures(values.subarray(r * DIM, (r + 1) * DIM), user, { mf, text }, statsFromVector(stats));
+        const v = vectors[j]!;
+        const item = { mf: at(v, "mf"), text: at(v, "text"), textMf: at(v, "textMf"), seq: at(v, "seq") };
+        vectorFeatures(values.subarray(r * DIM, (r + 1) * DIM), user, item, statsFromVector(at(v, "stats")));
       });
     }
     const candidates: CandidateFeatures = { names: FEATURES, items: Int32Array.from(known), values };

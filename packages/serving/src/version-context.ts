@@ -3,8 +3,12 @@ import { FEATURES, FusionScorer, parseFusion, VERSION_METADATA } from "@tandem/r
 import type { FeatureStore } from "@tandem/store";
 import { ItemVectorCache } from "./item-vector-cache.js";
 
-/** Item vector kinds /v1/rank reads for items outside the user's candidates, in this order. */
-export const RANK_ITEM_KINDS = ["mf", "text", "stats"] as const;
+/** Item vector kinds /v1/rank reads for items outside the user's candidates (those a version has). */
+export const RANK_ITEM_KINDS = ["mf", "text", "stats", "textMf", "seq"] as const;
+
+/** The RANK_ITEM_KINDS a version declares, in that order (optional stages may be absent). */
+export const rankItemKinds = (itemKinds: Record<string, number>): string[] =>
+  RANK_ITEM_KINDS.filter((k) => k in itemKinds);
 
 /** What serving keeps in memory per live version: loaded once, in the background, when the version changes. */
 export interface VersionContext {
@@ -20,7 +24,7 @@ export interface VersionContext {
   tagsByIndex: (readonly string[] | undefined)[];
   userKinds: Record<string, number>;
   itemKinds: Record<string, number>;
-  /** This version's item vectors (RANK_ITEM_KINDS), bounded in bytes. */
+  /** This version's item vectors (rankItemKinds: `items.kinds` says which), bounded in bytes. */
   items: ItemVectorCache;
 }
 
@@ -59,6 +63,6 @@ export async function loadVersionContext(
     tagsByIndex: itemIds.map((id) => tags.get(id)),
     userKinds: info.userKinds,
     itemKinds: info.itemKinds,
-    items: new ItemVectorCache(store, version, itemIds, RANK_ITEM_KINDS, itemCacheBytes),
+    items: new ItemVectorCache(store, version, itemIds, rankItemKinds(info.itemKinds), itemCacheBytes),
   };
 }

@@ -1,6 +1,6 @@
 import { UnavailableError } from "@tandem/core";
 import type { FeatureStore } from "@tandem/store";
-import { loadVersionContext, RANK_ITEM_KINDS, type VersionContext } from "./version-context.js";
+import { loadVersionContext, type VersionContext } from "./version-context.js";
 
 export interface VersionSwitchOptions {
   store: FeatureStore;
@@ -78,4 +78,4 @@ export class VersionSwitch {
   }
 }
 
-const floatsOf = (ctx: VersionContext) => RANK_ITEM_KINDS.reduce((s, k) => s + (ctx.itemKinds[k] ?? 0), 0);
+const floatsOf = (ctx: VersionContext) => ctx.items.kinds.reduce((s, k) => s + (ctx.itemKinds[k] ?? 0), 0);

@@ -1,6 +1,7 @@
 import type { Candidate } from "@tandem/recall";
 import type { CandidateFeatures } from "../candidate-features.js";
 import { FEATURE_INDEX as F, FEATURES } from "../features.js";
+import { seqState } from "./seq-stage.js";
 import type { StageModels } from "./stage-models.js";
 
 /** How many recent items make the "last items" text vector. */
@@ -29,6 +30,8 @@ export interface UserVectors {
   mf: Float32Array;
   textProfile: Float32Array;
   textLast: Float32Array;
+  /** The sequence state (rerank.seq), else null. */
+  seq: Float32Array | null;
 }
 
 export function userVectors(stage: StageModels, user: number, history: Int32Array): UserVectors {
@@ -40,6 +43,7 @@ export function userVectors(stage: StageModels, user: number, history: Int32Arra
       ? stage.profiles.subarray(user * dim, (user + 1) * dim)
       : lastItemsVector(stage, history),
     textLast: lastItemsVector(stage, history),
+    seq: stage.seq ? seqState(stage.seq, user, history) : null,
   };
 }
 
@@ -60,6 +64,8 @@ export function buildCandidates(
   const k = mf.dim;
   const bpr = mf.parts.algorithm === "bpr";
   const t = stage.textDim;
+  const { textMf, seq } = stage;
+  const userSeq = vectors.seq;
   candidates.forEach((c, r) => {
     const i = c.item;
     const row = r * dim;
@@ -68,6 +74,8 @@ export function buildCandidates(
       dot(vectors.mf, 0, mf.parts.itemFactors, i * k, k) + (bpr ? mf.parts.itemBias[i]! : 0);
     values[row + F.textProfile] = dot(vectors.textProfile, 0, stage.itemText, i * t, t);
     values[row + F.textLast] = dot(vectors.textLast, 0, stage.itemText, i * t, t);
+    if (textMf) values[row + F.textMf] = dot(vectors.mf, 0, textMf, i * k, k);
+    if (seq && userSeq) values[row + F.seq] = dot(userSeq, 0, seq.items, i * seq.dim, seq.dim);
     values[row + F.cooc] = s.cooc ?? 0;
     values[row + F.next] = s.next ?? 0;
     values[row + F.logPop] = stage.stats.logPop[i]!;
@@ -78,6 +86,7 @@ export function buildCandidates(
     values[row + F.fromCooc] = s.cooc !== undefined ? 1 : 0;
     values[row + F.fromNext] = s.next !== undefined ? 1 : 0;
     values[row + F.fromText] = s.text !== undefined ? 1 : 0;
+    values[row + F.fromSeq] = s.seq !== undefined ? 1 : 0;
   });
   return {
     features: { names: FEATURES, items: Int32Array.from(candidates, (c) => c.item), values },

@@ -7,6 +7,7 @@ import {
   bprRecommender,
   type MfModel,
   RecallPipeline,
+  type SeqModel,
   type VectorIndex,
 } from "@tandem/recall";
 import {
@@ -17,6 +18,8 @@ import {
   TextRecallSource,
 } from "@tandem/semantic";
 import { type ItemStatsTable, itemStatsOf } from "./item-stats.js";
+import { fitSeqStage, type SeqStage, SeqStateSource } from "./seq-stage.js";
+import { fitTextMf } from "./text-mf-stage.js";
 
 export interface StageContext {
   config: TandemConfig;
@@ -43,17 +46,23 @@ export interface StageModels {
   /** numUsers × textDim unit recency-weighted profiles. */
   profiles: Float32Array;
   stats: ItemStatsTable;
+  /** numItems × mf.dim item text projected into MF space (rerank.textMf), else null. */
+  textMf: Float32Array | null;
+  /** The sequential model's states, embeddings and index (rerank.seq), else null. */
+  seq: SeqStage | null;
 }
 
 /**
  * Fits the statistical and semantic stages on `history`: MF (early-stopped on `validation` when given,
  * else `epochs` sweeps), the merged recall sources including text recall, item embeddings (cached, so
- * a refit embeds nothing) and user profiles.
+ * a refit embeds nothing) and user profiles; with rerank.seq the sequential model (early-stopped on
+ * `validation` too, else `seqEpochs`, else recall.seq.maxEpochs; `seq` reuses a trained one), with
+ * rerank.textMf the text → MF map.
  */
 export async function fitStages(
   history: UserItems,
   ctx: StageContext,
-  options: { validation?: UserItems; epochs?: number; mf?: MfModel },
+  options: { validation?: UserItems; epochs?: number; mf?: MfModel; seqEpochs?: number; seq?: SeqModel },
 ): Promise<StageModels> {
   const { config, dataset } = ctx;
   const { mf, epochs, curve } = options.mf
@@ -76,17 +85,27 @@ export async function fitStages(
     itemText,
     { profiles, index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim) },
   );
+  const seq = config.rerank.seq
+    ? await fitSeqStage(history, ctx, {
+        ...(options.validation ? { validation: options.validation } : {}),
+        ...(options.seqEpochs !== undefined ? { epochs: options.seqEpochs } : {}),
+        ...(options.seq ? { trained: options.seq } : {}),
+      })
+    : null;
+  const extra = seq ? [text, new SeqStateSource(seq)] : [text];
   return {
     history,
     mf,
     mfEpochs: epochs,
     mfCurve: curve,
-    recall: new RecallPipeline(history, mf, config.recall.sources, [text], config.recall.valueWeighting),
+    recall: new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting),
     textDim: encoder.dim,
     itemText,
     textIndex: text.index,
     profiles,
     stats: itemStatsOf(history, 90, dataset.time),
+    textMf: config.rerank.textMf ? fitTextMf(history, mf, itemText, encoder.dim, ctx.seed) : null,
+    seq,
   };
 }
 

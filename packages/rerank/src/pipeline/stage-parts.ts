@@ -13,6 +13,7 @@ import {
 } from "@tandem/recall";
 import { TextRecallSource } from "@tandem/semantic";
 import type { ItemStatsTable } from "./item-stats.js";
+import { type SeqStage, SeqStateSource } from "./seq-stage.js";
 import type { StageModels } from "./stage-models.js";
 
 /** A vector index saved to a file, with the backend that loads it. */
@@ -41,10 +42,13 @@ export interface StageParts {
   textIndex: SavedIndex;
   /** The recall pipeline's settings (its sources' config and value weighting). */
   recall: { sources: RecallConfig["sources"]; weighting: ValueWeighting };
+  textMf: Float32Array | null;
+  /** The seq stage without its model (states cover every user a worker builds) and its saved index. */
+  seq: (Omit<SeqStage, "model" | "index"> & { index: SavedIndex }) | null;
 }
 
-/** The source order fitStages builds; the parts rebuild exactly that pipeline. */
-const FIT_SOURCES = "next,mf,cooc,pop,text";
+/** The source order fitStages builds (seq last, when on); the parts rebuild exactly that pipeline. */
+const fitSources = (seq: boolean) => `next,mf,cooc,pop,text${seq ? ",seq" : ""}`;
 
 const lists = (l: NeighborLists): NeighborLists => ({
   numItems: l.numItems,
@@ -63,10 +67,12 @@ function saved(index: VectorIndex, path: string): SavedIndex {
 /** `stage` as parts for worker threads (see StageParts), its indexes saved under `dir`. */
 export function stageParts(stage: StageModels, dir: string): StageParts {
   const names = stage.recall.sources.map((s) => s.name).join();
-  if (names !== FIT_SOURCES)
+  const want = fitSources(stage.seq !== null);
+  if (names !== want)
     throw new InvalidArgumentError(
-      `stage parts need fitStages' recall sources (${FIT_SOURCES}), this stage has ${names}`,
+      `stage parts need fitStages' recall sources (${want}), this stage has ${names}`,
     );
+  const seq = stage.seq;
   const h = stage.history;
   const { users, items, ...mf } = stage.mf.parts;
   const built = stage.recall.parts();
@@ -102,6 +108,16 @@ export function stageParts(stage: StageModels, dir: string): StageParts {
     mfIndex: saved(built.mfIndex, join(dir, "mf.index")),
     textIndex: saved(stage.textIndex, join(dir, "text.index")),
     recall: { sources: stage.recall.config, weighting: stage.recall.weighting },
+    textMf: stage.textMf ? shared(stage.textMf) : null,
+    seq: seq && {
+      epochs: seq.epochs,
+      curve: seq.curve,
+      dim: seq.dim,
+      maxLen: seq.maxLen,
+      states: shared(seq.states),
+      items: shared(seq.items),
+      index: saved(seq.index, join(dir, "seq.index")),
+    },
   };
 }
 
@@ -116,12 +132,18 @@ export function stageFromParts(p: StageParts): StageModels {
   const keys = Int32Array.from({ length: p.history.numItems }, (_, i) => i);
   const text = TextRecallSource.over(textIndex, keys, p.itemText, { profiles: p.profiles });
   const mfIndex = savedIndexBackend(p.mfIndex.backend).load(p.mfIndex.path);
+  const seq: SeqStage | null = p.seq && {
+    ...p.seq,
+    model: null,
+    index: savedIndexBackend(p.seq.index.backend).load(p.seq.index.path),
+  };
+  const extra = seq ? [text, new SeqStateSource(seq)] : [text];
   return {
     history: p.history,
     mf,
     mfEpochs: p.mfEpochs,
     mfCurve: p.mfCurve,
-    recall: new RecallPipeline(p.history, mf, p.recall.sources, [text], p.recall.weighting, {
+    recall: new RecallPipeline(p.history, mf, p.recall.sources, extra, p.recall.weighting, {
       next: p.next,
       cooc: p.cooc,
       mfIndex,
@@ -131,5 +153,7 @@ export function stageFromParts(p: StageParts): StageModels {
     textIndex,
     profiles: p.profiles,
     stats: p.stats,
+    textMf: p.textMf,
+    seq,
   };
 }

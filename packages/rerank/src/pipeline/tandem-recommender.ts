@@ -10,7 +10,7 @@ import type { StageCache } from "./stage-cache.js";
 import { fitStages, type StageContext, type StageModels } from "./stage-models.js";
 
 /** Feature groups for the ablations: what each signal family contributes on its own. */
-export const SEMANTIC_FEATURES: FeatureName[] = ["textProfile", "textLast", "fromText"];
+export const SEMANTIC_FEATURES: FeatureName[] = ["textProfile", "textLast", "textMf", "fromText"];
 /** Every other column: collaborative, popularity, age and the non-text source flags. */
 export const STATISTICAL_FEATURES: FeatureName[] = FEATURES.filter((f) => !SEMANTIC_FEATURES.includes(f));
 
@@ -116,8 +116,14 @@ export class TandemRecommender implements Recommender {
     this.fusion = trainListwise(examples);
     this.scorer = new FusionScorer(this.fusion);
     const epochs = innerStage.mfEpochs;
-    this.stage = await this.fixedStage(input.history, ctx, epochs, () =>
-      fitStages(input.history, ctx, { epochs }),
+    // The seq model's epochs were chosen on the inner held-out items too: the refit trains exactly those.
+    const seqEpochs = innerStage.seq ? { seqEpochs: innerStage.seq.epochs } : {};
+    this.stage = await this.fixedStage(
+      input.history,
+      ctx,
+      epochs,
+      () => fitStages(input.history, ctx, { epochs, ...seqEpochs }),
+      seqEpochs,
     );
     const details = {
       ...(this.disabledNames.length > 0 && { zeroed: this.disabledNames.join(", ") }),
@@ -126,9 +132,14 @@ export class TandemRecommender implements Recommender {
       }),
     };
     return {
-      tuned: { epochs: innerStage.mfEpochs, fusionExamples: this.fusion.examples },
+      tuned: {
+        epochs: innerStage.mfEpochs,
+        ...(innerStage.seq && { seqEpochs: innerStage.seq.epochs }),
+        fusionExamples: this.fusion.examples,
+      },
       curve: [
         ...innerStage.mfCurve.map((p) => ({ ...p, metric: `mf ${p.metric}` })),
+        ...(innerStage.seq?.curve ?? []).map((p) => ({ ...p, metric: `seq ${p.metric}` })),
         {
           step: 0,
           metric: "candidate recall of the held-out item",
@@ -140,15 +151,19 @@ export class TandemRecommender implements Recommender {
     };
   }
 
-  /** A stage fitted for exactly `epochs` (shared through the cache when there is one), else `search`. */
+  /**
+   * A stage fitted for exactly `epochs` (shared through the cache when there is one), else `search`.
+   * Without `seqEpochs` a fixed stage trains the seq model recall.seq.maxEpochs (see fitStages).
+   */
   private fixedStage(
     history: UserItems,
     ctx: StageContext,
     epochs: number | undefined,
     search: () => Promise<StageModels>,
+    seq: { seqEpochs?: number } = {},
   ): Promise<StageModels> {
     if (epochs === undefined) return search();
-    const fit = () => fitStages(history, ctx, { epochs });
+    const fit = () => fitStages(history, ctx, { epochs, ...seq });
     return this.cache ? this.cache.stage(history, epochs, fit) : fit();
   }
 

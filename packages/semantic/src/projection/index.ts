@@ -1,1 +1,2 @@
 export * from "./text-to-mf.js";
+export * from "./text-to-mf-ridge.js";
