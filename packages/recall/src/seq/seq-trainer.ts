@@ -34,9 +34,9 @@ export class SeqTrainer {
     this.optimizer = tf.train.adam(c.lr, 0.9, 0.98);
   }
 
-  /** One window per user (seeded crops) in a seeded random order; returns the mean loss. */
+  /** One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss. */
   epoch(): number {
-    const windows = sampleWindows(this.history, this.shape.maxLen, this.rng);
+    const windows = sampleWindows(this.history, this.shape.maxLen, this.rng, this.c.windows);
     const { count, maxLen: L } = windows;
     const order = this.rng.shuffle(Array.from({ length: count }, (_, i) => i));
     let total = 0;
