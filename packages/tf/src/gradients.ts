@@ -22,6 +22,9 @@ const keptShape = (shape: number[], axis: unknown): number[] => {
 /** x as float32 without a copy when it already is (Cast copies, and the model's tensors are large). */
 const f32 = (x: T): T => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
 
+/** g broadcast to x's shape. Not tf.broadcastTo: its Tile kernel is ~50× slower on wasm than a broadcasting multiply. */
+const spread = (g: T, x: T): T => tf.mul(g, tf.onesLike(x));
+
 const configs: tf.GradConfig[] = [
   {
     kernelName: "Add",
@@ -59,7 +62,7 @@ const configs: tf.GradConfig[] = [
     kernelName: "Sum",
     inputsToSave: ["x"],
     gradFunc: (dy, [x], attrs: Attrs) => ({
-      x: () => tf.broadcastTo(tf.reshape(dy as T, keptShape(x!.shape, attrs["axis"])), x!.shape),
+      x: () => spread(tf.reshape(dy as T, keptShape(x!.shape, attrs["axis"])), x!),
     }),
   },
   {
@@ -69,7 +72,7 @@ const configs: tf.GradConfig[] = [
       x: () => {
         const kept = keptShape(x!.shape, attrs["axis"]);
         const n = tf.util.sizeFromShape(x!.shape) / tf.util.sizeFromShape(kept);
-        return tf.broadcastTo(tf.reshape(tf.div(dy as T, n), kept), x!.shape);
+        return spread(tf.reshape(tf.div(dy as T, n), kept), x!);
       },
     }),
   },

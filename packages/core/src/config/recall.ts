@@ -96,7 +96,7 @@ const seqSchema = z
       .describe(
         "Training windows per epoch: 'all' covers every transition of every user once (consecutive maxLen windows, seeded phase); 'one' is one seeded crop per user (SASRec's original).",
       ),
-    maxEpochs: z.number().int().positive().default(30).describe("Upper bound on epochs."),
+    maxEpochs: z.number().int().positive().default(10).describe("Upper bound on epochs."),
     patience: z
       .number()
       .int()
@@ -189,7 +189,7 @@ export const recallConfigSchema = z
       .positive()
       .default(64)
       .describe("Default latent dimension (vector indexes, tests)."),
-    maxEpochs: z.number().int().positive().default(30).describe("Upper bound on training epochs."),
+    maxEpochs: z.number().int().positive().default(10).describe("Upper bound on training epochs."),
     validationUsers: z
       .number()
       .int()
