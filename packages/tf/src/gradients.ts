@@ -1,4 +1,5 @@
 import * as tf from "@tensorflow/tfjs-core";
+import { matMul } from "./matmul.js";
 
 type T = tf.Tensor;
 type Attrs = Record<string, unknown>;
@@ -17,6 +18,12 @@ const keptShape = (shape: number[], axis: unknown): number[] => {
   const axes = tf.util.parseAxisParam(axis as number | number[], shape);
   return shape.map((n, i) => (axes.includes(i) ? 1 : n));
 };
+
+/** x as float32 without a copy when it already is (Cast copies, and the model's tensors are large). */
+const f32 = (x: T): T => (x.dtype === "float32" ? x : tf.cast(x, "float32"));
+
+/** g broadcast to x's shape. Not tf.broadcastTo: its Tile kernel is ~50× slower on wasm than a broadcasting multiply. */
+const spread = (g: T, x: T): T => tf.mul(g, tf.onesLike(x));
 
 const configs: tf.GradConfig[] = [
   {
@@ -39,8 +46,8 @@ const configs: tf.GradConfig[] = [
     kernelName: "Multiply",
     inputsToSave: ["a", "b"],
     gradFunc: (dy, [a, b]) => ({
-      a: () => reduceTo(tf.mul(dy as T, tf.cast(b!, "float32")), a!.shape),
-      b: () => reduceTo(tf.mul(dy as T, tf.cast(a!, "float32")), b!.shape),
+      a: () => reduceTo(tf.mul(dy as T, f32(b!)), a!.shape),
+      b: () => reduceTo(tf.mul(dy as T, f32(a!)), b!.shape),
     }),
   },
   {
@@ -55,7 +62,7 @@ const configs: tf.GradConfig[] = [
     kernelName: "Sum",
     inputsToSave: ["x"],
     gradFunc: (dy, [x], attrs: Attrs) => ({
-      x: () => tf.mul(tf.reshape(dy as T, keptShape(x!.shape, attrs["axis"])), tf.ones(x!.shape)),
+      x: () => spread(tf.reshape(dy as T, keptShape(x!.shape, attrs["axis"])), x!),
     }),
   },
   {
@@ -65,14 +72,14 @@ const configs: tf.GradConfig[] = [
       x: () => {
         const kept = keptShape(x!.shape, attrs["axis"]);
         const n = tf.util.sizeFromShape(x!.shape) / tf.util.sizeFromShape(kept);
-        return tf.mul(tf.reshape(tf.div(dy as T, n), kept), tf.ones(x!.shape));
+        return spread(tf.reshape(tf.div(dy as T, n), kept), x!);
       },
     }),
   },
   {
     kernelName: "Square",
     inputsToSave: ["x"],
-    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as T, tf.mul(tf.cast(x!, "float32"), 2)) }),
+    gradFunc: (dy, [x]) => ({ x: () => tf.mul(dy as T, tf.mul(f32(x!), 2)) }),
   },
   {
     kernelName: "Rsqrt",
@@ -129,7 +136,7 @@ const configs: tf.GradConfig[] = [
       const ta = attrs["transposeA"] === true;
       const tb = attrs["transposeB"] === true;
       const g = dy as T;
-      const mm = (x: T, y: T, tx: boolean, ty: boolean) => tf.matMul(x, y, tx, ty);
+      const mm = matMul;
       const da = !ta ? mm(g, b!, false, !tb) : tb ? mm(b!, g, true, true) : mm(b!, g, false, true);
       const db = !tb
         ? ta

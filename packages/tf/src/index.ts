@@ -1,2 +1,3 @@
 export * from "./graph-model.js";
+export * from "./matmul.js";
 export * from "./runtime.js";

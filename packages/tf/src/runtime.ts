@@ -4,6 +4,7 @@ import "@tensorflow/tfjs-backend-cpu";
 import { setThreadsCount, setWasmPaths } from "@tensorflow/tfjs-backend-wasm";
 
 import { registerGradients } from "./gradients.js";
+import { shareIdentityData } from "./wasm-identity.js";
 
 export { tf };
 
@@ -47,6 +48,7 @@ async function select(options: TfRuntimeOptions): Promise<TfBackend> {
     try {
       if (await tf.setBackend(backend)) {
         await tf.ready();
+        if (backend === "wasm") shareIdentityData();
         return backend;
       }
     } catch {

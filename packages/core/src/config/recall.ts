@@ -90,7 +90,13 @@ const seqSchema = z
       .positive()
       .default(32)
       .describe("Sequences per step; the logits are batchSize × maxLen × items floats."),
-    maxEpochs: z.number().int().positive().default(12).describe("Upper bound on epochs."),
+    windows: z
+      .enum(["all", "one"])
+      .default("all")
+      .describe(
+        "Training windows per epoch: 'all' covers every transition of every user once (consecutive maxLen windows, seeded phase); 'one' is one seeded crop per user (SASRec's original).",
+      ),
+    maxEpochs: z.number().int().positive().default(10).describe("Upper bound on epochs."),
     patience: z
       .number()
       .int()
@@ -183,7 +189,7 @@ export const recallConfigSchema = z
       .positive()
       .default(64)
       .describe("Default latent dimension (vector indexes, tests)."),
-    maxEpochs: z.number().int().positive().default(30).describe("Upper bound on training epochs."),
+    maxEpochs: z.number().int().positive().default(10).describe("Upper bound on training epochs."),
     validationUsers: z
       .number()
       .int()

@@ -1,9 +1,8 @@
-import { tf } from "@tandem/tf";
+import { matMul, tf } from "@tandem/tf";
 import { sasrecForward } from "./sasrec-forward.js";
 import type { SeqShape, SeqWeights } from "./seq-weights.js";
 
 type T = ReturnType<typeof tf.tensor>;
-type T2 = ReturnType<typeof tf.tensor2d>;
 
 /** What a trained sequential model records besides its weights. */
 export interface SeqModelInfo {
@@ -72,7 +71,7 @@ export class SeqModel {
     const d = this.shape.dim;
     const n = states.length / d;
     const scores = tf.tidy(() =>
-      tf.matMul(tf.tensor2d(states, [n, d]), this.live()["item"]! as T2, false, true).dataSync(),
+      matMul(tf.tensor2d(states, [n, d]), this.live()["item"]!, false, true).dataSync(),
     );
     out.set(scores.subarray(0, n * this.shape.numItems));
   }

@@ -6,9 +6,9 @@ import { sasrecForward } from "./sasrec-forward.js";
 import { inputTensors } from "./seq-model.js";
 import { initWeights, type SeqShape, type SeqWeights } from "./seq-weights.js";
 import { sampleWindows } from "./seq-windows.js";
+import { tiedSoftmaxLoss } from "./tied-softmax.js";
 
 type T = ReturnType<typeof tf.tensor>;
-type T2 = ReturnType<typeof tf.tensor2d>;
 type V = ReturnType<typeof tf.variable>;
 
 /**
@@ -34,9 +34,9 @@ export class SeqTrainer {
     this.optimizer = tf.train.adam(c.lr, 0.9, 0.98);
   }
 
-  /** One window per user (seeded crops) in a seeded random order; returns the mean loss. */
+  /** One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss. */
   epoch(): number {
-    const windows = sampleWindows(this.history, this.shape.maxLen, this.rng);
+    const windows = sampleWindows(this.history, this.shape.maxLen, this.rng, this.c.windows);
     const { count, maxLen: L } = windows;
     const order = this.rng.shuffle(Array.from({ length: count }, (_, i) => i));
     let total = 0;
@@ -63,22 +63,15 @@ export class SeqTrainer {
     return tf.tidy(() => {
       const { idx, mask } = inputTensors(inputs, B, L);
       const x0 = tf.mul(tf.reshape(tf.gather(this.vars.get("item")!, idx), [B, L, s.dim]), mask);
-      const tIdx = new Int32Array(targets.length);
       const tW = new Float32Array(targets.length);
-      for (let i = 0; i < targets.length; i++) {
-        tIdx[i] = Math.max(targets[i]!, 0);
-        tW[i] = targets[i]! < 0 ? 0 : 1;
-      }
-      const labels = tf.oneHot(tf.tensor1d(tIdx, "int32"), s.numItems);
-      const weights = tf.tensor1d(tW);
+      for (let i = 0; i < targets.length; i++) tW[i] = targets[i]! < 0 ? 0 : 1;
       const loss = (x: T, ...ws: T[]) => {
         const w: Record<string, T> = {};
         names.forEach((n, i) => {
           w[n] = ws[i]!;
         });
         const hidden = sasrecForward(s, w, x, mask, { dropout: this.c.dropout, seed });
-        const logits = tf.matMul(tf.reshape(hidden, [B * L, s.dim]) as T2, w["item"]! as T2, false, true);
-        return tf.losses.softmaxCrossEntropy(labels, logits, weights) as ReturnType<typeof tf.scalar>;
+        return tiedSoftmaxLoss(tf.reshape(hidden, [B * L, s.dim]), w["item"]!, targets, tW);
       };
       const { value, grads } = tf.valueAndGrads(loss)([x0, ...vars]);
       // Scatter the input-embedding gradient onto the item table's rows.

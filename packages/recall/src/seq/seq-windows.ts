@@ -12,18 +12,34 @@ export interface SeqWindows {
 }
 
 /**
- * One training window per user per epoch (SASRec's one sequence per user, with random crops): half the
- * time the latest maxLen + 1 items, else ending at a uniformly drawn position, so long histories are
- * seen in full over the epochs at the cost of one window per user.
+ * Training windows for one epoch. `one`: one window per user (SASRec's one sequence per user, with
+ * random crops): half the time the latest maxLen + 1 items, else ending at a uniformly drawn position.
+ * `all`: every transition of every user once per epoch: the latest window, then consecutive windows of
+ * maxLen transitions further back, their boundaries shifted by a seeded phase each epoch so no
+ * transition is always first in its window.
  */
-export function sampleWindows(history: UserItems, maxLen: number, rng: Rng): SeqWindows {
+export function sampleWindows(
+  history: UserItems,
+  maxLen: number,
+  rng: Rng,
+  mode: "one" | "all" = "one",
+): SeqWindows {
   const spans: [number, number][] = [];
   for (let u = 0; u < history.numUsers; u++) {
     const first = history.indptr[u]!;
     const last = history.indptr[u + 1]!;
     if (last - first < 2) continue;
-    const end = rng.next() < 0.5 ? last : first + 2 + rng.int(last - first - 1);
-    spans.push([Math.max(first, end - maxLen - 1), end]);
+    if (mode === "one") {
+      const end = rng.next() < 0.5 ? last : first + 2 + rng.int(last - first - 1);
+      spans.push([Math.max(first, end - maxLen - 1), end]);
+      continue;
+    }
+    spans.push([Math.max(first, last - maxLen - 1), last]);
+    // Targets first+1 … last−maxLen−1 remain: cover them back to front, the first of these windows
+    // overlapping the latest one by the phase.
+    if (last - maxLen - 1 <= first) continue;
+    for (let end = last - maxLen + rng.int(maxLen); end > first + 1; end -= maxLen)
+      spans.push([Math.max(first, end - maxLen - 1), end]);
   }
   const count = spans.length;
   const inputs = new Int32Array(count * maxLen).fill(-1);
