@@ -1,6 +1,7 @@
 import { Progress } from "@tandem/core";
 import { dayUnit, partitionUserItems, sampleTargetUsers, type UserItems, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
+import type { RankingExample } from "../candidate-features.js";
 import { FEATURE_INDEX, FEATURES, type FeatureName } from "../features.js";
 import { type Fusion, FusionScorer, isTreeFusion } from "../fusion-scorer.js";
 import { trainGbdt } from "../gbdt/gbdt-trainer.js";
@@ -96,36 +97,7 @@ export class TandemRecommender implements Recommender {
       seed: input.seed,
       progress: input.progress ?? false,
     };
-    const { fusionCuts, fusionUsers: maxUsers } = this.ctx.config.rerank;
-    const { inner, tail } = holdOutTail(input.history, fusionCuts);
-    const innerStage = await this.fixedStage(inner, ctx, this.epochs, () =>
-      fitStages(inner, ctx, { validation: fusionCuts === 1 ? tail : firstOfTail(tail) }),
-    );
-    const users = fusionUsers(tail, maxUsers, input.seed);
-    // A candidate build per example: minutes at size, so it shows progress like the fits do.
-    const bar = new Progress(`${this.name} fusion examples`, users.length * fusionCuts, {
-      enabled: ctx.progress,
-    });
-    const profileTime = {
-      halfLifeDays: this.ctx.config.semantic.halfLifeDays,
-      day: dayUnit(input.dataset.time),
-    };
-    const { examples, users: owners } = cutExamples(
-      innerStage,
-      inner,
-      tail,
-      users,
-      profileTime,
-      (stage, u, prefix) => {
-        // Held-out users the previous phase scored on this very stage (its known users, whole history).
-        const cached =
-          prefix.length === inner.indptr[u + 1]! - inner.indptr[u]! ? this.cache?.take(stage, u) : undefined;
-        const features = cached ?? buildCandidates(stage, u, prefix).features;
-        this.mask(features.values);
-        return features;
-      },
-      () => bar.tick(1),
-    );
+    const { stage: innerStage, examples, owners } = await this.fusionTrainingSet(input.history, ctx);
     const recalled = examples.filter((e) => e.target >= 0).length;
     this.cache?.forget(innerStage);
     this.fusion =
@@ -164,6 +136,48 @@ export class TandemRecommender implements Recommender {
       ...(Object.keys(details).length > 0 && { details }),
       seconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /**
+   * The fusion's training lists from `history` and the stage they were built on: the stages fitted
+   * without each user's last `rerank.fusionCuts` items, one example per (user, cut) (see cutExamples).
+   * With one cut this is the latest item of each user against stages fitted without it.
+   */
+  async fusionTrainingSet(
+    history: UserItems,
+    ctx: StageContext,
+  ): Promise<{ stage: StageModels; examples: RankingExample[]; owners: Int32Array }> {
+    const { fusionCuts, fusionUsers: maxUsers } = this.ctx.config.rerank;
+    const { inner, tail } = holdOutTail(history, fusionCuts);
+    const innerStage = await this.fixedStage(inner, ctx, this.epochs, () =>
+      fitStages(inner, ctx, { validation: fusionCuts === 1 ? tail : firstOfTail(tail) }),
+    );
+    const users = fusionUsers(tail, maxUsers, ctx.seed);
+    // A candidate build per example: minutes at size, so it shows progress like the fits do.
+    const bar = new Progress(`${this.name} fusion examples`, users.length * fusionCuts, {
+      enabled: ctx.progress ?? false,
+    });
+    const profileTime = {
+      halfLifeDays: this.ctx.config.semantic.halfLifeDays,
+      day: dayUnit(ctx.dataset.time),
+    };
+    const { examples, users: owners } = cutExamples(
+      innerStage,
+      inner,
+      tail,
+      users,
+      profileTime,
+      (stage, u, prefix) => {
+        // Held-out users the previous phase scored on this very stage (its known users, whole history).
+        const cached =
+          prefix.length === inner.indptr[u + 1]! - inner.indptr[u]! ? this.cache?.take(stage, u) : undefined;
+        const features = cached ?? buildCandidates(stage, u, prefix).features;
+        this.mask(features.values);
+        return features;
+      },
+      () => bar.tick(1),
+    );
+    return { stage: innerStage, examples, owners };
   }
 
   /** A stage fitted for exactly `epochs` (shared through the cache when there is one), else `search`. */
