@@ -58,10 +58,12 @@ export interface TandemOptions {
  * The full pipeline as one model: recall (MF, next-item, co-occurrence, popularity, text) proposes
  * candidates, a listwise fusion of semantic and statistical features orders them.
  *
- * Training follows the protocol without leaking: the fusion learns from each user's most recent
- * history item, with both stages refit without it; then the stages are refit on the whole history.
- * While tuning that item is the last train item; at test time (history = train + validation) it is the
- * validation item, so the fusion is learnt on the validation split, as published rerankers are.
+ * Training follows the protocol without leaking: the fusion learns from each user's last
+ * `rerank.fusionCuts` history items, with both stages refit without them (a later cut sees the user
+ * through their prefix, see cutExamples); then the stages are refit on the whole history. While tuning
+ * the latest of those items is the last train item; at test time (history = train + validation) it is
+ * the validation item, so the fusion is learnt on the validation split, as published rerankers are.
+ * The fusion is linear or boosted trees (`rerank.fusion`).
  */
 export class TandemRecommender implements Recommender {
   readonly name: string;
