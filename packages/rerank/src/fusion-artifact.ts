@@ -18,6 +18,7 @@ export function serializeFusion(model: Fusion): string {
       loss: model.loss,
       examples: model.examples,
       chosen: model.chosen,
+      ...(model.base && { base: JSON.parse(serializeFusion(model.base)) }),
     });
   }
   return JSON.stringify({
@@ -88,6 +89,12 @@ function parseTrees(raw: Record<string, unknown>): TreeFusion {
     examples: Number(raw["examples"]),
     chosen: raw["chosen"] as TreeFusion["chosen"],
   };
+  if (raw["base"] !== undefined) {
+    const base = parseLinear(raw["base"] as Record<string, unknown>);
+    if (base.names.join() !== m.names.join())
+      throw new ArtifactError("gbdt fusion: its linear base has other features");
+    m.base = base;
+  }
   const bad = (n: number) => !(n >= 0 && n < size);
   if (Array.from(m.roots).some(bad)) throw new ArtifactError("gbdt fusion: a root outside the node arrays");
   for (let n = 0; n < size; n++) {

@@ -19,13 +19,16 @@ export class FusionScorer {
   readonly bias: number;
   private readonly w: Float32Array;
   private readonly scratch: Float64Array;
+  /** Trees boosted from a linear fusion: that fusion's scorer, whose score and parts are added. */
+  private readonly base: FusionScorer | null = null;
 
   constructor(readonly model: Fusion) {
     this.names = model.names;
     this.scratch = new Float64Array(model.names.length);
     if (isTreeFusion(model)) {
       this.w = new Float32Array(0);
-      this.bias = treeBias(model);
+      this.base = model.base ? new FusionScorer(model.base) : null;
+      this.bias = treeBias(model) + (this.base?.bias ?? 0);
       return;
     }
     const { mean, scale } = model.standardizer;
@@ -41,7 +44,9 @@ export class FusionScorer {
     const dim = this.names.length;
     const m = this.model;
     if (isTreeFusion(m)) {
-      for (let r = 0; r < c.items.length; r++) out[r] = treeScore(m, c.values, r * dim);
+      if (this.base) this.base.score(c, out);
+      for (let r = 0; r < c.items.length; r++)
+        out[r] = (this.base ? out[r]! : 0) + treeScore(m, c.values, r * dim);
       return out;
     }
     for (let r = 0; r < c.items.length; r++) {
@@ -62,7 +67,8 @@ export class FusionScorer {
     const out: Record<string, number> = {};
     if (isTreeFusion(m)) {
       treeContributions(m, c.values, row * dim, this.scratch);
-      for (let f = 0; f < dim; f++) out[this.names[f]!] = this.scratch[f]!;
+      const linear = this.base?.explain(c, row);
+      for (let f = 0; f < dim; f++) out[this.names[f]!] = this.scratch[f]! + (linear?.[this.names[f]!] ?? 0);
       return out;
     }
     const { mean, scale } = m.standardizer;

@@ -102,6 +102,21 @@ describe("gradient-boosted listwise fusion", () => {
     expect(() => parseFusion(JSON.stringify(loop))).toThrow(ArtifactError);
   });
 
+  it("boosted from the linear fusion: scores, parts and artifact carry both", () => {
+    const hybrid = trainGbdt(train, owners, { ...config, depths: [2], base: "linear" }, 7);
+    expect(hybrid.base).toBeDefined();
+    const scorer = new FusionScorer(hybrid);
+    expect(top3((e) => scorer.score(e.candidates), test)).toBeGreaterThan(
+      top3((e) => new FusionScorer(hybrid.base!).score(e.candidates), test) + 0.1,
+    );
+    const c = test[2]!.candidates;
+    const scores = scorer.score(c);
+    const sum = Object.values(scorer.explain(c, 4)).reduce((a, b) => a + b, scorer.bias);
+    expect(sum).toBeCloseTo(scores[4]!, 3); // the linear part's score is float32 arithmetic
+    const again = new FusionScorer(parseFusion(serializeFusion(hybrid)));
+    expect([...again.score(c)]).toEqual([...scores]);
+  });
+
   it("needs at least one example whose target was recalled", () => {
     const none = examples(3, 5).map((x) => ({ ...x, target: -1 }));
     expect(() => trainGbdt(none, Int32Array.of(0, 1, 2), config, 1)).toThrow(/no training example/);

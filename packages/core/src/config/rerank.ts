@@ -45,6 +45,12 @@ const gbdtSchema = z
       .max(0.5)
       .default(0.2)
       .describe("Share of fusion users held out to early-stop the trees and pick depth and learning rate."),
+    base: z
+      .enum(["none", "linear"])
+      .default("none")
+      .describe(
+        "What boosting starts from: 0, or the linear listwise fusion's score (the trees then fit what it misses; both are stored and explained).",
+      ),
     patience: z
       .number()
       .int()

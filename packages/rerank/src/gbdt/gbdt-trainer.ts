@@ -1,14 +1,20 @@
 import { type GbdtConfig, InvalidArgumentError, Rng } from "@tandem/core";
 import type { RankingExample } from "../candidate-features.js";
+import { FusionScorer } from "../fusion-scorer.js";
+import { type LinearFusion, trainListwise } from "../listwise-trainer.js";
 import { type Bins, binCodes, fitBins } from "./binning.js";
 import type { TreeFusion } from "./tree-fusion.js";
 import { type GrownTree, growTree } from "./tree-grower.js";
 
-/** Examples concatenated: one rows × dim code matrix, list boundaries, each list's target row. */
+/**
+ * Examples concatenated: one rows × dim code matrix, list boundaries, each list's target row, and
+ * the score boosting starts from (0, or the linear fusion's).
+ */
 interface Lists {
   codes: Uint8Array;
   offsets: Int32Array;
   targets: Int32Array;
+  start: Float64Array;
 }
 
 interface BoostParams {
@@ -23,7 +29,7 @@ interface BoostParams {
   patience?: number;
 }
 
-function lists(examples: readonly RankingExample[], dim: number, bins: Bins): Lists {
+function lists(examples: readonly RankingExample[], dim: number, bins: Bins, base?: LinearFusion): Lists {
   const offsets = new Int32Array(examples.length + 1);
   examples.forEach((e, k) => {
     offsets[k + 1] = offsets[k]! + e.candidates.items.length;
@@ -32,10 +38,16 @@ function lists(examples: readonly RankingExample[], dim: number, bins: Bins): Li
   examples.forEach((e, k) => {
     values.set(e.candidates.values, offsets[k]! * dim);
   });
+  const start = new Float64Array(offsets[examples.length]!);
+  if (base)
+    start.set(
+      new FusionScorer(base).score({ names: base.names, items: new Int32Array(start.length), values }),
+    );
   return {
     codes: binCodes(values, dim, bins),
     offsets,
     targets: Int32Array.from(examples, (e, k) => offsets[k]! + e.target),
+    start,
   };
 }
 
@@ -81,12 +93,12 @@ function boost(
   valid?: Lists,
 ): { trees: GrownTree[]; loss: number; validLoss: number } {
   const rows = train.codes.length / dim;
-  const scores = new Float64Array(rows);
+  const scores = train.start.slice();
   const grad = new Float64Array(rows);
   const hess = new Float64Array(rows);
   const mask = new Uint8Array(rows);
   const leafOf = new Int32Array(rows);
-  const validScores = valid ? new Float64Array(valid.codes.length / dim) : null;
+  const validScores = valid ? valid.start.slice() : null;
   const rng = new Rng(p.seed);
   const trees: GrownTree[] = [];
   let best = { loss: Number.POSITIVE_INFINITY, trees: 0 };
@@ -133,7 +145,12 @@ export function trainGbdt(
   const usefulOwners = owners.filter((_, k) => keep[k]);
   const bins = fitBins(concatValues(useful, dim), dim, config.bins);
   const numBins = Int32Array.from(bins.edges, (e) => e.length + 1);
-  const all = lists(useful, dim, bins);
+  // gbdt.base = "linear": the trees boost from the linear fusion's scores (fitted on the same lists),
+  // so they only learn what the linear model misses.
+  const linearOn = (part: readonly RankingExample[]) =>
+    config.base === "linear" && part.length > 0 ? trainListwise(part) : undefined;
+  const finalBase = linearOn(useful);
+  const all = lists(useful, dim, bins, finalBase);
 
   const rng = new Rng(seed ^ 0x9e3779b9);
   const inValid = new Map<number, boolean>();
@@ -165,6 +182,7 @@ export function trainGbdt(
     ...flatten(final.trees, bins),
     kind: "gbdt",
     names,
+    ...(finalBase && { base: finalBase }),
     loss: final.loss,
     examples: useful.length,
     chosen: { depth: chosen.depth, learningRate: chosen.learningRate, trees: final.trees.length },

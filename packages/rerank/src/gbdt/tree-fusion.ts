@@ -1,3 +1,5 @@
+import type { LinearFusion } from "../listwise-trainer.js";
+
 /**
  * A boosted-tree fusion as flat typed arrays (every tree's nodes in one set of arrays), in raw feature
  * units: scoring walks each tree with one comparison per level, no standardizer and no allocation.
@@ -19,6 +21,8 @@ export interface TreeFusion {
   loss: number;
   /** Lists that taught the model. */
   examples: number;
+  /** A linear fusion the trees were boosted from (gbdt.base = "linear"): its score is added. */
+  base?: LinearFusion;
   /** What the inner validation chose (reported with the fit). */
   chosen: { depth: number; learningRate: number; trees: number };
 }
