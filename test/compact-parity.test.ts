@@ -1,7 +1,7 @@
 import { Rng } from "@tandem/core";
 import { type Dataset, loadDataset } from "@tandem/data";
 import { writeTandemVersion } from "@tandem/nightly";
-import { FEATURES, TandemRecommender } from "@tandem/rerank";
+import { FEATURES, type LinearFusion, TandemRecommender } from "@tandem/rerank";
 import { createCachedEncoder } from "@tandem/semantic";
 import { StoreRankingEngine } from "@tandem/serving";
 import { RedisFeatureStore, type StoreEncoding } from "@tandem/store";
@@ -73,7 +73,7 @@ describe("compact versions answer as f32 versions of the same models", () => {
 
   it("/v1/recommend: the same items in the same order; scores within the quantisation bound", async () => {
     // A linear fusion: a row's score moves by at most Σ_c |w_c| · (half the step of column c).
-    const { weights, standardizer } = model.fusion!;
+    const { weights, standardizer } = model.fusion as LinearFusion;
     const w = weights.map((x, c) => Math.abs(x * standardizer.scale[c]!));
     let worst = 0;
     for (const userId of users()) {

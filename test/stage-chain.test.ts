@@ -5,6 +5,7 @@ import {
   fusionUsers,
   historyKey,
   holdOutLast,
+  type LinearFusion,
   StageCache,
   TandemRecommender,
   trainListwise,
@@ -75,7 +76,9 @@ describe("the protocol's stage chain (StageCache)", () => {
       const { features } = buildCandidates(tuning.stages, u, userItemsOf(inner, u));
       return { candidates: features, target: features.items.indexOf(targets.items[targets.indptr[u]!]!) };
     });
-    expect(Array.from(trainListwise(examples).weights)).toEqual(Array.from(shared.fusion!.weights));
+    expect(Array.from(trainListwise(examples).weights)).toEqual(
+      Array.from((shared.fusion as LinearFusion).weights),
+    );
 
     // Against a refit that fits everything again: the same model up to the pipeline's own run-to-run
     // noise (the HNSW graph and thread order differ between two fresh fits too), so no measurable change.

@@ -9,7 +9,7 @@ import {
   saveModel,
   saveSeqModel,
 } from "@tandem/recall";
-import { type LinearFusion, parseFusion, serializeFusion } from "@tandem/rerank";
+import { type Fusion, parseFusion, serializeFusion } from "@tandem/rerank";
 
 /**
  * A trained Tandem model on disk: the MF artifact directory, the fusion JSON and, with rerank.seq, the
@@ -18,7 +18,7 @@ import { type LinearFusion, parseFusion, serializeFusion } from "@tandem/rerank"
 export function saveTandemArtifacts(
   dir: string,
   mf: MfModel,
-  fusion: LinearFusion,
+  fusion: Fusion,
   seq?: SeqModel | null,
 ): void {
   mkdirSync(dir, { recursive: true });
@@ -30,7 +30,7 @@ export function saveTandemArtifacts(
 export async function loadTandemArtifacts(
   dir: string,
   history?: UserItems,
-): Promise<{ mf: MfModel; fusion: LinearFusion; seq?: SeqModel } | null> {
+): Promise<{ mf: MfModel; fusion: Fusion; seq?: SeqModel } | null> {
   if (!existsSync(join(dir, "fusion.json"))) return null;
   const options = history ? { history } : {};
   return {

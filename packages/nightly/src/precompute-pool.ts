@@ -3,13 +3,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { ArtifactError, spawnWorker } from "@tandem/core";
-import { type LinearFusion, type StageModels, type StageParts, stageParts } from "@tandem/rerank";
+import { type Fusion, type StageModels, type StageParts, stageParts } from "@tandem/rerank";
 import type { RecordBatch } from "./record-batch.js";
 
 /** What every precompute worker starts from. */
 export interface PrecomputeWorkerData {
   parts: StageParts;
-  fusion: LinearFusion;
+  fusion: Fusion;
   keep: number;
 }
 
@@ -53,7 +53,7 @@ export class PrecomputePool {
   }
 
   /** Starts `threads` workers on `stage`, scoring with `fusion`, keeping the best `keep` per user. */
-  static start(stage: StageModels, fusion: LinearFusion, keep: number, threads: number): PrecomputePool {
+  static start(stage: StageModels, fusion: Fusion, keep: number, threads: number): PrecomputePool {
     const dir = mkdtempSync(join(tmpdir(), "tandem-precompute-"));
     try {
       const data: PrecomputeWorkerData = { parts: stageParts(stage, dir), fusion, keep };

@@ -4,9 +4,9 @@ import { concatUserItems, type Dataset, itemCounts, leaveOneOutSplit } from "@ta
 import { type ModelFactory, type ProtocolResult, runProtocol } from "@tandem/eval";
 import { usersToRefresh } from "@tandem/pipeline";
 import {
+  type Fusion,
   FusionScorer,
   fitStages,
-  type LinearFusion,
   StageCache,
   type StageModels,
   type TandemOptions,
@@ -66,7 +66,7 @@ export interface NightlyResult {
   reportPath: string;
   /** The trained stages and fusion (absent in queue mode: the workers hold them). */
   stage?: StageModels;
-  fusion?: LinearFusion;
+  fusion?: Fusion;
   timings: { step: StepName; seconds: number }[];
   encoder: { id: string; hits: number; misses: number };
 }
@@ -190,12 +190,7 @@ async function nightly(options: NightlyOptions, encoderReady: Promise<TextEncode
         : null;
     return { live, metric };
   };
-  const finish = async (
-    gate: GateDecision,
-    published: boolean,
-    stage?: StageModels,
-    fusion?: LinearFusion,
-  ) => {
+  const finish = async (gate: GateDecision, published: boolean, stage?: StageModels, fusion?: Fusion) => {
     const cached = (await encoder()) as Partial<{ hits: number; misses: number; id: string }>;
     const reportPath = join(run.dir, "report.html");
     await step("report", async () => {

@@ -6,9 +6,9 @@ import type { Compute, Embedder } from "@tandem/pipeline";
 import {
   deferredUserRecord,
   FEATURES,
+  type Fusion,
   FusionScorer,
   fitStages,
-  type LinearFusion,
   type StageModels,
   TandemRecommender,
   versionKinds,
@@ -104,7 +104,7 @@ export async function tandemCompute(
         const model = new TandemRecommender(ctxOf(dataset));
         await model.fit({ history: dataset.interactions, dataset, seed });
         const stage = model.stages;
-        const fusion: LinearFusion = model.fusion!;
+        const fusion: Fusion = model.fusion!;
         saveTandemArtifacts(modelDir(version), stage.mf, fusion, stage.seq?.model);
         const tables = itemTables(stage, itemIds);
         await store.writeItemVectors(version, "stats", itemIds, tables.stats);

@@ -6,8 +6,8 @@ import { biasedItemVectors } from "@tandem/recall";
 import {
   deferredUserRecord,
   FEATURES,
+  type Fusion,
   FusionScorer,
-  type LinearFusion,
   type StageModels,
   serializeFusion,
   stageKinds,
@@ -59,7 +59,7 @@ export async function writeTandemVersion(
   version: string,
   dataset: Dataset,
   stage: StageModels,
-  fusion: LinearFusion,
+  fusion: Fusion,
   options: WriteVersionOptions = {},
 ): Promise<{ users: number; candidates: number }> {
   const itemIds = dataset.items.ids();
@@ -195,7 +195,7 @@ export async function writeServingMetadata(
   store: FeatureStore,
   version: string,
   dataset: Dataset,
-  fusion: LinearFusion,
+  fusion: Fusion,
 ): Promise<void> {
   await store.writeMetadata(version, VERSION_METADATA.fusion, serializeFusion(fusion));
   await store.writeMetadata(

@@ -1,18 +1,36 @@
 import { ArtifactError } from "@tandem/core";
 import type { CandidateFeatures } from "./candidate-features.js";
+import { type TreeFusion, treeBias, treeContributions, treeScore } from "./gbdt/tree-fusion.js";
 import type { LinearFusion } from "./listwise-trainer.js";
 
+/** Either fusion model (rerank.fusion): what the nightly publishes and serving scores with. */
+export type Fusion = LinearFusion | TreeFusion;
+
+export const isTreeFusion = (m: Fusion): m is TreeFusion => "kind" in m && m.kind === "gbdt";
+
 /**
- * Request-time scoring: folds the standardizer into the weights once, so a candidate's score is one
- * dot product over its raw features (plain typed-array arithmetic, ~1 µs per candidate).
+ * Request-time scoring on raw feature rows. Linear: the standardizer folded into the weights once, so
+ * a candidate's score is one dot product (~1 µs per candidate). Trees: one comparison per level per
+ * tree. Either way `bias` + Σ explain(row) = score(row), so "because …" phrases read the same.
  */
 export class FusionScorer {
   readonly names: readonly string[];
+  /** The part of every score no feature explains. */
+  readonly bias: number;
   private readonly w: Float32Array;
-  private readonly bias: number;
+  private readonly scratch: Float64Array;
+  /** Trees boosted from a linear fusion: that fusion's scorer, whose score and parts are added. */
+  private readonly base: FusionScorer | null = null;
 
-  constructor(readonly model: LinearFusion) {
+  constructor(readonly model: Fusion) {
     this.names = model.names;
+    this.scratch = new Float64Array(model.names.length);
+    if (isTreeFusion(model)) {
+      this.w = new Float32Array(0);
+      this.base = model.base ? new FusionScorer(model.base) : null;
+      this.bias = treeBias(model) + (this.base?.bias ?? 0);
+      return;
+    }
     const { mean, scale } = model.standardizer;
     this.w = model.weights.map((w, f) => w * scale[f]!);
     this.bias = -model.weights.reduce((s, w, f) => s + w * scale[f]! * mean[f]!, 0);
@@ -24,6 +42,13 @@ export class FusionScorer {
       throw new ArtifactError(`feature mismatch: model has [${this.names}], candidates have [${c.names}]`);
     }
     const dim = this.names.length;
+    const m = this.model;
+    if (isTreeFusion(m)) {
+      if (this.base) this.base.score(c, out);
+      for (let r = 0; r < c.items.length; r++)
+        out[r] = (this.base ? out[r]! : 0) + treeScore(m, c.values, r * dim);
+      return out;
+    }
     for (let r = 0; r < c.items.length; r++) {
       let s = this.bias;
       for (let f = 0; f < dim; f++) s += this.w[f]! * c.values[r * dim + f]!;
@@ -32,57 +57,24 @@ export class FusionScorer {
     return out;
   }
 
-  /** Each feature's contribution to a row's score (weight × centred value): the per-signal explanation. */
+  /**
+   * Each feature's contribution to a row's score: weight × centred value (linear), or the change of
+   * node value along the row's tree paths at that feature's splits (trees). The per-signal explanation.
+   */
   explain(c: CandidateFeatures, row: number): Record<string, number> {
-    const { mean, scale } = this.model.standardizer;
     const dim = this.names.length;
+    const m = this.model;
     const out: Record<string, number> = {};
+    if (isTreeFusion(m)) {
+      treeContributions(m, c.values, row * dim, this.scratch);
+      const linear = this.base?.explain(c, row);
+      for (let f = 0; f < dim; f++) out[this.names[f]!] = this.scratch[f]! + (linear?.[this.names[f]!] ?? 0);
+      return out;
+    }
+    const { mean, scale } = m.standardizer;
     for (let f = 0; f < dim; f++) {
-      out[this.names[f]!] = this.model.weights[f]! * (c.values[row * dim + f]! - mean[f]!) * scale[f]!;
+      out[this.names[f]!] = m.weights[f]! * (c.values[row * dim + f]! - mean[f]!) * scale[f]!;
     }
     return out;
   }
-}
-
-/** JSON form of a trained fusion, versioned with the other artifacts. */
-export function serializeFusion(model: LinearFusion): string {
-  return JSON.stringify({
-    format: "tandem-linear-fusion/1",
-    names: model.names,
-    mean: [...model.standardizer.mean],
-    scale: [...model.standardizer.scale],
-    weights: [...model.weights],
-    loss: model.loss,
-    examples: model.examples,
-  });
-}
-
-export function parseFusion(json: string): LinearFusion {
-  let raw: Record<string, unknown>;
-  try {
-    raw = JSON.parse(json) as Record<string, unknown>;
-  } catch (error) {
-    throw new ArtifactError("fusion model is not valid JSON", { cause: error });
-  }
-  const names = raw["names"];
-  const arrays = ["mean", "scale", "weights"].map((k) => raw[k]);
-  if (
-    raw["format"] !== "tandem-linear-fusion/1" ||
-    !Array.isArray(names) ||
-    arrays.some((a) => !Array.isArray(a) || a.length !== names.length || a.some((x) => typeof x !== "number"))
-  ) {
-    throw new ArtifactError("fusion model is not a tandem-linear-fusion/1 artifact with matching lengths");
-  }
-  const [mean, scale, weights] = arrays.map((a) => Float32Array.from(a as number[])) as [
-    Float32Array,
-    Float32Array,
-    Float32Array,
-  ];
-  return {
-    names: names as string[],
-    standardizer: { mean, scale },
-    weights,
-    loss: Number(raw["loss"]),
-    examples: Number(raw["examples"]),
-  };
 }

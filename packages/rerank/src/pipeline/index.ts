@@ -1,4 +1,5 @@
 export * from "./candidate-builder.js";
+export * from "./fusion-examples.js";
 export * from "./item-stats.js";
 export * from "./seq-stage.js";
 export * from "./similar-items.js";

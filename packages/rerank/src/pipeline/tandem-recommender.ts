@@ -1,11 +1,13 @@
 import { Progress } from "@tandem/core";
-import { partitionUserItems, sampleTargetUsers, type UserItems, userItemsOf } from "@tandem/data";
+import { dayUnit, partitionUserItems, sampleTargetUsers, type UserItems, userItemsOf } from "@tandem/data";
 import type { FitInput, FitReport, Recommender } from "@tandem/eval";
 import type { RankingExample } from "../candidate-features.js";
 import { FEATURE_INDEX, FEATURES, type FeatureName } from "../features.js";
-import { FusionScorer } from "../fusion-scorer.js";
-import { type LinearFusion, trainListwise } from "../listwise-trainer.js";
+import { type Fusion, FusionScorer, isTreeFusion } from "../fusion-scorer.js";
+import { trainGbdt } from "../gbdt/gbdt-trainer.js";
+import { trainListwise } from "../listwise-trainer.js";
 import { buildCandidates } from "./candidate-builder.js";
+import { cutExamples, holdOutTail } from "./fusion-examples.js";
 import type { StageCache } from "./stage-cache.js";
 import { fitStages, type StageContext, type StageModels } from "./stage-models.js";
 
@@ -16,13 +18,16 @@ export const STATISTICAL_FEATURES: FeatureName[] = FEATURES.filter((f) => !SEMAN
 
 /** Splits off each user's most recent item (users with at least two): the reranker's training targets. */
 export function holdOutLast(history: UserItems): { inner: UserItems; targets: UserItems } {
-  const partOf = new Uint8Array(history.items.length);
-  for (let u = 0; u < history.numUsers; u++) {
-    const end = history.indptr[u + 1]!;
-    if (end - history.indptr[u]! >= 2) partOf[end - 1] = 1;
-  }
-  const [inner, targets] = partitionUserItems(history, partOf, 2) as [UserItems, UserItems];
-  return { inner, targets };
+  const { inner, tail } = holdOutTail(history, 1);
+  return { inner, targets: tail };
+}
+
+/** Each user's first item of `tail` (the item right after their inner history): MF's early stopping. */
+function firstOfTail(tail: UserItems): UserItems {
+  const partOf = new Uint8Array(tail.items.length).fill(1);
+  for (let u = 0; u < tail.numUsers; u++)
+    if (tail.indptr[u + 1]! > tail.indptr[u]!) partOf[tail.indptr[u]!] = 0;
+  return partitionUserItems(tail, partOf, 2)[0]!;
 }
 
 /**
@@ -53,10 +58,12 @@ export interface TandemOptions {
  * The full pipeline as one model: recall (MF, next-item, co-occurrence, popularity, text) proposes
  * candidates, a listwise fusion of semantic and statistical features orders them.
  *
- * Training follows the protocol without leaking: the fusion learns from each user's most recent
- * history item, with both stages refit without it; then the stages are refit on the whole history.
- * While tuning that item is the last train item; at test time (history = train + validation) it is the
- * validation item, so the fusion is learnt on the validation split, as published rerankers are.
+ * Training follows the protocol without leaking: the fusion learns from each user's last
+ * `rerank.fusionCuts` history items, with both stages refit without them (a later cut sees the user
+ * through their prefix, see cutExamples); then the stages are refit on the whole history. While tuning
+ * the latest of those items is the last train item; at test time (history = train + validation) it is
+ * the validation item, so the fusion is learnt on the validation split, as published rerankers are.
+ * The fusion is linear or boosted trees (`rerank.fusion`).
  */
 export class TandemRecommender implements Recommender {
   readonly name: string;
@@ -66,7 +73,7 @@ export class TandemRecommender implements Recommender {
   private readonly disabledNames: readonly FeatureName[];
   private readonly epochs: number | undefined;
   private readonly cache: StageCache | undefined;
-  fusion: LinearFusion | null = null;
+  fusion: Fusion | null = null;
 
   constructor(
     private readonly ctx: Omit<StageContext, "dataset" | "seed">,
@@ -92,28 +99,13 @@ export class TandemRecommender implements Recommender {
       seed: input.seed,
       progress: input.progress ?? false,
     };
-    const { inner, targets } = holdOutLast(input.history);
-    const innerStage = await this.fixedStage(inner, ctx, this.epochs, () =>
-      fitStages(inner, ctx, { validation: targets }),
-    );
-    const examples: RankingExample[] = [];
-    let recalled = 0;
-    const users = fusionUsers(targets, this.ctx.config.rerank.fusionUsers, input.seed);
-    // A candidate build per example: minutes at size, so it shows progress like the fits do.
-    const bar = new Progress(`${this.name} fusion examples`, users.length, { enabled: ctx.progress });
-    for (const u of users) {
-      bar.tick(1);
-      const target = targets.items[targets.indptr[u]!]!;
-      // Held-out users the previous phase scored on this very stage: their build is reused.
-      const features =
-        this.cache?.take(innerStage, u) ?? buildCandidates(innerStage, u, userItemsOf(inner, u)).features;
-      this.mask(features.values);
-      const row = features.items.indexOf(target);
-      if (row >= 0) recalled++;
-      examples.push({ candidates: features, target: row });
-    }
+    const { stage: innerStage, examples, owners } = await this.fusionTrainingSet(input.history, ctx);
+    const recalled = examples.filter((e) => e.target >= 0).length;
     this.cache?.forget(innerStage);
-    this.fusion = trainListwise(examples);
+    this.fusion =
+      this.ctx.config.rerank.fusion === "gbdt"
+        ? trainGbdt(examples, owners, this.ctx.config.rerank.gbdt, input.seed)
+        : trainListwise(examples);
     this.scorer = new FusionScorer(this.fusion);
     const epochs = innerStage.mfEpochs;
     // The seq model's epochs were chosen on the inner held-out items too: the refit trains exactly those.
@@ -136,6 +128,11 @@ export class TandemRecommender implements Recommender {
         epochs: innerStage.mfEpochs,
         ...(innerStage.seq && { seqEpochs: innerStage.seq.epochs }),
         fusionExamples: this.fusion.examples,
+        ...(isTreeFusion(this.fusion) && {
+          gbdtDepth: this.fusion.chosen.depth,
+          gbdtLearningRate: this.fusion.chosen.learningRate,
+          gbdtTrees: this.fusion.chosen.trees,
+        }),
       },
       curve: [
         ...innerStage.mfCurve.map((p) => ({ ...p, metric: `mf ${p.metric}` })),
@@ -149,6 +146,48 @@ export class TandemRecommender implements Recommender {
       ...(Object.keys(details).length > 0 && { details }),
       seconds: (performance.now() - started) / 1000,
     };
+  }
+
+  /**
+   * The fusion's training lists from `history` and the stage they were built on: the stages fitted
+   * without each user's last `rerank.fusionCuts` items, one example per (user, cut) (see cutExamples).
+   * With one cut this is the latest item of each user against stages fitted without it.
+   */
+  async fusionTrainingSet(
+    history: UserItems,
+    ctx: StageContext,
+  ): Promise<{ stage: StageModels; examples: RankingExample[]; owners: Int32Array }> {
+    const { fusionCuts, fusionUsers: maxUsers } = this.ctx.config.rerank;
+    const { inner, tail } = holdOutTail(history, fusionCuts);
+    const innerStage = await this.fixedStage(inner, ctx, this.epochs, () =>
+      fitStages(inner, ctx, { validation: fusionCuts === 1 ? tail : firstOfTail(tail) }),
+    );
+    const users = fusionUsers(tail, maxUsers, ctx.seed);
+    // A candidate build per example: minutes at size, so it shows progress like the fits do.
+    const bar = new Progress(`${this.name} fusion examples`, users.length * fusionCuts, {
+      enabled: ctx.progress ?? false,
+    });
+    const profileTime = {
+      halfLifeDays: this.ctx.config.semantic.halfLifeDays,
+      day: dayUnit(ctx.dataset.time),
+    };
+    const { examples, users: owners } = cutExamples(
+      innerStage,
+      inner,
+      tail,
+      users,
+      profileTime,
+      (stage, u, prefix) => {
+        // Held-out users the previous phase scored on this very stage (its known users, whole history).
+        const cached =
+          prefix.length === inner.indptr[u + 1]! - inner.indptr[u]! ? this.cache?.take(stage, u) : undefined;
+        const features = cached ?? buildCandidates(stage, u, prefix).features;
+        this.mask(features.values);
+        return features;
+      },
+      () => bar.tick(1),
+    );
+    return { stage: innerStage, examples, owners };
   }
 
   /**
