@@ -15,12 +15,7 @@ import { type Fusion, parseFusion, serializeFusion } from "@tandem/rerank";
  * A trained Tandem model on disk: the MF artifact directory, the fusion JSON and, with rerank.seq, the
  * sequential model's directory (a restored stage must use the model the fusion was trained with).
  */
-export function saveTandemArtifacts(
-  dir: string,
-  mf: MfModel,
-  fusion: Fusion,
-  seq?: SeqModel | null,
-): void {
+export function saveTandemArtifacts(dir: string, mf: MfModel, fusion: Fusion, seq?: SeqModel | null): void {
   mkdirSync(dir, { recursive: true });
   saveModel(join(dir, "mf"), mf);
   if (seq) saveSeqModel(join(dir, "seq"), seq);
