@@ -4,8 +4,8 @@ import type { StageModels } from "@tandem/rerank";
 import type { ScoredItem } from "@tandem/serving";
 
 const GROUPS = {
-  collaborative: ["mf", "cooc", "next", "fromMf", "fromCooc", "fromNext"],
-  semantic: ["textProfile", "textLast", "fromText"],
+  collaborative: ["mf", "cooc", "next", "seq", "fromMf", "fromCooc", "fromNext", "fromSeq"],
+  semantic: ["textProfile", "textLast", "textMf", "fromText"],
   popularity: ["logPop", "recentPop", "fromPop"],
 } as const;
 
