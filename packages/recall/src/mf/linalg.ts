@@ -16,6 +16,12 @@ export function gramian(factors: Float32Array, n: number, k: number, reg: number
 
 /** Solves A x = b in place for symmetric positive definite A (k×k, overwritten by its Cholesky factor). */
 export function choleskySolve(a: Float64Array, b: Float64Array, k: number): Float64Array {
+  choleskyFactor(a, k);
+  return choleskySubstitute(a, Float64Array.from(b), k);
+}
+
+/** Overwrites the lower triangle of symmetric positive definite `a` (k×k) with its Cholesky factor L. */
+export function choleskyFactor(a: Float64Array, k: number): void {
   for (let j = 0; j < k; j++) {
     let s = a[j * k + j]!;
     for (let p = 0; p < j; p++) s -= a[j * k + p]! * a[j * k + p]!;
@@ -28,16 +34,19 @@ export function choleskySolve(a: Float64Array, b: Float64Array, k: number): Floa
       a[i * k + j] = t / d;
     }
   }
-  const x = Float64Array.from(b);
+}
+
+/** Solves L Lᵀ x = x in place, for L from choleskyFactor; returns x. */
+export function choleskySubstitute(l: Float64Array, x: Float64Array, k: number): Float64Array {
   for (let i = 0; i < k; i++) {
     let t = x[i]!;
-    for (let p = 0; p < i; p++) t -= a[i * k + p]! * x[p]!;
-    x[i] = t / a[i * k + i]!;
+    for (let p = 0; p < i; p++) t -= l[i * k + p]! * x[p]!;
+    x[i] = t / l[i * k + i]!;
   }
   for (let i = k - 1; i >= 0; i--) {
     let t = x[i]!;
-    for (let p = i + 1; p < k; p++) t -= a[p * k + i]! * x[p]!;
-    x[i] = t / a[i * k + i]!;
+    for (let p = i + 1; p < k; p++) t -= l[p * k + i]! * x[p]!;
+    x[i] = t / l[i * k + i]!;
   }
   return x;
 }

@@ -1,4 +1,5 @@
 import { Rng } from "@tandem/core";
+import { choleskyFactor, choleskySubstitute } from "@tandem/recall";
 import type { TextToMf } from "./text-to-mf.js";
 
 export interface RidgeOptions {
@@ -36,29 +37,13 @@ function ridgeSolve(g: Float64Array, b: Float64Array, d: number, k: number, lamb
   const l = Float64Array.from(g);
   for (let a = 0; a < d - 1; a++) l[a * d + a]! += lambda;
   l[(d - 1) * d + d - 1]! += 1e-9; // the bias row: keeps the factorisation definite
-  for (let j = 0; j < d; j++) {
-    let s = l[j * d + j]!;
-    for (let p = 0; p < j; p++) s -= l[j * d + p]! ** 2;
-    const diag = Math.sqrt(Math.max(s, 1e-12));
-    l[j * d + j] = diag;
-    for (let i = j + 1; i < d; i++) {
-      let v = l[i * d + j]!;
-      for (let p = 0; p < j; p++) v -= l[i * d + p]! * l[j * d + p]!;
-      l[i * d + j] = v / diag;
-    }
-  }
+  choleskyFactor(l, d);
   const w = Float64Array.from(b);
+  const column = new Float64Array(d);
   for (let c = 0; c < k; c++) {
-    for (let i = 0; i < d; i++) {
-      let v = w[i * k + c]!;
-      for (let p = 0; p < i; p++) v -= l[i * d + p]! * w[p * k + c]!;
-      w[i * k + c] = v / l[i * d + i]!;
-    }
-    for (let i = d - 1; i >= 0; i--) {
-      let v = w[i * k + c]!;
-      for (let p = i + 1; p < d; p++) v -= l[p * d + i]! * w[p * k + c]!;
-      w[i * k + c] = v / l[i * d + i]!;
-    }
+    for (let i = 0; i < d; i++) column[i] = w[i * k + c]!;
+    choleskySubstitute(l, column, d);
+    for (let i = 0; i < d; i++) w[i * k + c] = column[i]!;
   }
   return w;
 }
