@@ -14,6 +14,7 @@ const commands: Record<string, { run: (argv: string[]) => Promise<void>; help: s
   synth: { run: synthCommand, help: synthHelp },
   results: (await import("./commands/results.js")).results,
   candidates: (await import("./commands/candidates.js")).candidates,
+  compare: (await import("./commands/compare.js")).compare,
 };
 
 const usage = `usage: tandem <command> [options]

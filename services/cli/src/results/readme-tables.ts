@@ -1,7 +1,7 @@
 import { markdownTable, NotFoundError } from "@tandem/core";
-import { alignUsers, pairedTest } from "@tandem/eval";
 import { tuningLine } from "../commands/eval.js";
 import { pValue, withCi } from "../eval-summary.js";
+import { pairedResults as paired, signedDifference as signed } from "./paired-results.js";
 import {
   type ColdStartFile,
   ciOf,
@@ -28,20 +28,6 @@ const PAIRS: [string, string][] = [
   ["seq", "mf-als"],
   ["seq", "ease"],
 ];
-
-/** Paired test of two results on the users both were judged on (2,000 resamples, seed 42). */
-function paired(a: EvalFileResult, b: EvalFileResult, metric: string) {
-  const [va, vb] = alignUsers(
-    Int32Array.from(a.test.userIndexes),
-    a.test.perUser[metric]!,
-    Int32Array.from(b.test.userIndexes),
-    b.test.perUser[metric]!,
-  );
-  return pairedTest(va, vb, { resamples: 2000, seed: 42 });
-}
-
-const signed = (t: { difference: number; lo: number; hi: number }) =>
-  `${t.difference >= 0 ? "+" : ""}${t.difference.toFixed(4)} [${t.lo.toFixed(4)}, ${t.hi.toFixed(4)}]`;
 
 /** A README label that says what the test model used (the refit's settings) and, for ablations, what it zeroes. */
 export function modelLabel(r: EvalFileResult): string {
