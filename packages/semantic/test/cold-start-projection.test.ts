@@ -27,7 +27,9 @@ describe("text → MF projection", () => {
     // Among all items: text only, raw hybrid and calibrated hybrid, each paired with cosine on the same users.
     const learned = result.rows.filter((r) => r.candidates === "all items" && r.model.startsWith("text→MF"));
     expect(learned.map((r) => r.model)).toHaveLength(3);
-    const paired = result.paired.filter((t) => t.candidates === "all items" && t.factor === 1);
+    const paired = result.paired.filter(
+      (t) => t.candidates === "all items" && t.factor === 1 && t.b === "text recall",
+    );
     expect(paired.map((t) => t.a)).toEqual(learned.map((r) => r.model));
     const textRecall = row("text recall", "all items").recall;
     for (const t of paired) {

@@ -128,24 +128,31 @@ export async function runColdStartExperiment(
     run(new Restricted(m, m === cf ? new Uint8Array(numItems) : cold), "cold items"),
   );
   const rows = [...onAll, ...onCold].map((r) => r.row);
+  const pairRecall = (
+    a: (typeof onAll)[number],
+    b: (typeof onAll)[number],
+    factor: number,
+    candidates: ColdStartRow["candidates"],
+  ) => ({
+    a: a.row.model,
+    b: b.row.model,
+    factor,
+    candidates,
+    ...pairedTest(
+      a.recall,
+      Array.from(b.recall, (x) => factor * x),
+      { seed },
+    ),
+  });
   // Every learned row against zero-shot cosine on the same users, and against twice cosine (the target).
-  const compare = (runs: typeof onAll, candidates: ColdStartRow["candidates"]) => {
-    const base = runs[1]!;
-    return runs.slice(2, -1).flatMap((r) =>
-      [1, 2].map((factor) => ({
-        a: r.row.model,
-        b: base.row.model,
-        factor,
-        candidates,
-        ...pairedTest(
-          r.recall,
-          Array.from(base.recall, (x) => factor * x),
-          { seed },
-        ),
-      })),
-    );
-  };
-  const paired = [...compare(onAll, "all items"), ...compare(onCold, "cold items")];
+  const compare = (runs: typeof onAll, candidates: ColdStartRow["candidates"]) =>
+    runs.slice(2, -1).flatMap((r) => [1, 2].map((factor) => pairRecall(r, runs[1]!, factor, candidates)));
+  const paired = [
+    ...compare(onAll, "all items"),
+    // The calibration's own effect: calibrated against raw hybrid.
+    ...(projection ? [pairRecall(onAll[4]!, onAll[3]!, 1, "all items")] : []),
+    ...compare(onCold, "cold items"),
+  ];
   const users = countUsers(test);
   const protocol =
     `seed ${seed}: ${coldCount} of ${numItems} items (${(100 * fraction).toFixed(0)}%) removed from training; ` +
