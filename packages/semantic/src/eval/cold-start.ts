@@ -1,11 +1,22 @@
 import { InvalidArgumentError, Rng } from "@tandem/core";
 import { type Dataset, type UserItemRow, type UserItems, userItemsFromRows } from "@tandem/data";
-import { bootstrapMeans, evaluate, type Interval, ItemKnnRecommender, type Recommender } from "@tandem/eval";
+import {
+  bootstrapMeans,
+  evaluate,
+  type Interval,
+  ItemKnnRecommender,
+  type PairedTest,
+  pairedTest,
+  type Recommender,
+} from "@tandem/eval";
 import { MfRecommender } from "@tandem/recall";
 import type { TextEncoder } from "../encoder/text-encoder.js";
 import { buildProfiles } from "../profile/build-profiles.js";
-import { fitTextToMf, projectText } from "../projection/text-to-mf.js";
+import { applyCalibration, calibrateProjection } from "../projection/projection-calibration.js";
+import { projectText } from "../projection/text-to-mf.js";
+import { fitTextToMfRidge } from "../projection/text-to-mf-ridge.js";
 import type { ItemTextTemplate } from "../text/item-text.js";
+import { DotScorer, RandomScorer, Restricted } from "./cold-start-scorers.js";
 import { datasetItemVectors } from "./semantic-recommender.js";
 
 export interface ColdStartOptions {
@@ -30,6 +41,14 @@ export interface ColdStartRow {
   ci: { recall: Interval; ndcg: Interval };
 }
 
+/** Paired test of Recall@K, `a` − `factor` × `b`, on the same test users (factor 2: "a at least doubles b"). */
+export interface ColdStartComparison extends PairedTest {
+  a: string;
+  b: string;
+  factor: number;
+  candidates: ColdStartRow["candidates"];
+}
+
 export interface ColdStartResult {
   protocol: string;
   coldItems: number;
@@ -37,80 +56,8 @@ export interface ColdStartResult {
   testInteractions: number;
   k: number;
   rows: ColdStartRow[];
+  paired: ColdStartComparison[];
   markdown: string;
-}
-
-/** Wraps a model so items outside `allowed` can never be recommended (scored -Infinity). */
-class Restricted implements Recommender {
-  readonly name: string;
-  constructor(
-    private readonly inner: Recommender,
-    private readonly allowed: Uint8Array,
-    suffix: string,
-  ) {
-    this.name = `${inner.name}${suffix}`;
-  }
-  fit = () => Promise.reject(new Error("Restricted wraps a fitted model"));
-  scoreBatch(users: Int32Array, out: Float32Array): void {
-    this.inner.scoreBatch(users, out);
-    const n = this.allowed.length;
-    for (let b = 0; b < users.length; b++)
-      for (let i = 0; i < n; i++) if (!this.allowed[i]) out[b * n + i] = Number.NEGATIVE_INFINITY;
-  }
-}
-
-/** Cosine between user profiles and item embeddings: the text recall score, as a Recommender. */
-class ProfileScorer implements Recommender {
-  readonly name = "text recall";
-  constructor(
-    private readonly profiles: Float32Array,
-    private readonly items: Float32Array,
-    private readonly dim: number,
-  ) {}
-  fit = () => Promise.reject(new Error("ProfileScorer is built fitted"));
-  scoreBatch(users: Int32Array, out: Float32Array): void {
-    const { dim, items, profiles } = this;
-    const n = items.length / dim;
-    users.forEach((u, b) => {
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < dim; d++) s += profiles[u * dim + d]! * items[i * dim + d]!;
-        out[b * n + i] = s;
-      }
-    });
-  }
-}
-
-/** MF user factor · item vector, where cold items' vectors come from their text through the learned map. */
-class ProjectedMfScorer implements Recommender {
-  readonly name = "text→MF projection";
-  constructor(
-    private readonly users: Float32Array,
-    private readonly items: Float32Array,
-    private readonly k: number,
-  ) {}
-  fit = () => Promise.reject(new Error("ProjectedMfScorer is built fitted"));
-  scoreBatch(users: Int32Array, out: Float32Array): void {
-    const { k, items } = this;
-    const n = items.length / k;
-    users.forEach((u, b) => {
-      for (let i = 0; i < n; i++) {
-        let s = 0;
-        for (let d = 0; d < k; d++) s += this.users[u * k + d]! * items[i * k + d]!;
-        out[b * n + i] = s;
-      }
-    });
-  }
-}
-
-/** Uniformly random scores, the chance level. */
-class RandomScorer implements Recommender {
-  readonly name = "random";
-  constructor(private readonly rng: Rng) {}
-  fit = () => Promise.reject(new Error("RandomScorer needs no fit"));
-  scoreBatch(_users: Int32Array, out: Float32Array): void {
-    for (let i = 0; i < out.length; i++) out[i] = this.rng.next();
-  }
 }
 
 /**
@@ -155,47 +102,56 @@ export async function runColdStartExperiment(
   const { encoder } = options;
   const items = await datasetItemVectors(dataset, encoder, options.template, options.progress);
   const profiles = buildProfiles(train, items, encoder.dim, options.halfLifeDays);
-  const text = new ProfileScorer(profiles, items, encoder.dim);
+  const text = new DotScorer("text recall", profiles, items, encoder.dim);
   const random = new RandomScorer(new Rng(seed + 1));
-  // Learned projection (when the CF model is MF): text → MF item factors, fitted on the warm items only.
-  let projected: Recommender | null = null;
-  let projectionNote = "";
-  if (cf instanceof MfRecommender) {
-    const { itemFactors, userFactors, dim } = cf.model.parts;
-    const map = await fitTextToMf(items, encoder.dim, itemFactors, dim, warm, { seed });
-    const vectors = projectText(map, items);
-    for (let i = 0; i < numItems; i++)
-      if (warm[i]) vectors.set(itemFactors.subarray(i * dim, (i + 1) * dim), i * dim);
-    projected = new ProjectedMfScorer(userFactors, vectors, dim);
-    projectionNote =
-      ` The text→MF projection is a linear map (full-batch Adam on squared error, TF.js) from item text to ${cf.name} ` +
-      `item factors, fitted on the warm items only (${map.steps} steps, chosen on 10% held-out warm items); ` +
-      `cold items are scored user factor · projected vector, warm items with their own factors.`;
-  }
+  // Learned projection (when the CF model is MF): ridge text → MF item factors, fitted on the warm items only.
+  const projection =
+    cf instanceof MfRecommender ? projectionScorers(cf, items, encoder.dim, warm, seed) : null;
 
-  const run = (model: Recommender, candidates: ColdStartRow["candidates"]): ColdStartRow => {
+  const run = (model: Recommender, candidates: ColdStartRow["candidates"]) => {
     const result = evaluate(model, train, test, { ks: [k] });
-    const ci = bootstrapMeans(
-      { recall: result.perUser[`recall@${k}`] ?? [], ndcg: result.perUser[`ndcg@${k}`] ?? [] },
-      { seed },
-    );
-    return {
+    const perUser = { recall: result.perUser[`recall@${k}`] ?? [], ndcg: result.perUser[`ndcg@${k}`] ?? [] };
+    const ci = bootstrapMeans(perUser, { seed });
+    const row: ColdStartRow = {
       model: model.name,
       candidates,
       recall: result.metrics[`recall@${k}`] ?? 0,
       ndcg: result.metrics[`ndcg@${k}`] ?? 0,
       ci: { recall: ci["recall"]!, ndcg: ci["ndcg"]! },
     };
+    return { row, recall: perUser.recall };
   };
-  const rows: ColdStartRow[] = [
-    run(new Restricted(cf, warm, ""), "all items"),
-    run(text, "all items"),
-    ...(projected ? [run(projected, "all items")] : []),
-    run(random, "all items"),
-    run(new Restricted(cf, new Uint8Array(numItems), ""), "cold items"),
-    run(new Restricted(text, cold, ""), "cold items"),
-    ...(projected ? [run(new Restricted(projected, cold, ""), "cold items")] : []),
-    run(new Restricted(random, cold, ""), "cold items"),
+  const onAll = [cf, text, ...(projection?.all ?? []), random].map((m) =>
+    run(m === cf ? new Restricted(cf, warm) : m, "all items"),
+  );
+  const onCold = [cf, text, ...(projection ? [projection.cold] : []), random].map((m) =>
+    run(new Restricted(m, m === cf ? new Uint8Array(numItems) : cold), "cold items"),
+  );
+  const rows = [...onAll, ...onCold].map((r) => r.row);
+  const pairRecall = (
+    a: (typeof onAll)[number],
+    b: (typeof onAll)[number],
+    factor: number,
+    candidates: ColdStartRow["candidates"],
+  ) => ({
+    a: a.row.model,
+    b: b.row.model,
+    factor,
+    candidates,
+    ...pairedTest(
+      a.recall,
+      Array.from(b.recall, (x) => factor * x),
+      { seed },
+    ),
+  });
+  // Every learned row against zero-shot cosine on the same users, and against twice cosine (the target).
+  const compare = (runs: typeof onAll, candidates: ColdStartRow["candidates"]) =>
+    runs.slice(2, -1).flatMap((r) => [1, 2].map((factor) => pairRecall(r, runs[1]!, factor, candidates)));
+  const paired = [
+    ...compare(onAll, "all items"),
+    // The calibration's own effect: calibrated against raw hybrid.
+    ...(projection ? [pairRecall(onAll[4]!, onAll[3]!, 1, "all items")] : []),
+    ...compare(onCold, "cold items"),
   ];
   const users = countUsers(test);
   const protocol =
@@ -203,15 +159,77 @@ export async function runColdStartExperiment(
     `train = every interaction with the other items; test = the ${testRows.length} interactions of ${users} users with ` +
     `the removed items, warm history masked; full ranking, Recall@${k}/NDCG@${k} averaged over those users. ` +
     `CF (${cf.name}) cannot score items it never saw (-Infinity), text recall ranks by cosine(profile, item text), ` +
-    `profile half-life ${options.halfLifeDays} days.${projectionNote}`;
+    `profile half-life ${options.halfLifeDays} days.${projection?.note ?? ""}`;
   const markdown = [
     `Protocol: ${protocol}`,
     "",
     `| model | candidates | Recall@${k} [95% CI] | NDCG@${k} [95% CI] |`,
     "|---|---|---:|---:|",
     ...rows.map((r) => `| ${r.model} | ${r.candidates} | ${ci(r.ci.recall)} | ${ci(r.ci.ndcg)} |`),
+    "",
+    `| paired Recall@${k} (same users) | ranked among | difference [95% CI] | p |`,
+    "|---|---|---:|---:|",
+    ...paired.map(
+      (t) =>
+        `| ${t.a} − ${t.factor === 1 ? "" : `${t.factor} × `}${t.b} | ${t.candidates} | ` +
+        `${signed(t.difference)} [${signed(t.lo)}, ${signed(t.hi)}] | ${t.p.toFixed(4)} |`,
+    ),
   ].join("\n");
-  return { protocol, coldItems: coldCount, users, testInteractions: testRows.length, k, rows, markdown };
+  return {
+    protocol,
+    coldItems: coldCount,
+    users,
+    testInteractions: testRows.length,
+    k,
+    rows,
+    paired,
+    markdown,
+  };
+}
+
+const signed = (x: number) => `${x >= 0 ? "+" : ""}${x.toFixed(4)}`;
+
+/**
+ * The learned rows: text → MF ridge projection of every item (fitted on warm items' factors). Among all
+ * items three ways: every item from its text (the counterpart of cosine, which also scores all items
+ * from text); cold items projected next to warm items' own factors, raw (shrunk, so outscored) and
+ * calibrated (spread matched on pseudo-cold warm items, see calibrateProjection). Among the cold items
+ * alone the three rank identically (the calibration is monotone per user), so one row.
+ */
+function projectionScorers(
+  cf: MfRecommender,
+  text: Float32Array,
+  textDim: number,
+  warm: Uint8Array,
+  seed: number,
+) {
+  const { itemFactors, userFactors, dim } = cf.model.parts;
+  const map = fitTextToMfRidge(text, textDim, itemFactors, dim, warm, { seed });
+  const projected = projectText(map, text);
+  const calibration = calibrateProjection(text, textDim, itemFactors, userFactors, dim, warm, { seed });
+  const withWarmFactors = (vectors: Float32Array) => {
+    for (let i = 0; i < warm.length; i++)
+      if (warm[i]) vectors.set(itemFactors.subarray(i * dim, (i + 1) * dim), i * dim);
+    return vectors;
+  };
+  const scorer = (name: string, vectors: Float32Array) => new DotScorer(name, userFactors, vectors, dim);
+  return {
+    all: [
+      scorer("text→MF, every item from text", projected),
+      scorer("text→MF, cold projected, warm own factors", withWarmFactors(projected.slice())),
+      scorer(
+        "text→MF, cold projected + calibrated, warm own factors",
+        withWarmFactors(applyCalibration(calibration, projected)),
+      ),
+    ],
+    cold: scorer("text→MF projection", projected),
+    note:
+      ` The text→MF projection is a closed-form ridge map from item text to ${cf.name} item factors, fitted on ` +
+      `the warm items only (λ ${map.lambda} chosen on 10% held-out warm items); user factor · projected vector. ` +
+      `Calibrated: a cold item's offset from the mean warm factor is stretched ×${calibration.scale.toFixed(2)}, ` +
+      `the scale at which ${calibration.pseudoCold} pseudo-cold warm items (held out of a second projection fit) ` +
+      `score with the spread of their own factors over all users; no ranking target, cold test interactions unused.`,
+  };
 }
 
 const ci = (i: Interval) => `${i.mean.toFixed(4)} [${i.lo.toFixed(4)}, ${i.hi.toFixed(4)}]`;

@@ -1,2 +1,3 @@
+export * from "./projection-calibration.js";
 export * from "./text-to-mf.js";
 export * from "./text-to-mf-ridge.js";

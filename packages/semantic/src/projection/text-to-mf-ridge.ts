@@ -49,10 +49,10 @@ function ridgeSolve(g: Float64Array, b: Float64Array, d: number, k: number, lamb
 }
 
 /**
- * The text → MF linear map of fitTextToMf in closed form: ridge regression of item factors on text
- * (with a bias), λ chosen on a seeded held-out share of the trained items, then refit on all of them.
- * One pass over the items for the normal equations (items × textDim² / 2 multiply-adds) and a Cholesky
- * per λ: about a second at 3,650 items × 512 dims, where 300 full-batch Adam steps took ~100 s of CPU.
+ * The text → MF linear map (TextToMf) in closed form: ridge regression of item factors on text (with a
+ * bias), λ chosen on a seeded held-out share of the trained items, then refit on all of them. One pass
+ * over the items for the normal equations (items × textDim² / 2 multiply-adds) and a Cholesky per λ:
+ * about a second at 3,650 items × 512 dims, where the full-batch Adam fit it replaced took ~100 s of CPU.
  */
 export function fitTextToMfRidge(
   text: Float32Array,
@@ -95,7 +95,7 @@ export function fitTextToMfRidge(
     bias: Float32Array.from(w.subarray(textDim * k)),
     textDim,
     k,
-    steps: 0,
+    lambda: best.lambda,
     heldOutMse: heldRows.length > 0 ? best.mse : 0,
   };
 }

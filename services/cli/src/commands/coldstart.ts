@@ -9,7 +9,8 @@ import { lazyEncoder } from "../models.js";
 
 export const coldstartHelp = `tandem coldstart [options]   cold-start experiment: MF vs text recall on items never trained on
   Removes a seeded 10% of items from training entirely and reports Recall@K / NDCG@K on the test
-  interactions with those items, for MF (ALS; zero by construction) and text recall.
+  interactions with those items, for MF (ALS; zero by construction), zero-shot text recall and the
+  learned text→MF ridge projection (text only; hybrid raw and calibrated), with paired tests.
   --fraction <f>         share of items held out (default 0.1)
   --item-tags <t>        user tags in item text: none (default; the test interactions span the whole log,
                          so no tag precedes them all) | all (leaks tags written on test items)
