@@ -6,7 +6,7 @@ import { fitTextToMfRidge, projectText } from "@tandem/semantic";
  * Every item's text projected into MF item-factor space (numItems × mf.dim), the map fitted on the
  * items `history` holds (so only what this stage's MF saw teaches it: leak-free within the protocol).
  * `textMf` = user factor · this row: an MF-space score an item gets from its text alone. Closed-form
- * ridge (fitTextToMfRidge): the Adam fit of the cold-start experiment costs ~100 s of CPU per stage.
+ * ridge (fitTextToMfRidge), the same map the cold-start experiment uses (about a second per stage).
  */
 export function fitTextMf(
   history: UserItems,
