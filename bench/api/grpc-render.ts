@@ -32,7 +32,9 @@ this number of blocks. Stalls: a block whose p99 is far above its p50 should sho
 in the API or the generator in the same row of the per-block trace (\`BENCH_API_GRPC_TRACE=1\`); GC pauses are
 listed there too, with the number of mark-sweep-compacts. Only the latency columns depend on the machine being
 quiet; CPU per request (both sides) holds under load. Per-call transport CPU without Redis or ranking:
-\`node --import tsx bench/api/transport-cost.ts\` (the same lean senders, an engine that answers at once).`;
+\`node --import tsx bench/api/transport-cost.ts\` (the same lean senders, an engine that answers at once);
+the server's protobuf codecs alone (proto-loader's against the direct ones it uses):
+\`node --import tsx bench/api/codec-cost.ts\`.`;
 
 /** The gRPC-vs-HTTP tables: latency with the paired block comparison, then where the time goes. */
 export function renderGrpc(rows: GrpcRow[], rate: number, blocks: number): string {
