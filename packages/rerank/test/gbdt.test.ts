@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ArtifactError, Rng, rerankConfigSchema } from "@tandem/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -67,6 +69,25 @@ describe("gradient-boosted listwise fusion", () => {
     expect(trees).toBeGreaterThan(linear + 0.15);
     expect(model.chosen.trees).toBeGreaterThan(5);
     expect(config.depths.concat([2, 3])).toContain(model.chosen.depth);
+  });
+
+  it("grows the trees the per-level trainer grew (histogram subtraction changes no split)", () => {
+    // Written by the trainer before the histogram rewrite (per-level full scans, row-major codes) on
+    // these very examples: every split feature and threshold, the chosen grid point and the loss.
+    const reference = JSON.parse(
+      readFileSync(join(import.meta.dirname, "fixtures", "gbdt-reference.json"), "utf8"),
+    ) as Record<string, { chosen: unknown; loss: number; feature: number[]; threshold: number[] }>;
+    const runs = {
+      none: model,
+      linear: trainGbdt(train, owners, { ...config, depths: [2], base: "linear" }, 7),
+    };
+    for (const [name, m] of Object.entries(runs)) {
+      const ref = reference[name]!;
+      expect(m.chosen).toEqual(ref.chosen);
+      expect([...m.feature]).toEqual(ref.feature);
+      expect([...m.threshold]).toEqual(ref.threshold);
+      expect(m.loss).toBeCloseTo(ref.loss, 10);
+    }
   });
 
   it("is seeded: the same data and seed grow the same trees", () => {
