@@ -157,14 +157,13 @@ export function trainGbdt(
   const rng = new Rng(seed ^ 0x9e3779b9);
   const inValid = new Map<number, boolean>();
   for (const u of usefulOwners) if (!inValid.has(u)) inValid.set(u, rng.next() < config.validationShare);
-  const side = (v: boolean) =>
-    lists(
-      useful.filter((_, k) => inValid.get(usefulOwners[k]!) === v),
-      dim,
-      bins,
-    );
-  const train = side(false);
-  const valid = side(true);
+  const side = (v: boolean) => useful.filter((_, k) => inValid.get(usefulOwners[k]!) === v);
+  // The search boosts from what the final fit boosts from: a linear fusion fitted on the search's own
+  // training users (it scores the validation users unseen), so the tree count fits the model refit.
+  const trainSide = side(false);
+  const searchBase = linearOn(trainSide);
+  const train = lists(trainSide, dim, bins, searchBase);
+  const valid = lists(side(true), dim, bins, searchBase);
   const base = { minLeaf: config.minLeaf, l2: config.l2, subsample: config.subsample, seed };
   let chosen = { depth: config.depths[0]!, learningRate: config.learningRates[0]!, trees: 1, loss: Infinity };
   if (valid.targets.length > 0 && train.targets.length > 0) {
