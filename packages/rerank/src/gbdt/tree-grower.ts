@@ -72,7 +72,26 @@ function histogram(
     g[i] = grad[r]!;
     h[i] = hess[r]!;
   }
-  for (let f = 0; f < cols.dim; f++) {
+  // Two features per pass: the row index and its gradient pair are loaded once for both.
+  let f = 0;
+  for (; f + 1 < cols.dim; f += 2) {
+    const a = cols.codes.subarray(f * cols.rows, (f + 1) * cols.rows);
+    const b = cols.codes.subarray((f + 1) * cols.rows, (f + 2) * cols.rows);
+    const offA = cols.binOffset[f]! * 2;
+    const offB = cols.binOffset[f + 1]! * 2;
+    for (let i = begin; i < end; i++) {
+      const r = index[i]!;
+      const gi = g[i]!;
+      const hi = h[i]!;
+      const atA = offA + a[r]! * 2;
+      hist[atA]! += gi;
+      hist[atA + 1]! += hi;
+      const atB = offB + b[r]! * 2;
+      hist[atB]! += gi;
+      hist[atB + 1]! += hi;
+    }
+  }
+  for (; f < cols.dim; f++) {
     const col = cols.codes.subarray(f * cols.rows, (f + 1) * cols.rows);
     const off = cols.binOffset[f]! * 2;
     for (let i = begin; i < end; i++) {
