@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { ArtifactError, Rng, rerankConfigSchema } from "@tandem/core";
 import { describe, expect, it } from "vitest";
 import {
@@ -69,6 +71,22 @@ describe("gradient-boosted listwise fusion", () => {
     expect(config.depths.concat([2, 3])).toContain(model.chosen.depth);
   });
 
+  it("grows the trees the per-level trainer grew (histogram subtraction changes no split)", () => {
+    // Written by the trainer before the histogram rewrite (per-level full scans, row-major codes) on
+    // these very examples: every split feature and threshold, the chosen grid point and the loss.
+    const reference = JSON.parse(
+      readFileSync(join(import.meta.dirname, "fixtures", "gbdt-reference.json"), "utf8"),
+    ) as Record<string, { chosen: unknown; loss: number; feature: number[]; threshold: number[] }>;
+    // Base "none" only: with a linear base the search now boosts from one too (next test).
+    for (const [name, m] of Object.entries({ none: model })) {
+      const ref = reference[name]!;
+      expect(m.chosen).toEqual(ref.chosen);
+      expect([...m.feature]).toEqual(ref.feature);
+      expect([...m.threshold]).toEqual(ref.threshold);
+      expect(m.loss).toBeCloseTo(ref.loss, 10);
+    }
+  });
+
   it("is seeded: the same data and seed grow the same trees", () => {
     const again = trainGbdt(train, owners, { ...config, depths: [2, 3] }, 7);
     expect(serializeFusion(again)).toBe(serializeFusion(model));
@@ -116,6 +134,22 @@ describe("gradient-boosted listwise fusion", () => {
     expect(sum).toBeCloseTo(scores[4]!, 3); // the linear part's score is float32 arithmetic
     const again = new FusionScorer(parseFusion(serializeFusion(hybrid)));
     expect([...again.score(c)]).toEqual([...scores]);
+  });
+
+  it("searches the tree count for the model it refits: boosting from the linear base", () => {
+    // A purely linear utility: from the linear base the trees have almost nothing left to learn, so
+    // validation stops them early; from zero they need many rounds to approximate the line.
+    const rng = new Rng(3);
+    const linear = Array.from({ length: 600 }, () => {
+      const values = Float32Array.from({ length: 40 * 4 }, () => rng.normal());
+      const u = Array.from({ length: 40 }, (_, r) => 2 * values[r * 4]! - values[r * 4 + 1]! + rng.normal());
+      const items = Int32Array.from({ length: 40 }, (_, r) => r);
+      return { candidates: { names, items, values }, target: u.indexOf(Math.max(...u)) };
+    });
+    const ids = Int32Array.from(linear, (_, k) => k);
+    const fromZero = trainGbdt(linear, ids, { ...config, depths: [2] }, 7);
+    const fromLinear = trainGbdt(linear, ids, { ...config, depths: [2], base: "linear" }, 7);
+    expect(fromLinear.chosen.trees).toBeLessThan(fromZero.chosen.trees / 2);
   });
 
   it("needs at least one example whose target was recalled", () => {

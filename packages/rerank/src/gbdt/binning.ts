@@ -28,21 +28,42 @@ export function fitBins(values: Float32Array, dim: number, bins: number, sampleR
   return { edges };
 }
 
-/** rows × dim codes, row-major (at most 255 bins). */
-export function binCodes(values: Float32Array, dim: number, bins: Bins): Uint8Array {
+/**
+ * Bin codes column-major (feature f's codes for all rows at f × rows): the split search and the tree
+ * walk read one feature's column at a time. `binOffset[f]` is feature f's first slot in a histogram
+ * of `totalBins` slots.
+ */
+export interface Columns {
+  codes: Uint8Array;
+  rows: number;
+  dim: number;
+  numBins: Int32Array;
+  binOffset: Int32Array;
+  totalBins: number;
+}
+
+/** A rows × dim row-major matrix's codes, column-major (at most 255 bins). */
+export function binColumns(values: Float32Array, dim: number, bins: Bins): Columns {
+  const rows = values.length / dim;
   const codes = new Uint8Array(values.length);
-  for (let p = 0; p < values.length; p++) {
-    const e = bins.edges[p % dim]!;
-    const x = values[p]!;
-    // Binary search for the first edge >= x.
-    let lo = 0;
-    let hi = e.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (e[mid]! < x) lo = mid + 1;
-      else hi = mid;
+  for (let f = 0; f < dim; f++) {
+    const e = bins.edges[f]!;
+    const col = f * rows;
+    for (let r = 0; r < rows; r++) {
+      const x = values[r * dim + f]!;
+      // Binary search for the first edge >= x.
+      let lo = 0;
+      let hi = e.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (e[mid]! < x) lo = mid + 1;
+        else hi = mid;
+      }
+      codes[col + r] = lo;
     }
-    codes[p] = lo;
   }
-  return codes;
+  const numBins = Int32Array.from(bins.edges, (e) => e.length + 1);
+  const binOffset = new Int32Array(dim);
+  for (let f = 1; f < dim; f++) binOffset[f] = binOffset[f - 1]! + numBins[f - 1]!;
+  return { codes, rows, dim, numBins, binOffset, totalBins: binOffset[dim - 1]! + numBins[dim - 1]! };
 }

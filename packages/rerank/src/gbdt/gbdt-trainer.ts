@@ -2,16 +2,16 @@ import { type GbdtConfig, InvalidArgumentError, Rng } from "@tandem/core";
 import type { RankingExample } from "../candidate-features.js";
 import { FusionScorer } from "../fusion-scorer.js";
 import { type LinearFusion, trainListwise } from "../listwise-trainer.js";
-import { type Bins, binCodes, fitBins } from "./binning.js";
+import { type Bins, binColumns, type Columns, fitBins } from "./binning.js";
 import type { TreeFusion } from "./tree-fusion.js";
-import { type GrownTree, growTree } from "./tree-grower.js";
+import { type GrownTree, GrowScratch, growTree } from "./tree-grower.js";
 
 /**
- * Examples concatenated: one rows × dim code matrix, list boundaries, each list's target row, and
+ * Examples concatenated: one column-major code matrix, list boundaries, each list's target row, and
  * the score boosting starts from (0, or the linear fusion's).
  */
 interface Lists {
-  codes: Uint8Array;
+  cols: Columns;
   offsets: Int32Array;
   targets: Int32Array;
   start: Float64Array;
@@ -44,7 +44,7 @@ function lists(examples: readonly RankingExample[], dim: number, bins: Bins, bas
       new FusionScorer(base).score({ names: base.names, items: new Int32Array(start.length), values }),
     );
   return {
-    codes: binCodes(values, dim, bins),
+    cols: binColumns(values, dim, bins),
     offsets,
     targets: Int32Array.from(examples, (e, k) => offsets[k]! + e.target),
     start,
@@ -61,12 +61,16 @@ function softmaxStats(data: Lists, scores: Float64Array, grad?: Float64Array, he
     let max = Number.NEGATIVE_INFINITY;
     for (let r = a; r < b; r++) max = Math.max(max, scores[r]!);
     let z = 0;
-    for (let r = a; r < b; r++) z += Math.exp(scores[r]! - max);
+    for (let r = a; r < b; r++) {
+      const e = Math.exp(scores[r]! - max);
+      if (grad) grad[r] = e;
+      z += e;
+    }
     const t = data.targets[k]!;
     loss -= scores[t]! - max - Math.log(z);
     if (!grad || !hess) continue;
     for (let r = a; r < b; r++) {
-      const p = Math.exp(scores[r]! - max) / z;
+      const p = grad[r]! / z;
       grad[r] = p - (r === t ? 1 : 0);
       hess[r] = Math.max(p * (1 - p), 1e-12);
     }
@@ -75,11 +79,12 @@ function softmaxStats(data: Lists, scores: Float64Array, grad?: Float64Array, he
 }
 
 /** Adds a tree's output (on codes) to every row's score. */
-function addTree(tree: GrownTree, codes: Uint8Array, dim: number, scores: Float64Array): void {
+function addTree(tree: GrownTree, cols: Columns, scores: Float64Array): void {
+  const { codes, rows } = cols;
   for (let r = 0; r < scores.length; r++) {
     let n = 0;
     while (tree.feature[n]! >= 0)
-      n = codes[r * dim + tree.feature[n]!]! <= tree.bin[n]! ? tree.left[n]! : tree.right[n]!;
+      n = codes[tree.feature[n]! * rows + r]! <= tree.bin[n]! ? tree.left[n]! : tree.right[n]!;
     scores[r]! += tree.value[n]!;
   }
 }
@@ -87,17 +92,15 @@ function addTree(tree: GrownTree, codes: Uint8Array, dim: number, scores: Float6
 /** Boosting rounds on `train`; with `valid`, the trees up to the best validation loss. */
 function boost(
   train: Lists,
-  dim: number,
-  numBins: Int32Array,
   p: BoostParams,
   valid?: Lists,
 ): { trees: GrownTree[]; loss: number; validLoss: number } {
-  const rows = train.codes.length / dim;
+  const rows = train.cols.rows;
   const scores = train.start.slice();
   const grad = new Float64Array(rows);
   const hess = new Float64Array(rows);
   const mask = new Uint8Array(rows);
-  const leafOf = new Int32Array(rows);
+  const scratch = new GrowScratch(rows);
   const validScores = valid ? valid.start.slice() : null;
   const rng = new Rng(p.seed);
   const trees: GrownTree[] = [];
@@ -108,11 +111,11 @@ function boost(
     for (let k = 0; k < train.targets.length; k++) {
       mask.fill(rng.next() < p.subsample ? 1 : 0, train.offsets[k]!, train.offsets[k + 1]!);
     }
-    const tree = growTree(train.codes, dim, numBins, grad, hess, mask, p, leafOf);
+    const tree = growTree(train.cols, grad, hess, mask, p, scratch);
     trees.push(tree);
-    addTree(tree, train.codes, dim, scores);
+    addTree(tree, train.cols, scores);
     if (valid && validScores) {
-      addTree(tree, valid.codes, dim, validScores);
+      addTree(tree, valid.cols, validScores);
       const loss = softmaxStats(valid, validScores);
       if (loss < best.loss) best = { loss, trees: t + 1 };
       else if (t + 1 - best.trees >= (p.patience ?? p.trees)) break;
@@ -144,7 +147,6 @@ export function trainGbdt(
     throw new InvalidArgumentError("examples disagree on feature names");
   const usefulOwners = owners.filter((_, k) => keep[k]);
   const bins = fitBins(concatValues(useful, dim), dim, config.bins);
-  const numBins = Int32Array.from(bins.edges, (e) => e.length + 1);
   // gbdt.base = "linear": the trees boost from the linear fusion's scores (fitted on the same lists),
   // so they only learn what the linear model misses.
   const linearOn = (part: readonly RankingExample[]) =>
@@ -155,21 +157,20 @@ export function trainGbdt(
   const rng = new Rng(seed ^ 0x9e3779b9);
   const inValid = new Map<number, boolean>();
   for (const u of usefulOwners) if (!inValid.has(u)) inValid.set(u, rng.next() < config.validationShare);
-  const side = (v: boolean) =>
-    lists(
-      useful.filter((_, k) => inValid.get(usefulOwners[k]!) === v),
-      dim,
-      bins,
-    );
-  const train = side(false);
-  const valid = side(true);
+  const side = (v: boolean) => useful.filter((_, k) => inValid.get(usefulOwners[k]!) === v);
+  // The search boosts from what the final fit boosts from: a linear fusion fitted on the search's own
+  // training users (it scores the validation users unseen), so the tree count fits the model refit.
+  const trainSide = side(false);
+  const searchBase = linearOn(trainSide);
+  const train = lists(trainSide, dim, bins, searchBase);
+  const valid = lists(side(true), dim, bins, searchBase);
   const base = { minLeaf: config.minLeaf, l2: config.l2, subsample: config.subsample, seed };
   let chosen = { depth: config.depths[0]!, learningRate: config.learningRates[0]!, trees: 1, loss: Infinity };
   if (valid.targets.length > 0 && train.targets.length > 0) {
     for (const depth of config.depths) {
       for (const learningRate of config.learningRates) {
         const p = { ...base, depth, learningRate, trees: config.maxTrees, patience: config.patience };
-        const fit = boost(train, dim, numBins, p, valid);
+        const fit = boost(train, p, valid);
         if (fit.validLoss < chosen.loss)
           chosen = { depth, learningRate, trees: fit.trees.length, loss: fit.validLoss };
       }
@@ -177,7 +178,7 @@ export function trainGbdt(
   } else chosen.trees = config.maxTrees;
   // The refit sees 1/(1 - share) more lists: as many trees as validation chose, scaled up accordingly.
   const trees = Math.max(1, Math.round(chosen.trees / (1 - config.validationShare)));
-  const final = boost(all, dim, numBins, { ...base, ...chosen, trees: Math.min(trees, config.maxTrees) });
+  const final = boost(all, { ...base, ...chosen, trees: Math.min(trees, config.maxTrees) });
   return {
     ...flatten(final.trees, bins),
     kind: "gbdt",
