@@ -25,6 +25,7 @@ export class FlatIndex implements VectorIndex {
   private count = 0;
   /** The rows in WebAssembly memory for the scan; rebuilt on the first search after a change. */
   private scanner: FlatScan | null = null;
+  private marks = new Uint8Array(0);
 
   constructor(
     readonly dim: number,
@@ -90,16 +91,26 @@ export class FlatIndex implements VectorIndex {
     const heap = new TopKHeap(Math.min(k, this.count));
     for (let q = 0; q < nq; q++) {
       const scores = this.scanner.run(queries, q * this.dim);
+      // Excluded keys marked by row (a user's history: ~100 lookups) instead of a set lookup per row.
       const skip = excludedFor(options.exclude, q);
+      const marks = this.markRows(skip, 1);
       heap.clear();
-      for (let r = 0; r < this.count; r++) {
-        const key = this.keys[r]!;
-        if (skip?.has(key)) continue;
-        heap.push(scores[r]!, key);
-      }
+      for (let r = 0; r < this.count; r++) if (marks[r] === 0) heap.push(scores[r]!, this.keys[r]!);
+      this.markRows(skip, 0);
       out.push(heap.drain());
     }
     return out;
+  }
+
+  /** Sets the row mark of every key in `keys` to `mark`; the marks (one byte per row) are reused. */
+  private markRows(keys: ReadonlySet<number> | undefined, mark: number): Uint8Array {
+    if (this.marks.length < this.count) this.marks = new Uint8Array(this.keys.length);
+    if (keys)
+      for (const key of keys) {
+        const row = this.rows.get(key);
+        if (row !== undefined) this.marks[row] = mark;
+      }
+    return this.marks;
   }
 
   save(path: string): void {
