@@ -4,11 +4,12 @@ import { join } from "node:path";
 import { loadConfig, markdownTable } from "../packages/core/src/index.js";
 import { loadDataset, parseShape, writeSynthetic } from "../packages/data/src/index.js";
 import { writeTandemVersion } from "../packages/nightly/src/index.js";
-import { FEATURES, fitStages, type LinearFusion } from "../packages/rerank/src/index.js";
+import { fitStages } from "../packages/rerank/src/index.js";
 import { createCachedEncoder } from "../packages/semantic/src/index.js";
 import { MemoryFeatureStore, type UserRecord } from "../packages/store/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
 import { eachShapeInOwnProcess, peakRssMiB, writeSection } from "./machine.js";
+import { fixedFusion } from "./precompute-setup.js";
 
 interface RunRow {
   threads: number;
@@ -34,15 +35,6 @@ interface ShapeResult {
 
 const root = join(import.meta.dirname, "..");
 const log = (s: string) => process.stderr.write(`precompute bench: ${s}\n`);
-
-/** A fixed fusion over every feature: the scorer's work is the same whatever the weights. */
-const fixedFusion = (): LinearFusion => ({
-  names: [...FEATURES],
-  standardizer: { mean: new Float32Array(FEATURES.length), scale: new Float32Array(FEATURES.length).fill(1) },
-  weights: Float32Array.from(FEATURES, (_, f) => 1 / (1 + f)),
-  loss: 0,
-  examples: 0,
-});
 
 async function measure(run: string, out: string): Promise<void> {
   const [name, ann = "auto"] = run.split(":") as [string, "auto" | "usearch" | "flat"];

@@ -8,7 +8,10 @@ import { fileURLToPath } from "node:url";
 import wabtInit from "wabt";
 
 /** The kernels, relative to the repository root. */
-export const WASM_KERNELS = ["packages/recall/src/mf/wasm/als-cg.wat"];
+export const WASM_KERNELS = [
+  "packages/recall/src/mf/wasm/als-cg.wat",
+  "packages/recall/src/vector/wasm/flat-scan.wat",
+];
 
 const FEATURES = { simd: true, threads: true, bulk_memory: true };
 

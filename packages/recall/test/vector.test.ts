@@ -1,9 +1,9 @@
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ArtifactError } from "@tandem/core";
+import { ArtifactError, Rng } from "@tandem/core";
 import { describe, expect, it } from "vitest";
-import { FlatIndex, flatBackend, loadFaiss, UsearchIndex, usearchBackend } from "../src/index.js";
+import { FlatIndex, FlatScan, flatBackend, loadFaiss, UsearchIndex, usearchBackend } from "../src/index.js";
 import { bruteForce, randomVectors, vectorConformance } from "./vector-conformance.js";
 
 vectorConformance(flatBackend);
@@ -101,6 +101,42 @@ describe("FlatIndex query blocks", () => {
       const alone = index.search(queries.subarray(q * dim, (q + 1) * dim), 5, { exclude: exclude[q]! })[0]!;
       expect([...batched[q]!.keys]).toEqual([...alone.keys]);
       expect([...batched[q]!.scores]).toEqual([...alone.scores]);
+    }
+  });
+});
+
+/** The JavaScript scan FlatIndex used before its WebAssembly kernel: the records it wrote must not change. */
+function fourSumDot(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  let j = 0;
+  for (; j + 3 < n; j += 4) {
+    s0 += a[ao + j]! * b[bo + j]!;
+    s1 += a[ao + j + 1]! * b[bo + j + 1]!;
+    s2 += a[ao + j + 2]! * b[bo + j + 2]!;
+    s3 += a[ao + j + 3]! * b[bo + j + 3]!;
+  }
+  for (; j < n; j++) s0 += a[ao + j]! * b[bo + j]!;
+  return s0 + s1 + s2 + s3;
+}
+
+describe("FlatScan (WebAssembly)", () => {
+  it("scores every row bit-for-bit as the JavaScript four-sum dot product, at any dimension", () => {
+    const rng = new Rng(11);
+    for (const dim of [1, 3, 4, 13, 64, 65, 512]) {
+      const n = 257;
+      const data = Float32Array.from({ length: n * dim }, () => rng.next() * 2 - 1);
+      const queries = Float32Array.from({ length: 2 * dim }, () => (rng.next() * 2 - 1) * 3);
+      const scan = FlatScan.of(data, n, dim);
+      for (let q = 0; q < 2; q++) {
+        const got = scan.run(queries, q * dim);
+        const want = Float32Array.from({ length: n }, (_, r) =>
+          fourSumDot(queries, q * dim, data, r * dim, dim),
+        );
+        expect([...got]).toEqual([...want]);
+      }
     }
   });
 });

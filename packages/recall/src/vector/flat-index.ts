@@ -1,6 +1,7 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { ArtifactError } from "@tandem/core";
 import { TopKHeap } from "@tandem/eval";
+import { FlatScan } from "./flat-scan.js";
 import {
   checkQueries,
   checkRows,
@@ -12,26 +13,6 @@ import {
 
 const MAGIC = 0x54464c54; // "TLFT": Tandem flat index
 const HEADER_INTS = 4; // magic, version, dim, count
-/** Four partial sums: independent adds the CPU overlaps (≈1.5× a single running sum here). */
-function dotAt(a: Float32Array, ao: number, b: Float32Array, bo: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let j = 0;
-  for (; j + 3 < n; j += 4) {
-    s0 += a[ao + j]! * b[bo + j]!;
-    s1 += a[ao + j + 1]! * b[bo + j + 1]!;
-    s2 += a[ao + j + 2]! * b[bo + j + 2]!;
-    s3 += a[ao + j + 3]! * b[bo + j + 3]!;
-  }
-  for (; j < n; j++) s0 += a[ao + j]! * b[bo + j]!;
-  return s0 + s1 + s2 + s3;
-}
-
-/** Queries scored together in one pass over the rows. */
-const QUERY_BLOCK = 4;
-
 /**
  * Exact inner-product search over dense typed arrays: the reference every ANN backend is tested against,
  * and the right choice up to ~100k vectors. Rows are contiguous; removal swaps the last row in.
@@ -42,6 +23,9 @@ export class FlatIndex implements VectorIndex {
   private keys: Int32Array;
   private rows = new Map<number, number>();
   private count = 0;
+  /** The rows in WebAssembly memory for the scan; rebuilt on the first search after a change. */
+  private scanner: FlatScan | null = null;
+  private marks = new Uint8Array(0);
 
   constructor(
     readonly dim: number,
@@ -61,6 +45,7 @@ export class FlatIndex implements VectorIndex {
 
   add(keys: ArrayLike<number>, vectors: Float32Array): void {
     const n = checkRows(this.dim, keys, vectors);
+    this.scanner = null;
     this.reserve(this.count + n);
     for (let i = 0; i < n; i++) {
       const key = keys[i]!;
@@ -75,6 +60,7 @@ export class FlatIndex implements VectorIndex {
   }
 
   remove(keys: ArrayLike<number>): number {
+    this.scanner = null;
     let removed = 0;
     for (let i = 0; i < keys.length; i++) {
       const row = this.rows.get(keys[i]!);
@@ -101,60 +87,30 @@ export class FlatIndex implements VectorIndex {
   search(queries: Float32Array, k: number, options: SearchOptions = {}): SearchHits[] {
     const nq = checkQueries(this.dim, queries, k);
     const out: SearchHits[] = [];
-    const scores = new Float32Array(QUERY_BLOCK * this.count);
+    this.scanner ??= FlatScan.of(this.data, this.count, this.dim);
     const heap = new TopKHeap(Math.min(k, this.count));
-    for (let q0 = 0; q0 < nq; q0 += QUERY_BLOCK) {
-      const block = Math.min(QUERY_BLOCK, nq - q0);
-      this.scoreBlock(queries, q0, block, scores);
-      for (let b = 0; b < block; b++) {
-        const skip = excludedFor(options.exclude, q0 + b);
-        const row = b * this.count;
-        heap.clear();
-        for (let r = 0; r < this.count; r++) {
-          const key = this.keys[r]!;
-          if (skip?.has(key)) continue;
-          heap.push(scores[row + r]!, key);
-        }
-        out.push(heap.drain());
-      }
+    for (let q = 0; q < nq; q++) {
+      const scores = this.scanner.run(queries, q * this.dim);
+      // Excluded keys marked by row (a user's history: ~100 lookups) instead of a set lookup per row.
+      const skip = excludedFor(options.exclude, q);
+      const marks = this.markRows(skip, 1);
+      heap.clear();
+      for (let r = 0; r < this.count; r++) if (marks[r] === 0) heap.push(scores[r]!, this.keys[r]!);
+      this.markRows(skip, 0);
+      out.push(heap.drain());
     }
     return out;
   }
 
-  /**
-   * Inner products of `block` (≤ QUERY_BLOCK) queries with every row, in one pass over the rows: each
-   * row is read once for all of them, which is what bounds a scan of a large table.
-   */
-  private scoreBlock(queries: Float32Array, q0: number, block: number, scores: Float32Array): void {
-    const d = this.dim;
-    const data = this.data;
-    const n = this.count;
-    const o0 = q0 * d;
-    if (block === 1) {
-      for (let r = 0; r < n; r++) scores[r] = dotAt(queries, o0, data, r * d, d);
-      return;
-    }
-    const o1 = block > 1 ? o0 + d : o0;
-    const o2 = block > 2 ? o0 + 2 * d : o0;
-    const o3 = block > 3 ? o0 + 3 * d : o0;
-    for (let r = 0; r < n; r++) {
-      const ro = r * d;
-      let s0 = 0;
-      let s1 = 0;
-      let s2 = 0;
-      let s3 = 0;
-      for (let j = 0; j < d; j++) {
-        const x = data[ro + j]!;
-        s0 += queries[o0 + j]! * x;
-        s1 += queries[o1 + j]! * x;
-        s2 += queries[o2 + j]! * x;
-        s3 += queries[o3 + j]! * x;
+  /** Sets the row mark of every key in `keys` to `mark`; the marks (one byte per row) are reused. */
+  private markRows(keys: ReadonlySet<number> | undefined, mark: number): Uint8Array {
+    if (this.marks.length < this.count) this.marks = new Uint8Array(this.keys.length);
+    if (keys)
+      for (const key of keys) {
+        const row = this.rows.get(key);
+        if (row !== undefined) this.marks[row] = mark;
       }
-      scores[r] = s0;
-      if (block > 1) scores[n + r] = s1;
-      if (block > 2) scores[2 * n + r] = s2;
-      if (block > 3) scores[3 * n + r] = s3;
-    }
+    return this.marks;
   }
 
   save(path: string): void {

@@ -104,8 +104,9 @@ export class UsearchIndex implements VectorIndex {
     let extra = 0;
     for (let q = 0; q < nq; q++) extra = Math.max(extra, excludedFor(options.exclude, q)?.size ?? 0);
     const fetch = Math.min(size, k + extra);
-    // One native call for the whole batch: usearch spreads its queries over every core (threads 0).
-    const found = this.index.search(queries, fetch, 0);
+    // One native call for the whole batch: usearch spreads a batch over every core (threads 0). One query
+    // cannot be split, and asking for every core per call oversubscribes precompute's worker threads.
+    const found = this.index.search(queries, fetch, nq === 1 ? 1 : 0);
     const matchesOf = (q: number) => (nq === 1 ? (found as Matches) : (found as BatchMatches).get(q));
     for (let q = 0; q < nq; q++) {
       const skip = excludedFor(options.exclude, q);

@@ -4,6 +4,29 @@ import { FEATURE_INDEX as F, FEATURES } from "../features.js";
 import { seqState } from "./seq-stage.js";
 import type { StageModels } from "./stage-models.js";
 
+/**
+ * a·x and b·x in one pass over x (each the same running sum `dot` takes): the item's 512 text floats
+ * are read once for both text features.
+ */
+const dot2 = (
+  a: Float32Array,
+  b: Float32Array,
+  x: Float32Array,
+  xo: number,
+  n: number,
+  out: Float64Array,
+) => {
+  let sa = 0;
+  let sb = 0;
+  for (let d = 0; d < n; d++) {
+    const v = x[xo + d]!;
+    sa += a[d]! * v;
+    sb += b[d]! * v;
+  }
+  out[0] = sa;
+  out[1] = sb;
+};
+
 /** How many recent items make the "last items" text vector. */
 export const LAST_ITEMS = 3;
 
@@ -66,14 +89,16 @@ export function buildCandidates(
   const t = stage.textDim;
   const { textMf, seq } = stage;
   const userSeq = vectors.seq;
+  const pair = new Float64Array(2);
   candidates.forEach((c, r) => {
     const i = c.item;
     const row = r * dim;
     const s = c.sources;
     values[row + F.mf] =
       dot(vectors.mf, 0, mf.parts.itemFactors, i * k, k) + (bpr ? mf.parts.itemBias[i]! : 0);
-    values[row + F.textProfile] = dot(vectors.textProfile, 0, stage.itemText, i * t, t);
-    values[row + F.textLast] = dot(vectors.textLast, 0, stage.itemText, i * t, t);
+    dot2(vectors.textProfile, vectors.textLast, stage.itemText, i * t, t, pair);
+    values[row + F.textProfile] = pair[0]!;
+    values[row + F.textLast] = pair[1]!;
     if (textMf) values[row + F.textMf] = dot(vectors.mf, 0, textMf, i * k, k);
     if (seq && userSeq) values[row + F.seq] = dot(userSeq, 0, seq.items, i * seq.dim, seq.dim);
     values[row + F.cooc] = s.cooc ?? 0;
