@@ -96,6 +96,12 @@ const seqSchema = z
       .describe(
         "Training windows per epoch: 'all' covers every transition of every user once (consecutive maxLen windows, seeded phase); 'one' is one seeded crop per user (SASRec's original).",
       ),
+    text: z
+      .enum(["none", "add"])
+      .default("none")
+      .describe(
+        "Item text in the model: 'add' makes every item's input and output vector its ID embedding plus a learned linear projection of its frozen text embedding (so a cold item gets a sequence-space vector from its text alone); 'none' uses ID embeddings only.",
+      ),
     maxEpochs: z.number().int().positive().default(10).describe("Upper bound on epochs."),
     patience: z
       .number()
