@@ -43,13 +43,17 @@ export class SeqTrainer {
     this.optimizer = tf.train.adam(c.lr, 0.9, 0.98);
   }
 
-  /** One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss. */
-  epoch(): number {
+  /**
+   * One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss.
+   * `maxBatches` stops it early (benchmarks time part of an epoch at size).
+   */
+  epoch(maxBatches = Number.POSITIVE_INFINITY): number {
     const windows = sampleWindows(this.history, this.shape.maxLen, this.rng, this.c.windows);
     const { count, maxLen: L } = windows;
     const order = this.rng.shuffle(Array.from({ length: count }, (_, i) => i));
     let total = 0;
-    for (let start = 0; start < count; start += this.c.batchSize) {
+    let seen = 0;
+    for (let start = 0; start < count && start < maxBatches * this.c.batchSize; start += this.c.batchSize) {
       const batch = order.slice(start, start + this.c.batchSize);
       const inputs = new Int32Array(batch.length * L);
       const targets = new Int32Array(batch.length * L);
@@ -58,8 +62,9 @@ export class SeqTrainer {
         targets.set(windows.targets.subarray(w * L, (w + 1) * L), b * L);
       });
       total += this.batch(inputs, targets) * batch.length;
+      seen += batch.length;
     }
-    return total / count;
+    return total / seen;
   }
 
   private batch(inputs: Int32Array, targets: Int32Array): number {
