@@ -139,7 +139,7 @@ describe("seq text projection", () => {
 
   it("takes SEQ_SPACE values from tuned over recall.seq (what seq-search's refit passes)", async () => {
     const data = syntheticData();
-    const config = testConfig({ seq: { dim: 16, maxLen: 12, blocks: 1 } }).recall;
+    const config = testConfig({ seq: { dim: 16, maxLen: 12, blocks: 1, text: "none" } }).recall;
     const model = seqRecommender(config, { epochs: 1, dim: 8, maxLen: 6, lr: 0.002, dropout: 0.1 });
     await model.fit({ history: data, dataset: datasetOf(data), seed: 1 });
     expect(model.model.shape).toMatchObject({ dim: 8, maxLen: 6 });
