@@ -19,7 +19,9 @@ const data = syntheticData();
 const dataset = datasetOf(data);
 const split = leaveOneOutSplit(data);
 const config = () =>
-  testConfig({ seq: { dim: 16, maxLen: 12, blocks: 1, maxEpochs: 25, patience: 4, lr: 0.01 } }).recall;
+  testConfig({
+    seq: { dim: 16, maxLen: 12, blocks: 1, maxEpochs: 25, patience: 4, lr: 0.01, text: "none" },
+  }).recall;
 const dirs: string[] = [];
 afterAll(() => {
   for (const d of dirs) rmSync(d, { recursive: true, force: true });

@@ -96,9 +96,9 @@ describe("recall-merged", () => {
     expect(recallAt(merged, 35)).toBeGreaterThan(0.8);
   });
 
-  it("is registered with mf-als, mf-bpr, recall-merged and seq; the refit factory honours tuned epochs", async () => {
+  it("is registered with mf-als, mf-bpr, recall-merged, seq and seq-search; the refit factory honours tuned epochs", async () => {
     const models = recallModels(testConfig());
-    expect(Object.keys(models).sort()).toEqual(["mf-als", "mf-bpr", "recall-merged", "seq"]);
+    expect(Object.keys(models).sort()).toEqual(["mf-als", "mf-bpr", "recall-merged", "seq", "seq-search"]);
     const refit = models["mf-als"]!({ seed: 1, tuned: { epochs: 2 } });
     const fit = await refit.fit({ history: data, dataset, seed: 1 });
     expect(fit.tuned).toEqual({ epochs: 2 });

@@ -9,7 +9,13 @@ import {
 import { EaseRecommender, ItemKnnRecommender, type ModelFactory, PopularityRecommender } from "@tandem/eval";
 import { recallModels } from "@tandem/recall";
 import { SEMANTIC_FEATURES, STATISTICAL_FEATURES, TandemRecommender } from "@tandem/rerank";
-import { createCachedEncoder, semanticModels, type TextEncoder } from "@tandem/semantic";
+import {
+  createCachedEncoder,
+  datasetItemVectors,
+  ItemTextTemplate,
+  semanticModels,
+  type TextEncoder,
+} from "@tandem/semantic";
 
 /**
  * Every model `tandem eval --model` knows, by name. Stage packages contribute their own factories here;
@@ -24,12 +30,18 @@ export function modelRegistry(
     () =>
       new TandemRecommender({ config, encoder: sharedEncoder }, { name, disabled });
   const weighting = config.recall.valueWeighting;
+  // The seq model's text projection reads the same cached item embeddings as the semantic stages.
+  const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
+  const itemText = async (dataset: Parameters<typeof datasetItemVectors>[0]) => {
+    const encoder = await sharedEncoder();
+    return { vectors: await datasetItemVectors(dataset, encoder, template), dim: encoder.dim };
+  };
   return {
     pop: () => new PopularityRecommender(weighting),
     itemknn: ({ tuned }) => new ItemKnnRecommender(tuned?.["neighbors"] as number | undefined, weighting),
     ease: ({ tuned }) =>
       new EaseRecommender(tuned?.["lambda"] as number | undefined, config.eval.easeMaxItems, weighting),
-    ...recallModels(config),
+    ...recallModels(config, itemText),
     ...semanticModels(config, { encoder: sharedEncoder }),
     tandem: tandem("tandem"),
     "tandem-no-semantic": tandem("tandem-no-semantic", SEMANTIC_FEATURES),

@@ -1,6 +1,6 @@
 import { evaluate } from "../evaluate.js";
 import type { FitInput, FitReport, ModelFactory, Recommender } from "../recommender.js";
-import { type Hyperparameters, type SearchSpace, trialOrder } from "./space.js";
+import { type Hyperparameters, pickTuned, type SearchSpace, trialOrder } from "./space.js";
 
 export interface SearchBudget {
   /** Trials at most (1 = the defaults only). */
@@ -58,14 +58,11 @@ function refitModel(model: SearchedModel, tuned: Hyperparameters): Recommender {
     name: inner.name,
     fit: async (input) => {
       const report = await inner.fit(input);
-      return { ...report, tuned: { ...pick(tuned, model.space), ...report.tuned } };
+      return { ...report, tuned: { ...pickTuned(tuned, model.space), ...report.tuned } };
     },
     scoreBatch: (users, out) => inner.scoreBatch(users, out),
   };
 }
-
-const pick = (values: Hyperparameters, space: SearchSpace): Hyperparameters =>
-  Object.fromEntries(Object.keys(space).flatMap((n) => (values[n] === undefined ? [] : [[n, values[n]!]])));
 
 class SearchingRecommender implements Recommender {
   readonly name: string;
@@ -85,7 +82,7 @@ class SearchingRecommender implements Recommender {
     const { space, budget } = this.model;
     if (!input.validation) {
       const report = await this.best.fit(input);
-      return { ...report, tuned: { ...pick(this.model.defaults, space), ...report.tuned } };
+      return { ...report, tuned: { ...pickTuned(this.model.defaults, space), ...report.tuned } };
     }
     const order = trialOrder(space, this.model.defaults, budget.trials, this.seed);
     const trials: SearchTrial[] = [];

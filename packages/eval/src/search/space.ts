@@ -7,6 +7,10 @@ export type Hyperparameters = Record<string, Hyperparameter>;
 /** A model's searched hyperparameters: the values each may take (a grid; the search samples from it). */
 export type SearchSpace = Readonly<Record<string, readonly Hyperparameter[]>>;
 
+/** The values in `values` of the space's hyperparameters (the rest dropped): what a model takes from `tuned`. */
+export const pickTuned = (values: Hyperparameters | undefined, space: SearchSpace): Hyperparameters =>
+  Object.fromEntries(Object.keys(space).flatMap((n) => (values?.[n] === undefined ? [] : [[n, values[n]!]])));
+
 /** Every point of the grid, in a fixed order (first hyperparameter slowest). */
 export function gridPoints(space: SearchSpace): Hyperparameters[] {
   let points: Hyperparameters[] = [{}];

@@ -1,4 +1,5 @@
 export * from "./seq-artifacts.js";
+export * from "./seq-loss.js";
 export * from "./seq-model.js";
 export * from "./seq-recommender.js";
 export * from "./seq-source.js";

@@ -1,3 +1,4 @@
+import { InvalidArgumentError } from "@tandem/core";
 import { matMul, tf } from "@tandem/tf";
 import { sasrecForward } from "./sasrec-forward.js";
 import type { SeqShape, SeqWeights } from "./seq-weights.js";
@@ -41,6 +42,22 @@ export class SeqModel {
   /** numItems × dim, row-major: the vectors the sequence states are matched against. */
   get itemEmbeddings(): Float32Array {
     return this.weights.get("item")!.values;
+  }
+
+  /**
+   * Sequence-space vectors of items from their text alone (n × textDim in, n × dim out): text · textProj,
+   * what a cold item with no ID embedding is matched and scored by (recall.seq.text = add).
+   */
+  textVectors(text: Float32Array): Float32Array {
+    const textDim = this.shape.textDim ?? 0;
+    if (textDim === 0)
+      throw new InvalidArgumentError("seq: this model has no text projection (recall.seq.text = none)");
+    if (text.length % textDim !== 0)
+      throw new InvalidArgumentError(`seq: text vectors must be rows of ${textDim} floats`);
+    const n = text.length / textDim;
+    return tf.tidy(
+      () => matMul(tf.tensor2d(text, [n, textDim]), this.live()["textProj"]!).dataSync() as Float32Array,
+    );
   }
 
   private live(): Record<string, T> {

@@ -1,11 +1,17 @@
 import { InvalidArgumentError, Progress, type RecallConfig } from "@tandem/core";
-import { sampleTargetUsers, type UserItems } from "@tandem/data";
-import { evaluate, type FitInput, type FitReport, type Recommender } from "@tandem/eval";
+import { type Dataset, sampleTargetUsers, type UserItems } from "@tandem/data";
+import { evaluate, type FitInput, type FitReport, pickTuned, type Recommender } from "@tandem/eval";
 import { initTf } from "@tandem/tf";
 import { dataFingerprint } from "../mf/fingerprint.js";
 import { SeqModel } from "./seq-model.js";
 import { SeqTrainer } from "./seq-trainer.js";
 import { lastItems } from "./seq-windows.js";
+
+/**
+ * The frozen item text vectors (row i = item index i) of a dataset: the semantic stage's embeddings,
+ * injected by whoever owns the encoder (recall does not depend on it). Needed for recall.seq.text = add.
+ */
+export type SeqItemText = (dataset: Dataset) => Promise<{ vectors: Float32Array; dim: number }>;
 
 /**
  * `seq`: the SASRec model in the harness. Fit trains on the history's windows, scores validation NDCG@10
@@ -23,6 +29,7 @@ export class SeqRecommender implements Recommender {
   constructor(
     private readonly config: RecallConfig,
     private readonly epochs?: number,
+    private readonly itemText?: SeqItemText,
   ) {
     if (config.seq.dim % config.seq.heads !== 0)
       throw new InvalidArgumentError(
@@ -41,14 +48,16 @@ export class SeqRecommender implements Recommender {
     const c = this.config.seq;
     const history = input.history;
     this.history = history;
+    const text = c.text === "add" ? await this.textOf(input.dataset, history.numItems) : undefined;
     const shape = {
       numItems: history.numItems,
       maxLen: c.maxLen,
       dim: c.dim,
       blocks: c.blocks,
       heads: c.heads,
+      ...(text && { textDim: text.dim }),
     };
-    const trainer = new SeqTrainer(shape, history, c, input.seed);
+    const trainer = new SeqTrainer(shape, history, c, input.seed, text?.vectors);
     const info = (epochs: number, validation: Record<string, number>) => ({
       hyperparameters: { ...c },
       fingerprint: dataFingerprint(history),
@@ -110,6 +119,17 @@ export class SeqRecommender implements Recommender {
     };
   }
 
+  private async textOf(dataset: Dataset, numItems: number) {
+    if (!this.itemText)
+      throw new InvalidArgumentError("recall.seq.text = add needs item text vectors; none were provided");
+    const text = await this.itemText(dataset);
+    if (text.vectors.length !== numItems * text.dim)
+      throw new InvalidArgumentError(
+        `seq: ${text.vectors.length / text.dim} text vectors for ${numItems} items`,
+      );
+    return text;
+  }
+
   scoreBatch(users: Int32Array, out: Float32Array): void {
     if (!this.history) throw new InvalidArgumentError("seq: call fit() before scoring");
     const model = this.model;
@@ -117,11 +137,30 @@ export class SeqRecommender implements Recommender {
   }
 }
 
-/** `seq` factory: `tuned.epochs` (from validation) fixes the refit's epoch count. */
+/**
+ * What `tandem eval --model seq` searches on validation NDCG@10 (eval.search.trials / .seconds); the
+ * configured recall.seq values are the first trial. Blocks and heads stay fixed: the grid is kept small
+ * because every trial is a full early-stopped training run.
+ */
+export const SEQ_SPACE = {
+  dropout: [0.1, 0.2, 0.3, 0.5],
+  lr: [0.001, 0.002, 0.005],
+  dim: [32, 64, 128],
+  maxLen: [50, 100],
+  text: ["none", "add"],
+} as const;
+
+/**
+ * `seq` factory: `tuned` may carry any SEQ_SPACE hyperparameter (what a search chose) in place of
+ * recall.seq's, and `epochs` (from validation) fixes the refit's epoch count.
+ */
 export function seqRecommender(
   config: RecallConfig,
   tuned?: Record<string, number | string>,
+  itemText?: SeqItemText,
 ): SeqRecommender {
+  const own = pickTuned(tuned, SEQ_SPACE);
+  const seq = { ...config.seq, ...own } as RecallConfig["seq"];
   const epochs = tuned?.["epochs"];
-  return new SeqRecommender(config, typeof epochs === "number" ? epochs : undefined);
+  return new SeqRecommender({ ...config, seq }, typeof epochs === "number" ? epochs : undefined, itemText);
 }

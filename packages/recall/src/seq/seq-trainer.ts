@@ -1,12 +1,11 @@
 import type { RecallConfig } from "@tandem/core";
-import { Rng } from "@tandem/core";
+import { InvalidArgumentError, Rng } from "@tandem/core";
 import type { UserItems } from "@tandem/data";
-import { tf } from "@tandem/tf";
-import { sasrecForward } from "./sasrec-forward.js";
+import { matMul, tf } from "@tandem/tf";
+import { seqLoss, textRows } from "./seq-loss.js";
 import { inputTensors } from "./seq-model.js";
 import { initWeights, type SeqShape, type SeqWeights } from "./seq-weights.js";
 import { sampleWindows } from "./seq-windows.js";
-import { tiedSoftmaxLoss } from "./tied-softmax.js";
 
 type T = ReturnType<typeof tf.tensor>;
 type V = ReturnType<typeof tf.variable>;
@@ -14,12 +13,14 @@ type V = ReturnType<typeof tf.variable>;
 /**
  * Trains SASRec with full softmax cross-entropy over the catalogue (every position predicts its next
  * item) and Adam. The input embeddings are gathered outside the tape (no gather gradient on wasm) and
- * their gradient is scattered back onto the tied item table in typed arrays.
+ * their gradient is scattered back onto the tied item table in typed arrays. With `shape.textDim` the
+ * frozen `itemText` (numItems × textDim) enters through the learned textProj (seqLoss).
  */
 export class SeqTrainer {
   private readonly vars = new Map<string, V>();
   private readonly optimizer: ReturnType<typeof tf.train.adam>;
   private readonly rng: Rng;
+  private readonly textTable: T | null = null;
   private step = 0;
 
   constructor(
@@ -27,20 +28,32 @@ export class SeqTrainer {
     private readonly history: UserItems,
     private readonly c: RecallConfig["seq"],
     seed: number,
+    private readonly itemText?: Float32Array,
   ) {
     this.rng = new Rng(seed);
+    if (shape.textDim) {
+      if (itemText?.length !== shape.numItems * shape.textDim)
+        throw new InvalidArgumentError(
+          `seq: the text projection needs ${shape.numItems} × ${shape.textDim} item text floats`,
+        );
+      this.textTable = tf.keep(tf.tensor2d(itemText, [shape.numItems, shape.textDim]));
+    }
     for (const [name, { shape: dims, values }] of initWeights(shape, seed))
       this.vars.set(name, tf.variable(tf.tensor(values, dims)));
     this.optimizer = tf.train.adam(c.lr, 0.9, 0.98);
   }
 
-  /** One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss. */
-  epoch(): number {
+  /**
+   * One epoch of windows (`recall.seq.windows`) in a seeded random order; returns the mean loss.
+   * `maxBatches` stops it early (benchmarks time part of an epoch at size).
+   */
+  epoch(maxBatches = Number.POSITIVE_INFINITY): number {
     const windows = sampleWindows(this.history, this.shape.maxLen, this.rng, this.c.windows);
     const { count, maxLen: L } = windows;
     const order = this.rng.shuffle(Array.from({ length: count }, (_, i) => i));
     let total = 0;
-    for (let start = 0; start < count; start += this.c.batchSize) {
+    let seen = 0;
+    for (let start = 0; start < count && start < maxBatches * this.c.batchSize; start += this.c.batchSize) {
       const batch = order.slice(start, start + this.c.batchSize);
       const inputs = new Int32Array(batch.length * L);
       const targets = new Int32Array(batch.length * L);
@@ -49,8 +62,9 @@ export class SeqTrainer {
         targets.set(windows.targets.subarray(w * L, (w + 1) * L), b * L);
       });
       total += this.batch(inputs, targets) * batch.length;
+      seen += batch.length;
     }
-    return total / count;
+    return total / seen;
   }
 
   private batch(inputs: Int32Array, targets: Int32Array): number {
@@ -65,13 +79,18 @@ export class SeqTrainer {
       const x0 = tf.mul(tf.reshape(tf.gather(this.vars.get("item")!, idx), [B, L, s.dim]), mask);
       const tW = new Float32Array(targets.length);
       for (let i = 0; i < targets.length; i++) tW[i] = targets[i]! < 0 ? 0 : 1;
+      const text = this.textTable
+        ? {
+            table: this.textTable,
+            rows: tf.tensor2d(textRows(this.itemText!, s.textDim!, inputs), [B * L, s.textDim!]),
+          }
+        : undefined;
       const loss = (x: T, ...ws: T[]) => {
         const w: Record<string, T> = {};
         names.forEach((n, i) => {
           w[n] = ws[i]!;
         });
-        const hidden = sasrecForward(s, w, x, mask, { dropout: this.c.dropout, seed });
-        return tiedSoftmaxLoss(tf.reshape(hidden, [B * L, s.dim]), w["item"]!, targets, tW);
+        return seqLoss(s, w, x, mask, targets, tW, { dropout: this.c.dropout, seed }, text);
       };
       const { value, grads } = tf.valueAndGrads(loss)([x0, ...vars]);
       // Scatter the input-embedding gradient onto the item table's rows.
@@ -92,15 +111,24 @@ export class SeqTrainer {
     });
   }
 
-  /** A copy of the current weights. */
+  /**
+   * A copy of the current weights, the text folded in: `item` is each item's full vector (ID embedding +
+   * text · textProj), so inference never needs the text table; textProj stays for items without an ID.
+   */
   snapshot(): SeqWeights {
     const out: SeqWeights = new Map();
-    for (const [name, v] of this.vars)
-      out.set(name, { shape: v.shape, values: v.dataSync().slice() as Float32Array });
+    for (const [name, v] of this.vars) {
+      const values =
+        name === "item" && this.textTable
+          ? tf.tidy(() => tf.add(v, matMul(this.textTable!, this.vars.get("textProj")!)).dataSync())
+          : v.dataSync();
+      out.set(name, { shape: v.shape, values: values.slice() as Float32Array });
+    }
     return out;
   }
 
   dispose(): void {
+    this.textTable?.dispose();
     for (const v of this.vars.values()) v.dispose();
     this.optimizer.dispose();
   }

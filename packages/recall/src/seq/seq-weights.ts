@@ -7,6 +7,8 @@ export interface SeqShape {
   dim: number;
   blocks: number;
   heads: number;
+  /** Width of the frozen item text vectors projected into the model (recall.seq.text = add); 0 or absent: none. */
+  textDim?: number;
 }
 
 /** Named float32 tables with their shapes, in a fixed order (the artifact's layout). */
@@ -37,6 +39,8 @@ export function weightShapes(s: SeqShape): [string, number[]][] {
     );
   }
   out.push(["lnf.g", [d]], ["lnf.b", [d]]);
+  // Last, so a model without text keeps the layout it always had.
+  if (s.textDim) out.push(["textProj", [s.textDim, d]]);
   return out;
 }
 
@@ -49,9 +53,12 @@ export function initWeights(s: SeqShape, seed: number): SeqWeights {
     const values = new Float32Array(size);
     if (name.endsWith(".g")) values.fill(1);
     else if (shape.length === 2) {
-      // Embeddings at 1/√d so that √d-scaled inputs are unit-variance; projections at Glorot.
+      // Embeddings at 1/√d so that √d-scaled inputs are unit-variance; projections at Glorot. The text
+      // projection too at 1/√d: a unit text vector then adds as much as its ID embedding.
       const std =
-        name === "item" || name === "pos" ? 1 / Math.sqrt(s.dim) : Math.sqrt(2 / (shape[0]! + shape[1]!));
+        name === "item" || name === "pos" || name === "textProj"
+          ? 1 / Math.sqrt(s.dim)
+          : Math.sqrt(2 / (shape[0]! + shape[1]!));
       for (let i = 0; i < size; i++) values[i] = rng.normal() * std;
     }
     weights.set(name, { shape, values });

@@ -42,11 +42,22 @@ const STATE_BATCH = 256;
 export async function fitSeqStage(
   history: UserItems,
   ctx: { config: TandemConfig; dataset: Dataset; seed: number; progress?: boolean },
-  options: { validation?: UserItems; epochs?: number; trained?: SeqModel },
+  options: {
+    validation?: UserItems;
+    epochs?: number;
+    trained?: SeqModel;
+    /** The stage's item embeddings, for recall.seq.text = add. */
+    itemText?: { vectors: Float32Array; dim: number };
+  },
 ): Promise<SeqStage> {
   if (options.trained)
     return seqStageOf(options.trained, history, ctx.config, options.trained.info.epochs, []);
-  const rec = new SeqRecommender(ctx.config.recall, options.validation ? undefined : options.epochs);
+  const text = options.itemText;
+  const rec = new SeqRecommender(
+    ctx.config.recall,
+    options.validation ? undefined : options.epochs,
+    text && (async () => text),
+  );
   const report = await rec.fit({
     history,
     dataset: ctx.dataset,

@@ -90,6 +90,7 @@ export async function fitStages(
         ...(options.validation ? { validation: options.validation } : {}),
         ...(options.seqEpochs !== undefined ? { epochs: options.seqEpochs } : {}),
         ...(options.seq ? { trained: options.seq } : {}),
+        itemText: { vectors: itemText, dim: encoder.dim },
       })
     : null;
   const extra = seq ? [text, new SeqStateSource(seq)] : [text];
