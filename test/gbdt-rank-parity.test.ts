@@ -1,7 +1,3 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { loadConfig, type TandemConfig } from "@tandem/core";
 import { type Dataset, loadDataset, userItemsOf } from "@tandem/data";
 import { writeTandemVersion } from "@tandem/nightly";
 import {
@@ -19,23 +15,14 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { StoreRankingEngine } from "@tandem/serving";
 import { MemoryFeatureStore } from "@tandem/store";
 import { beforeAll, describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // Real data (a dense slice of ml-latest-small), the real encoder and a boosted-tree fusion with its
 // linear base, trained on real candidate lists: /v1/rank must score a user's stored candidates exactly
 // as precompute did, and items outside them from the version's vectors as precompute would.
-const dir = mkdtempSync(join(tmpdir(), "tandem-gbdt-rank-"));
-const config: TandemConfig = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    semantic: { cacheDir: join(dir, "cache") },
-    rerank: { fusion: "gbdt", gbdt: { depths: [3], maxTrees: 40 } },
-  },
-  {},
-);
+const { config } = denseSliceConfig("tandem-gbdt-rank-", () => ({
+  rerank: { fusion: "gbdt", gbdt: { depths: [3], maxTrees: 40 } },
+}));
 
 /** Columns request time derives from vectors; the others (source scores and flags) need recall. */
 const DERIVED: FeatureName[] = ["mf", "textProfile", "textLast", "textMf", "logPop", "recentPop", "age"];

@@ -1,7 +1,4 @@
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { loadConfig, type TandemConfig } from "@tandem/core";
 import { type Dataset, loadDataset, userItemsOf } from "@tandem/data";
 import { loadTandemArtifacts, saveTandemArtifacts, writeTandemVersion } from "@tandem/nightly";
 import {
@@ -18,27 +15,18 @@ import { createCachedEncoder } from "@tandem/semantic";
 import { StoreRankingEngine } from "@tandem/serving";
 import { MemoryFeatureStore, type UserRecord } from "@tandem/store";
 import { beforeAll, describe, expect, it } from "vitest";
+import { denseSliceConfig } from "./dense-slice.js";
 
 // Real data (a dense slice of ml-latest-small), the real encoder, a small seq model (one epoch: parity
 // does not depend on its quality) and the text → MF projection: the `seq` and `textMf` features /v1/rank
 // derives from a version's stored vectors must equal the ones precompute computed for the same pairs.
-const dir = mkdtempSync(join(tmpdir(), "tandem-seq-textmf-"));
-const config: TandemConfig = loadConfig(
-  {
-    data: {
-      dir: join(import.meta.dirname, "..", "data", "ml-latest-small"),
-      minUserInteractions: 50,
-      minItemInteractions: 50,
-    },
-    semantic: { cacheDir: join(dir, "cache") },
-    rerank: { seq: true, textMf: true },
-    recall: {
-      seq: { dim: 16, blocks: 1, maxLen: 20, maxEpochs: 1, batchSize: 64 },
-      sources: { quotaSeq: 30 },
-    },
+const { dir, config } = denseSliceConfig("tandem-seq-textmf-", () => ({
+  rerank: { seq: true, textMf: true },
+  recall: {
+    seq: { dim: 16, blocks: 1, maxLen: 20, maxEpochs: 1, batchSize: 64 },
+    sources: { quotaSeq: 30 },
   },
-  {},
-);
+}));
 
 /** Columns request time derives from vectors; the others (source scores and flags) need recall. */
 const DERIVED: FeatureName[] = [
