@@ -48,7 +48,6 @@ export function buildApp(options: AppOptions): FastifyInstance {
     routerOptions: { maxParamLength: MAX_PARAM_LENGTH },
   });
   const api = config.api;
-  const ops = rankingOperations(engine, api);
   const metrics =
     options.metrics ??
     createMetrics({
@@ -57,6 +56,7 @@ export function buildApp(options: AppOptions): FastifyInstance {
       ...(store && { store }),
       ...(queues && { queues }),
     });
+  const ops = rankingOperations(engine, api, metrics);
   const document = openApiDocument(requestSchemas(api), api.openReads);
   // Counts failed authentications only (see Authorizer); no route is limited as such.
   app.register(rateLimit, { global: false });

@@ -82,7 +82,11 @@ for (const [scope, keys, refused] of [
 }
 await app.listen({ host: config.api.host, port: config.api.port });
 if (config.api.grpcPort !== null) {
-  const grpc = new GrpcRankingServer({ config, ops: rankingOperations(engine, config.api), metrics });
+  const grpc = new GrpcRankingServer({
+    config,
+    ops: rankingOperations(engine, config.api, metrics),
+    metrics,
+  });
   const port = await grpc.listen(config.api.host, config.api.grpcPort);
   app.log.info(`gRPC on ${config.api.host}:${port}`);
   closers.unshift(() => grpc.close());

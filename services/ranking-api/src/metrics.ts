@@ -34,6 +34,12 @@ export function createMetrics(sources: MetricsSources = { timeoutMs: 1000 }) {
     labelNames: ["reason"] as const,
     registers: [registry],
   });
+  const recommendAnswers = new Counter({
+    name: "tandem_recommend_answers_total",
+    help: "Recommend answers by mode: precomputed, fresh (folded in), cold-start (unknown user), fallback (a known user not precomputed: popularity until its update-user job runs).",
+    labelNames: ["mode"] as const,
+    registers: [registry],
+  });
   // prom-client serialises each metric right after its own collect(): every on-scrape metric awaits one
   // shared refresh, so all of them (and the error counter) show the same, finished, read.
   const tasks: (() => Promise<void>)[] = [];
@@ -65,7 +71,7 @@ export function createMetrics(sources: MetricsSources = { timeoutMs: 1000 }) {
     inflight = null;
     return registry.metrics();
   };
-  return { registry, latency, authFailures, scrape };
+  return { registry, latency, authFailures, recommendAnswers, scrape };
 }
 
 /** Registers the live-version gauges; returns the read that fills them. */

@@ -2,6 +2,7 @@ import { requestSchemas } from "@tandem/api-contract";
 import { ForbiddenError, type TandemConfig } from "@tandem/core";
 import type { RankingEngine } from "@tandem/serving";
 import type { Scope } from "./auth.js";
+import type { Metrics } from "./metrics.js";
 import { parseRequest } from "./parse-request.js";
 
 /** Who is calling a read route: a key's scope, or anonymous when reads are open and no key is sent. */
@@ -11,7 +12,11 @@ export type Caller = Scope | "anonymous";
  * The ranking operations behind every transport (HTTP and gRPC): the same validation, the same
  * explanation rule, the same engine. Each transport decodes its wire format and authenticates first.
  */
-export function rankingOperations(engine: RankingEngine, api: TandemConfig["api"]) {
+export function rankingOperations(
+  engine: RankingEngine,
+  api: TandemConfig["api"],
+  metrics?: Pick<Metrics, "recommendAnswers">,
+) {
   const schemas = requestSchemas(api);
   const mayExplain = (caller: Caller, explain: boolean) => {
     if (explain && caller !== "admin")
@@ -20,10 +25,12 @@ export function rankingOperations(engine: RankingEngine, api: TandemConfig["api"
       );
   };
   return {
-    recommend: (caller: Caller, body: unknown) => {
+    recommend: async (caller: Caller, body: unknown) => {
       const request = parseRequest(schemas.recommend, body);
       mayExplain(caller, request.explain);
-      return engine.recommend(request);
+      const answer = await engine.recommend(request);
+      metrics?.recommendAnswers.inc({ mode: answer.mode });
+      return answer;
     },
     rank: (caller: Caller, body: unknown) => {
       const request = parseRequest(schemas.rank, body);

@@ -51,6 +51,12 @@ describe.each(backends)("a user the nightly deferred, on the %s store", (_name, 
     const cold = await api.post("/v1/recommend", { userId: "stranger", k: 3 }, READ_KEY);
     expect(cold.json().mode).toBe("cold-start");
     expect(api.scheduled).toEqual([["sleeper"]]);
+    // Operators see how many answers were not personalised, by mode.
+    await api.post("/v1/recommend", { userId: "u1", k: 3 }, READ_KEY);
+    const metrics = (await api.app.inject({ method: "GET", url: "/metrics" })).body;
+    expect(metrics).toContain('tandem_recommend_answers_total{mode="fallback"} 4');
+    expect(metrics).toContain('tandem_recommend_answers_total{mode="cold-start"} 1');
+    expect(metrics).toMatch(/tandem_recommend_answers_total\{mode="(precomputed|fresh)"\} 1/);
   });
 
   it("ranks a deferred user's items from item features and asks for a refresh", async () => {

@@ -35,7 +35,11 @@ export async function startLiveServers() {
   await app.listen({ host: "127.0.0.1", port: 0 });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("no TCP address");
-  const grpc = new GrpcRankingServer({ config, ops: rankingOperations(engine, config.api), metrics });
+  const grpc = new GrpcRankingServer({
+    config,
+    ops: rankingOperations(engine, config.api, metrics),
+    metrics,
+  });
   const grpcPort = await grpc.listen("127.0.0.1", 0);
   return {
     httpUrl: `http://127.0.0.1:${address.port}`,
