@@ -37,8 +37,8 @@ interface Sidecar extends Required<UsearchOptions> {
 }
 
 /**
- * Approximate inner-product search with usearch's HNSW graph (native, multi-threaded). The default ANN
- * backend. usearch reports IP "distance" as 1 − dot, converted back to dot here.
+ * Approximate inner-product search with usearch's HNSW graph (native, built and searched on one thread so
+ * the same rows give the same graph and the same answers). The default ANN backend. usearch reports IP "distance" as 1 − dot, converted back to dot here.
  */
 export class UsearchIndex implements VectorIndex {
   readonly backend = "usearch";
@@ -80,7 +80,10 @@ export class UsearchIndex implements VectorIndex {
     // usearch rejects duplicate keys in a non-multi index: replacing means remove, then add.
     const present = Array.from(keys).filter((k) => this.has(k));
     if (present.length > 0) this.remove(present);
-    this.index.add(big, vectors, 0);
+    // One thread: a graph built on several is different on every run (insertion races), and then so are
+    // MF candidates, fusion examples and the published lists. usearch sizes its per-thread search state by
+    // the add's thread count, so searches run on one thread too (precompute parallelises over users).
+    this.index.add(big, vectors, 1);
   }
 
   remove(keys: ArrayLike<number>): number {
@@ -104,9 +107,8 @@ export class UsearchIndex implements VectorIndex {
     let extra = 0;
     for (let q = 0; q < nq; q++) extra = Math.max(extra, excludedFor(options.exclude, q)?.size ?? 0);
     const fetch = Math.min(size, k + extra);
-    // One native call for the whole batch: usearch spreads a batch over every core (threads 0). One query
-    // cannot be split, and asking for every core per call oversubscribes precompute's worker threads.
-    const found = this.index.search(queries, fetch, nq === 1 ? 1 : 0);
+    // One native call for the whole batch, on the one thread the graph was built with (see add).
+    const found = this.index.search(queries, fetch, 1);
     const matchesOf = (q: number) => (nq === 1 ? (found as Matches) : (found as BatchMatches).get(q));
     for (let q = 0; q < nq; q++) {
       const skip = excludedFor(options.exclude, q);
