@@ -16,13 +16,9 @@ export const fixedFusion = (): LinearFusion => ({
   examples: 0,
 });
 
-/**
- * The precompute bench's stages on the synthetic ML-1M shape it left in scratch/bench-data (3 ALS sweeps,
- * the cached item vectors), for the one-off profile and record-hash scripts.
- */
-export async function benchStages(ann: "auto" | "flat" | "usearch") {
-  const dir = join(root, "scratch", "bench-data", "ml-1m");
-  const config = loadConfig(
+/** The precompute benches' config: a synthetic shape's folder, the shared embedding cache, one index kind. */
+export const benchConfig = (dir: string, ann: "auto" | "flat" | "usearch") =>
+  loadConfig(
     {
       data: { dir },
       semantic: { cacheDir: join(root, "scratch", "bench-cache") },
@@ -30,6 +26,14 @@ export async function benchStages(ann: "auto" | "flat" | "usearch") {
     },
     {},
   );
+
+/**
+ * The precompute bench's stages on the synthetic ML-1M shape it left in scratch/bench-data (3 ALS sweeps,
+ * the cached item vectors), for the one-off profile and record-hash scripts.
+ */
+export async function benchStages(ann: "auto" | "flat" | "usearch") {
+  const dir = join(root, "scratch", "bench-data", "ml-1m");
+  const config = benchConfig(dir, ann);
   await initTf({ log: false });
   const dataset = await loadDataset(dir, config.data);
   const encoder = await createCachedEncoder(config.semantic);

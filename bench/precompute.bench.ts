@@ -1,7 +1,7 @@
 import { existsSync, writeFileSync } from "node:fs";
 import { availableParallelism, loadavg } from "node:os";
 import { join } from "node:path";
-import { loadConfig, markdownTable } from "../packages/core/src/index.js";
+import { markdownTable } from "../packages/core/src/index.js";
 import { loadDataset, parseShape, writeSynthetic } from "../packages/data/src/index.js";
 import { writeTandemVersion } from "../packages/nightly/src/index.js";
 import { fitStages } from "../packages/rerank/src/index.js";
@@ -9,7 +9,7 @@ import { createCachedEncoder } from "../packages/semantic/src/index.js";
 import { MemoryFeatureStore, type UserRecord } from "../packages/store/src/index.js";
 import { initTf } from "../packages/tf/src/index.js";
 import { eachShapeInOwnProcess, peakRssMiB, writeSection } from "./machine.js";
-import { fixedFusion } from "./precompute-setup.js";
+import { benchConfig, fixedFusion } from "./precompute-setup.js";
 
 interface RunRow {
   threads: number;
@@ -41,14 +41,7 @@ async function measure(run: string, out: string): Promise<void> {
   const dir = join(root, "scratch", "bench-data", name);
   if (!existsSync(join(dir, "synth.json")))
     await writeSynthetic({ shape: parseShape(name), out: dir, seed: 1 });
-  const config = loadConfig(
-    {
-      data: { dir },
-      semantic: { cacheDir: join(root, "scratch", "bench-cache") },
-      recall: { sources: { ann, textAnn: ann } },
-    },
-    {},
-  );
+  const config = benchConfig(dir, ann);
   await initTf({ log: false });
   const dataset = await loadDataset(dir, config.data);
   const encoder = await createCachedEncoder(config.semantic);

@@ -14,9 +14,8 @@ export const compareHelp = `tandem compare --a <file[:model]> --b <file[:model]>
   --metric <m,...>       metrics (default every metric both files hold per user, recall and ndcg)`;
 
 function load(spec: string, flag: string): { file: EvalFile; result: EvalFileResult; name: string } {
-  const colon = spec.lastIndexOf(":");
-  const path = colon > 1 && spec.endsWith(".json") === false ? spec.slice(0, colon) : spec;
-  const model = path === spec ? undefined : spec.slice(colon + 1);
+  // "runs/a.json:tandem" names a model; a bare path takes the file's first result.
+  const [, path, model] = /^(.*\.json)(?::([^:/\\]+))?$/.exec(spec) ?? [undefined, spec, undefined];
   let file: EvalFile;
   try {
     file = JSON.parse(readFileSync(path, "utf8")) as EvalFile;
