@@ -1,4 +1,5 @@
 import { type IdMap, InvalidArgumentError } from "@tandem/core";
+import { FlatScan } from "../vector/flat-scan.js";
 import { type Bm25Stats, type ConfidenceParams, rowConfidence } from "./confidence.js";
 import { exactRowSolve, gramian } from "./linalg.js";
 
@@ -31,6 +32,7 @@ export interface MfModelParts {
  */
 export class MfModel {
   private foldGram: Float64Array | null = null;
+  private scanner: FlatScan | null = null;
 
   constructor(readonly parts: MfModelParts) {
     const { dim, users, items, userFactors, itemFactors } = parts;
@@ -55,37 +57,23 @@ export class MfModel {
   }
 
   /**
-   * out[b * numItems + i] = q_b · v_i + bias_i for each row-major query vector q_b. Plain typed-array
-   * loops, not TF.js: on the wasm backend a (64 × 128)·(3650 × 128)ᵀ matMul measured 380-570 ms against
-   * ~60-100 ms here (see bench/results/recall.md), and scoring is latency-bound small batches.
+   * out[b * numItems + i] = q_b · v_i + bias_i for each row-major query vector q_b. The flat index's
+   * SIMD scan over a copy of the item factors (made on first use: a model's factors are fixed once it
+   * is built), not TF.js: on the wasm backend a (64 × 128)·(3650 × 128)ᵀ matMul measured 380-570 ms
+   * against ~60-100 ms for the typed-array loop (bench/results/recall.md), and the scan is ~2.5× that loop.
    */
   scoreVectors(queries: Float32Array, out: Float32Array): void {
     const k = this.dim;
     const m = this.numItems;
     const n = queries.length / k;
-    const v = this.parts.itemFactors;
     const bias = this.parts.itemBias;
     const hasBias = this.parts.algorithm === "bpr";
+    this.scanner ??= FlatScan.of(this.parts.itemFactors, m, k);
     for (let b = 0; b < n; b++) {
-      const qo = b * k;
+      const scores = this.scanner.run(queries, b * k);
       const oo = b * m;
-      for (let i = 0; i < m; i++) {
-        const vo = i * k;
-        // Four partial sums: V8 does not vectorise, independent accumulators run ~1.5× faster.
-        let s0 = hasBias ? bias[i]! : 0;
-        let s1 = 0;
-        let s2 = 0;
-        let s3 = 0;
-        let d = 0;
-        for (; d + 3 < k; d += 4) {
-          s0 += queries[qo + d]! * v[vo + d]!;
-          s1 += queries[qo + d + 1]! * v[vo + d + 1]!;
-          s2 += queries[qo + d + 2]! * v[vo + d + 2]!;
-          s3 += queries[qo + d + 3]! * v[vo + d + 3]!;
-        }
-        for (; d < k; d++) s0 += queries[qo + d]! * v[vo + d]!;
-        out[oo + i] = s0 + s1 + s2 + s3;
-      }
+      if (!hasBias) out.set(scores, oo);
+      else for (let i = 0; i < m; i++) out[oo + i] = scores[i]! + bias[i]!;
     }
   }
 
@@ -114,8 +102,9 @@ export class MfModel {
     return Float32Array.from(exactRowSolve(this.foldGram, itemFactors, this.dim, unique, conf));
   }
 
-  /** Drops cached state (the fold-in gramian). */
+  /** Drops cached state (the fold-in gramian, the scan's copy of the item factors). */
   dispose(): void {
     this.foldGram = null;
+    this.scanner = null;
   }
 }
