@@ -17,11 +17,15 @@ export const fixedFusion = (): LinearFusion => ({
 });
 
 /** The precompute benches' config: a synthetic shape's folder, the shared embedding cache, one index kind. */
-export const benchConfig = (dir: string, ann: "auto" | "flat" | "usearch") =>
+export const benchConfig = (
+  dir: string,
+  ann: "auto" | "flat" | "usearch",
+  cacheDir = join(root, "scratch", "bench-cache"),
+) =>
   loadConfig(
     {
       data: { dir },
-      semantic: { cacheDir: join(root, "scratch", "bench-cache") },
+      semantic: { cacheDir },
       recall: { sources: { ann, textAnn: ann } },
     },
     {},
@@ -29,11 +33,14 @@ export const benchConfig = (dir: string, ann: "auto" | "flat" | "usearch") =>
 
 /**
  * The precompute bench's stages on the synthetic ML-1M shape it left in scratch/bench-data (3 ALS sweeps,
- * the cached item vectors), for the one-off profile and record-hash scripts.
+ * the cached item vectors), for the one-off profile and record-hash scripts. BENCH_PROFILE_DATA=<dir>
+ * (with BENCH_PROFILE_CACHE=<embedding cache dir>) fits another dataset instead, e.g. a `tandem synth`
+ * ML-25M shape whose texts a nightly has already embedded.
  */
 export async function benchStages(ann: "auto" | "flat" | "usearch") {
-  const dir = join(root, "scratch", "bench-data", "ml-1m");
-  const config = benchConfig(dir, ann);
+  const dir = process.env["BENCH_PROFILE_DATA"] ?? join(root, "scratch", "bench-data", "ml-1m");
+  const cache = process.env["BENCH_PROFILE_CACHE"];
+  const config = benchConfig(dir, ann, cache && join(process.cwd(), cache));
   await initTf({ log: false });
   const dataset = await loadDataset(dir, config.data);
   const encoder = await createCachedEncoder(config.semantic);
