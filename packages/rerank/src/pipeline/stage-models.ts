@@ -1,4 +1,4 @@
-import type { TandemConfig } from "@tandem/core";
+import { Progress, type TandemConfig } from "@tandem/core";
 import { type Dataset, dayUnit, type UserItems } from "@tandem/data";
 import type { FitReport } from "@tandem/eval";
 import {
@@ -71,19 +71,28 @@ export async function fitStages(
   const encoder = await ctx.encoder();
   const template = new ItemTextTemplate(config.semantic.textTemplate, config.semantic.maxChars);
   const itemText = await datasetItemVectors(dataset, encoder, template, ctx.progress ?? false);
-  const profiles = buildProfiles(
-    history,
-    itemText,
-    encoder.dim,
-    config.semantic.halfLifeDays,
-    dayUnit(dataset.time),
+  // The item-side parts below take minutes at 10⁵ items and had no progress of their own.
+  const bar = new Progress("stage parts", config.rerank.textMf ? 5 : 4, {
+    enabled: ctx.progress ?? false,
+    intervalMs: 0,
+  });
+  const timed = <T>(part: string, build: () => T): T => {
+    const started = performance.now();
+    const built = build();
+    bar.tick(1, `${part}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
+    return built;
+  };
+  const profiles = timed("user profiles", () =>
+    buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays, dayUnit(dataset.time)),
   );
   const { textAnn, exactMaxItems } = config.recall.sources;
-  const text = TextRecallSource.build(
-    encoder.dim,
-    Int32Array.from({ length: history.numItems }, (_, i) => i),
-    itemText,
-    { profiles, index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim) },
+  const text = timed(`text index (${textAnn}, ${history.numItems} items)`, () =>
+    TextRecallSource.build(
+      encoder.dim,
+      Int32Array.from({ length: history.numItems }, (_, i) => i),
+      itemText,
+      { profiles, index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim) },
+    ),
   );
   const seq = config.rerank.seq
     ? await fitSeqStage(history, ctx, {
@@ -94,18 +103,26 @@ export async function fitStages(
       })
     : null;
   const extra = seq ? [text, new SeqStateSource(seq)] : [text];
+  const recall = timed(
+    "recall sources (item-item statistics, MF index)",
+    () => new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting),
+  );
+  const stats = timed("item stats", () => itemStatsOf(history, 90, dataset.time));
+  const textMf = config.rerank.textMf
+    ? timed("text → MF map", () => fitTextMf(history, mf, itemText, encoder.dim, ctx.seed))
+    : null;
   return {
     history,
     mf,
     mfEpochs: epochs,
     mfCurve: curve,
-    recall: new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting),
+    recall,
     textDim: encoder.dim,
     itemText,
     textIndex: text.index,
     profiles,
-    stats: itemStatsOf(history, 90, dataset.time),
-    textMf: config.rerank.textMf ? fitTextMf(history, mf, itemText, encoder.dim, ctx.seed) : null,
+    stats,
+    textMf,
     seq,
   };
 }
