@@ -34,6 +34,7 @@ import { type ProfileSummary, summariseProfiles } from "./api/profile-summary.js
 import { type BenchData, type RunResult, render } from "./api/render.js";
 import { PinnedServer, type Probe, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
+import { redisPid } from "./redis-info.js";
 
 const root = join(import.meta.dirname, "..");
 const results = join(import.meta.dirname, "results");
@@ -75,7 +76,7 @@ try {
 
   // Load generator and redis-server on core 0; servers on core 1.
   pin(process.pid, 0);
-  pin(Number(/process_id:(\d+)/.exec(await store.redis.info("server"))![1]), 0);
+  pin(await redisPid(store), 0);
 
   // The floor's value: the bytes /v1/recommend needs of a user (candidates, scalars, MF vector).
   const users = dataset.users.ids();

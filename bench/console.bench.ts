@@ -19,6 +19,7 @@ import type { Page } from "puppeteer-core";
 import { CHROMIUM, launchChromium } from "../services/ranking-api/test/chromium.js";
 import { PinnedServer, pin } from "./api/servers.js";
 import { machine, writeSection } from "./machine.js";
+import { redisPid } from "./redis-info.js";
 
 const root = join(import.meta.dirname, "..");
 const REPEATS = Number(process.env["BENCH_CONSOLE_REPEATS"] ?? 10);
@@ -101,7 +102,7 @@ try {
   if (existsSync(join(root, "scripts/build.mjs")))
     execFileSync(process.execPath, [join(root, "scripts/build.mjs")], { stdio: "inherit" });
   pin(process.pid, 0);
-  pin(Number(/process_id:(\d+)/.exec(await store.redis.info("server"))![1]), 0);
+  pin(await redisPid(store), 0);
   const port = await freePort();
   const api = await PinnedServer.start(
     1,

@@ -20,6 +20,7 @@ import { freePort, TestRedis } from "@tandem/store/testing";
 import { interleavedOpenLoop, type LatencyStats, openLoop, type Target } from "./api/load.js";
 import { PinnedServer, pin } from "./api/servers.js";
 import { peakRssMiB, writeSection } from "./machine.js";
+import { redisPid, usedMemory } from "./redis-info.js";
 
 const root = join(import.meta.dirname, "..");
 const config = loadConfig({}, {});
@@ -61,10 +62,6 @@ async function publish(namespace: string, dataset: Dataset): Promise<Catalogue> 
     fitSeconds,
     redisBytesPerUser: bytes / dataset.users.size,
   };
-}
-
-async function usedMemory(store: RedisFeatureStore): Promise<number> {
-  return Number(/used_memory:(\d+)/.exec(await store.redis.info("memory"))![1]);
 }
 
 async function startApi(namespace: string): Promise<PinnedServer> {
@@ -114,12 +111,9 @@ try {
   for (let i = 0; i < 3; i++) (globalThis as { gc?: () => void }).gc?.();
   log(`heap before the load phase: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
   pin(process.pid, 0);
-  pin(
-    Number(
-      /process_id:(\d+)/.exec(await new RedisFeatureStore({ redis: redis.url }).redis.info("server"))![1],
-    ),
-    0,
-  );
+  const admin = new RedisFeatureStore({ redis: redis.url });
+  pin(await redisPid(admin), 0);
+  await admin.close();
 
   const [apiSmall, apiLarge] = [await startApi("small"), await startApi("large")];
   const rSmall = routes(small, apiSmall.base);

@@ -17,6 +17,7 @@ import {
 import { RedisFeatureStore, type UserRecord, VersionCodec } from "../packages/store/src/index.js";
 import { TestRedis } from "../packages/store/src/testing/redis-server.js";
 import { peakRssMiB, writeSection } from "./machine.js";
+import { usedMemory } from "./redis-info.js";
 
 const USERS = 100_000;
 const ITEMS = 20_000;
@@ -42,11 +43,6 @@ const pool: Omit<UserRecord, "userId">[] = Array.from({ length: 256 }, () => {
   };
 });
 const recordFor = (u: number): UserRecord => ({ userId: `user${u}`, ...pool[u % pool.length]! });
-
-async function usedMemory(store: RedisFeatureStore): Promise<number> {
-  const info = await store.redis.info("memory");
-  return Number(/used_memory:(\d+)/.exec(info)![1]);
-}
 
 const pct = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))]!;
