@@ -60,7 +60,8 @@ export class MfModel {
    * out[b * numItems + i] = q_b · v_i + bias_i for each row-major query vector q_b. The flat index's
    * SIMD scan over a copy of the item factors (made on first use: a model's factors are fixed once it
    * is built), not TF.js: on the wasm backend a (64 × 128)·(3650 × 128)ᵀ matMul measured 380-570 ms
-   * against ~60-100 ms for the typed-array loop (bench/results/recall.md), and the scan is ~2.5× that loop.
+   * against ~60-100 ms for the typed-array loop (bench/results/recall.md); the scan is 3.2× that loop at
+   * 59,047 × 64 (bench/results/nightly-ml25m.md).
    */
   scoreVectors(queries: Float32Array, out: Float32Array): void {
     const k = this.dim;
