@@ -1,5 +1,6 @@
 import { userItemsOf } from "@tandem/data";
 import { topK } from "@tandem/eval";
+import type { Candidate } from "@tandem/recall";
 import { buildCandidates, FEATURES, type FusionScorer, type StageModels } from "@tandem/rerank";
 import type { UserRecord } from "@tandem/store";
 
@@ -27,10 +28,11 @@ export function candidateRecord(
   user: number,
   history: Int32Array,
   keep: number,
+  recalled?: Candidate[],
 ): CandidateRecord {
   const dim = FEATURES.length;
   const k = stage.mf.dim;
-  const built = buildCandidates(stage, user, history);
+  const built = buildCandidates(stage, user, history, recalled);
   const scores = scorer.score(built.features);
   // Bounded selection, ties to the lower row: the order a stable descending sort gives.
   const best = topK(scores, keep);
@@ -78,6 +80,28 @@ export interface RecordBatch {
   seq: Float32Array;
 }
 
+/** Users recalled together (a multiple of the flat scan's four queries per pass). */
+const RECALL_BLOCK = 8;
+
+/** The records of `users` (indexes in the stage's history, all known to its MF model), in order. */
+export function candidateRecords(
+  stage: StageModels,
+  scorer: FusionScorer,
+  users: Int32Array,
+  keep: number,
+): CandidateRecord[] {
+  const records: CandidateRecord[] = [];
+  // Recall a block of users at a time: a flat index's scan reads the item matrix once per four queries.
+  for (let from = 0; from < users.length; from += RECALL_BLOCK) {
+    const block = users.subarray(from, from + RECALL_BLOCK);
+    const histories = Array.from(block, (u) => userItemsOf(stage.history, u));
+    const recalled = stage.recall.forHistories(block, histories);
+    for (let b = 0; b < block.length; b++)
+      records.push(candidateRecord(stage, scorer, block[b]!, histories[b]!, keep, recalled[b]));
+  }
+  return records;
+}
+
 /** Builds and packs the records of `users` (indexes in the stage's history). */
 export function buildRecordBatch(
   stage: StageModels,
@@ -85,9 +109,7 @@ export function buildRecordBatch(
   users: Int32Array,
   keep: number,
 ): RecordBatch {
-  const records = Array.from(users, (u) =>
-    candidateRecord(stage, scorer, u, userItemsOf(stage.history, u), keep),
-  );
+  const records = candidateRecords(stage, scorer, users, keep);
   const n = users.length;
   const dim = FEATURES.length;
   const mfDim = stage.mf.dim + 1;

@@ -19,7 +19,13 @@ import {
 import type { FeatureStore, UserRecord } from "@tandem/store";
 import { lastEventAt } from "./active-users.js";
 import { PrecomputePool } from "./precompute-pool.js";
-import { type CandidateRecord, candidateRecord, toUserRecord, unpackRecordBatch } from "./record-batch.js";
+import {
+  type CandidateRecord,
+  candidateRecord,
+  candidateRecords,
+  toUserRecord,
+  unpackRecordBatch,
+} from "./record-batch.js";
 import { writeSimilarLists } from "./similar-lists.js";
 
 export interface WriteVersionOptions {
@@ -95,12 +101,15 @@ export async function writeTandemVersion(
     for (let u = b * batchSize; u < Math.min(users.length, (b + 1) * batchSize); u++)
       if (!options.exclude?.has(users[u]!)) picked.push(u);
     const deferred = (u: number) => options.precompute != null && !options.precompute(u);
-    // Users MF was trained on go to the pool; a fold-in (TF.js) stays on this thread.
-    const pooled = pool ? picked.filter((u) => u < stage.mf.numUsers && !deferred(u)) : [];
+    // Users MF was trained on go to the pool (or are recalled in blocks here); a fold-in (TF.js) stays
+    // on this thread, one at a time.
+    const pooled = Int32Array.from(picked.filter((u) => u < stage.mf.numUsers && !deferred(u)));
     const built = new Map<number, CandidateRecord>();
     if (pooled.length > 0) {
-      const batch = await pool!.build(Int32Array.from(pooled));
-      unpackRecordBatch(batch).forEach((r, i) => {
+      const records = pool
+        ? unpackRecordBatch(await pool.build(pooled))
+        : candidateRecords(stage, scorer, pooled, keep);
+      records.forEach((r, i) => {
         built.set(pooled[i]!, r);
       });
     }

@@ -94,6 +94,16 @@ describe("recall-merged", () => {
       evaluate(model, split.train, split.validation, { ks: [k] }).metrics[`recall@${k}`]!;
     expect(recallAt(merged, 35)).toBeGreaterThanOrEqual(recallAt(als, 10));
     expect(recallAt(merged, 35)).toBeGreaterThan(0.8);
+
+    // A block of users (7: one four-query scan, then a short group of three) recalls what each alone does.
+    const users = [0, 3, 5, 8, 13, 21, 34];
+    const histories = users.map((u) =>
+      split.train.items.subarray(split.train.indptr[u]!, split.train.indptr[u + 1]!),
+    );
+    const block = merged.recall.forHistories(users, histories);
+    users.forEach((u, b) => {
+      expect(block[b]).toEqual(merged.recall.forUser(u));
+    });
   });
 
   it("is registered with mf-als, mf-bpr, recall-merged, seq and seq-search; the refit factory honours tuned epochs", async () => {

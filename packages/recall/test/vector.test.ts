@@ -139,4 +139,22 @@ describe("FlatScan (WebAssembly)", () => {
       }
     }
   });
+
+  it("scores four queries in one pass exactly as four single scans, repeated queries included", () => {
+    const rng = new Rng(12);
+    for (const dim of [1, 3, 4, 13, 65, 512]) {
+      const n = 131;
+      const data = Float32Array.from({ length: n * dim }, () => rng.next() * 2 - 1);
+      const queries = Float32Array.from({ length: 3 * dim }, () => (rng.next() * 2 - 1) * 3);
+      const scan = FlatScan.of(data, n, dim);
+      const offsets = [2 * dim, 0, dim, 2 * dim];
+      const four = scan.run4(queries, offsets).slice();
+      offsets.forEach((from, i) => {
+        const want = Float32Array.from({ length: n }, (_, r) =>
+          fourSumDot(queries, from, data, r * dim, dim),
+        );
+        expect(Array.from({ length: n }, (_, r) => four[4 * r + i])).toEqual([...want]);
+      });
+    }
+  });
 });

@@ -20,4 +20,14 @@ export interface CandidateSource {
    * `exclude`. `user` is the training index, or -1 for a user the source has not seen.
    */
   propose(user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals;
+  /**
+   * `propose` for several users at once (the same lists, in order): a source whose index scans every
+   * item per query can read the items once for a block of users.
+   */
+  proposeMany?(
+    users: ArrayLike<number>,
+    histories: readonly Int32Array[],
+    k: number,
+    excludes: readonly ReadonlySet<number>[],
+  ): Proposals[];
 }

@@ -37,13 +37,39 @@ export class MfSource implements CandidateSource {
   }
 
   propose(user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals {
+    return this.proposeMany([user], [history], k, [exclude])[0]!;
+  }
+
+  /**
+   * One search for the block on a flat index (its scan reads the items once per four queries); one
+   * search per user elsewhere (a usearch batch over-fetches by the largest exclusion set in it, which
+   * can change an approximate answer).
+   */
+  proposeMany(
+    users: ArrayLike<number>,
+    histories: readonly Int32Array[],
+    k: number,
+    excludes: readonly ReadonlySet<number>[],
+  ): Proposals[] {
     const dim = this.model.dim;
-    const query = new Float32Array(dim + 1);
-    query.set(
-      user >= 0 && user < this.model.numUsers ? this.model.userVector(user) : this.model.foldIn(history),
-    );
-    query[dim] = 1;
-    const [hits] = this.index.search(query, k, { exclude: exclude as Set<number> });
-    return { items: hits!.keys, scores: hits!.scores };
+    const n = users.length;
+    const queries = new Float32Array(n * (dim + 1));
+    for (let b = 0; b < n; b++) {
+      const user = users[b]!;
+      const known = user >= 0 && user < this.model.numUsers;
+      queries.set(known ? this.model.userVector(user) : this.model.foldIn(histories[b]!), b * (dim + 1));
+      queries[b * (dim + 1) + dim] = 1;
+    }
+    const hits =
+      this.index.backend === "flat"
+        ? this.index.search(queries, k, { exclude: excludes })
+        : Array.from(
+            { length: n },
+            (_, b) =>
+              this.index.search(queries.subarray(b * (dim + 1), (b + 1) * (dim + 1)), k, {
+                exclude: excludes[b]!,
+              })[0]!,
+          );
+    return hits.map((h) => ({ items: h.keys, scores: h.scores }));
   }
 }

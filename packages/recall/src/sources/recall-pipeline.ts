@@ -85,14 +85,30 @@ export class RecallPipeline {
 
   /** Candidates for any time-ordered item history (`user` = -1 for a user unknown to the model). */
   forHistory(user: number, items: Int32Array): Candidate[] {
-    const exclude = new Set(items);
-    return mergeCandidates(
-      this.sources.map((source) => {
-        const quota = this.quotas[source.name];
-        // A quota of 0 switches a source off (vector indexes refuse k = 0).
-        const proposals = quota > 0 ? source.propose(user, items, quota, exclude) : NONE;
-        return { name: source.name, quota, proposals };
-      }),
+    return this.forHistories([user], [items])[0]!;
+  }
+
+  /**
+   * `forHistory` for a block of users (the same candidates, in order): sources with `proposeMany`
+   * answer the whole block at once.
+   */
+  forHistories(users: ArrayLike<number>, histories: readonly Int32Array[]): Candidate[][] {
+    const excludes = histories.map((h) => new Set(h));
+    const bySource = this.sources.map((source) => {
+      const quota = this.quotas[source.name];
+      // A quota of 0 switches a source off (vector indexes refuse k = 0).
+      if (quota <= 0) return histories.map(() => NONE);
+      if (source.proposeMany) return source.proposeMany(users, histories, quota, excludes);
+      return histories.map((h, b) => source.propose(users[b]!, h, quota, excludes[b]!));
+    });
+    return histories.map((_, b) =>
+      mergeCandidates(
+        this.sources.map((source, s) => ({
+          name: source.name,
+          quota: this.quotas[source.name],
+          proposals: bySource[s]![b]!,
+        })),
+      ),
     );
   }
 }

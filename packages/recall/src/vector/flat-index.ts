@@ -89,17 +89,40 @@ export class FlatIndex implements VectorIndex {
     const out: SearchHits[] = [];
     this.scanner ??= FlatScan.of(this.data, this.count, this.dim);
     const heap = new TopKHeap(Math.min(k, this.count));
-    for (let q = 0; q < nq; q++) {
-      const scores = this.scanner.run(queries, q * this.dim);
-      // Excluded keys marked by row (a user's history: ~100 lookups) instead of a set lookup per row.
-      const skip = excludedFor(options.exclude, q);
-      const marks = this.markRows(skip, 1);
-      heap.clear();
-      for (let r = 0; r < this.count; r++) if (marks[r] === 0) heap.push(scores[r]!, this.keys[r]!);
-      this.markRows(skip, 0);
-      out.push(heap.drain());
+    const offsets = [0, 0, 0, 0];
+    for (let q = 0; q < nq; ) {
+      if (nq - q === 1) {
+        out.push(this.topOf(this.scanner.run(queries, q * this.dim), 0, 1, heap, options, q));
+        q++;
+        continue;
+      }
+      // Two or more left: one pass over the rows for four (a short group repeats its last query).
+      const m = Math.min(4, nq - q);
+      for (let i = 0; i < 4; i++) offsets[i] = (q + Math.min(i, m - 1)) * this.dim;
+      const scores = this.scanner.run4(queries, offsets);
+      for (let i = 0; i < m; i++) out.push(this.topOf(scores, i, 4, heap, options, q + i));
+      q += m;
     }
     return out;
+  }
+
+  /** The top hits of query `q` from `scores` (row r's at r * stride + lane), its exclusions skipped. */
+  private topOf(
+    scores: Float32Array,
+    lane: number,
+    stride: number,
+    heap: TopKHeap,
+    options: SearchOptions,
+    q: number,
+  ): SearchHits {
+    // Excluded keys marked by row (a user's history: ~100 lookups) instead of a set lookup per row.
+    const skip = excludedFor(options.exclude, q);
+    const marks = this.markRows(skip, 1);
+    heap.clear();
+    for (let r = 0; r < this.count; r++)
+      if (marks[r] === 0) heap.push(scores[r * stride + lane]!, this.keys[r]!);
+    this.markRows(skip, 0);
+    return heap.drain();
   }
 
   /** Sets the row mark of every key in `keys` to `mark`; the marks (one byte per row) are reused. */

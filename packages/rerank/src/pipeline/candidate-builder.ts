@@ -78,8 +78,10 @@ export function buildCandidates(
   stage: StageModels,
   user: number,
   history: Int32Array,
+  recalled?: Candidate[],
 ): { features: CandidateFeatures; candidates: Candidate[]; vectors: UserVectors } {
-  const candidates = stage.recall.forHistory(user, history);
+  // `recalled`: this user's candidates from a block recall (stage.recall.forHistories).
+  const candidates = recalled ?? stage.recall.forHistory(user, history);
   const vectors = userVectors(stage, user, history);
   const dim = FEATURES.length;
   const values = new Float32Array(candidates.length * dim);

@@ -1,7 +1,17 @@
 import { InvalidArgumentError } from "@tandem/core";
-import { type CandidateSource, FlatIndex, type Proposals, type VectorIndex } from "@tandem/recall";
+import {
+  type CandidateSource,
+  FlatIndex,
+  type Proposals,
+  type SearchHits,
+  type VectorIndex,
+} from "@tandem/recall";
 import { l2Normalize } from "../encoder/text-encoder.js";
 import { ItemNeighborMemo } from "./item-neighbor-memo.js";
+
+const checkK = (k: number) => {
+  if (!Number.isInteger(k) || k < 1) throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
+};
 
 export interface TextRecallOptions {
   /** How many of the user's last items also query the index (besides the profile). Default 3. */
@@ -95,17 +105,25 @@ export class TextRecallSource implements CandidateSource {
    * into `profiles`, or -1 for a user without one: their profile is the mean of their history vectors.
    */
   propose(user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals {
-    const dim = this.index.dim;
-    const profile =
-      user >= 0 && this.profiles && (user + 1) * dim <= this.profiles.length
-        ? this.profiles.subarray(user * dim, (user + 1) * dim)
-        : this.meanOf(history);
-    return this.proposeFor(
-      profile,
-      history.subarray(Math.max(0, history.length - this.recentItems)),
-      k,
-      exclude,
-    );
+    return this.proposeMany([user], [history], k, [exclude])[0]!;
+  }
+
+  /** `propose` for a block of users: their profiles go to the index as one search (one scan per four). */
+  proposeMany(
+    users: ArrayLike<number>,
+    histories: readonly Int32Array[],
+    k: number,
+    excludes: readonly ReadonlySet<number>[],
+  ): Proposals[] {
+    checkK(k);
+    const n = users.length;
+    const profiles = Array.from({ length: n }, (_, b) => this.profileOf(users[b]!, histories[b]!));
+    const hits = this.profileHits(profiles, k, excludes);
+    return Array.from({ length: n }, (_, b) => {
+      const history = histories[b]!;
+      const recent = history.subarray(Math.max(0, history.length - this.recentItems));
+      return this.mergeHits(hits[b] ?? null, recent, k, excludes[b]!);
+    });
   }
 
   /** Nearest items to `profile` and to each of `recent`, merged by best (weighted) score. */
@@ -115,8 +133,54 @@ export class TextRecallSource implements CandidateSource {
     k: number,
     exclude: ReadonlySet<number>,
   ): Proposals {
-    if (!Number.isInteger(k) || k < 1)
-      throw new InvalidArgumentError(`k must be a positive integer, got ${k}`);
+    checkK(k);
+    return this.mergeHits(this.profileHits([profile], k, [exclude])[0] ?? null, recent, k, exclude);
+  }
+
+  /** `user`'s profile, or the mean of their history vectors for a user without one. */
+  private profileOf(user: number, history: Int32Array): Float32Array | null {
+    const dim = this.index.dim;
+    return user >= 0 && this.profiles && (user + 1) * dim <= this.profiles.length
+      ? this.profiles.subarray(user * dim, (user + 1) * dim)
+      : this.meanOf(history);
+  }
+
+  /**
+   * Each non-zero profile's hits, undefined for a missing or zero profile: one batched search on a flat
+   * index; one per profile elsewhere (a usearch batch over-fetches by the largest exclusion set in it,
+   * which can change an approximate answer).
+   */
+  private profileHits(
+    profiles: readonly (Float32Array | null)[],
+    k: number,
+    excludes: readonly ReadonlySet<number>[],
+  ): (SearchHits | undefined)[] {
+    const out: (SearchHits | undefined)[] = profiles.map(() => undefined);
+    if (this.index.size === 0) return out;
+    const asked = profiles.flatMap((p, b) => (p?.some((x) => x !== 0) ? [b] : []));
+    if (asked.length === 0) return out;
+    if (this.index.backend !== "flat") {
+      for (const b of asked) out[b] = this.index.search(profiles[b]!, k, { exclude: excludes[b]! })[0];
+      return out;
+    }
+    const dim = this.index.dim;
+    const queries = new Float32Array(asked.length * dim);
+    asked.forEach((b, i) => {
+      queries.set(profiles[b]!, i * dim);
+    });
+    const exclude = asked.map((b) => excludes[b]!);
+    this.index.search(queries, k, { exclude }).forEach((h, i) => {
+      out[asked[i]!] = h;
+    });
+    return out;
+  }
+
+  private mergeHits(
+    profileHits: SearchHits | null,
+    recent: ArrayLike<number>,
+    k: number,
+    exclude: ReadonlySet<number>,
+  ): Proposals {
     if (this.index.size === 0) return { items: new Int32Array(0), scores: new Float32Array(0) };
     const best = new Map<number, number>();
     const merge = (hits: { keys: Int32Array; scores: Float32Array }, weight: number) => {
@@ -126,7 +190,7 @@ export class TextRecallSource implements CandidateSource {
         if (!(score <= (best.get(key) ?? Number.NEGATIVE_INFINITY))) best.set(key, score);
       }
     };
-    if (profile?.some((x) => x !== 0)) merge(this.index.search(profile, k, { exclude })[0]!, 1);
+    if (profileHits) merge(profileHits, 1);
     // Recent items' neighbour lists are the same for every user: searched once per run (the memo).
     for (let i = 0; i < recent.length; i++) {
       const hits = this.memo.topFor(recent[i]!, k, exclude);
