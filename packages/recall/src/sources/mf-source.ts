@@ -2,7 +2,7 @@ import { InvalidArgumentError } from "@tandem/core";
 import { biasedItemVectors } from "../mf/biased-item-vectors.js";
 import type { MfModel } from "../mf/mf-model.js";
 import type { VectorBackend } from "../vector/backends.js";
-import type { VectorIndex } from "../vector/vector-index.js";
+import { searchEach, type VectorIndex } from "../vector/vector-index.js";
 import type { CandidateSource, Proposals } from "./candidate.js";
 
 /**
@@ -40,11 +40,7 @@ export class MfSource implements CandidateSource {
     return this.proposeMany([user], [history], k, [exclude])[0]!;
   }
 
-  /**
-   * One search for the block on a flat index (its scan reads the items once per four queries); one
-   * search per user elsewhere (a usearch batch over-fetches by the largest exclusion set in it, which
-   * can change an approximate answer).
-   */
+  /** `propose` for a block of users: one searchEach over their query vectors. */
   proposeMany(
     users: ArrayLike<number>,
     histories: readonly Int32Array[],
@@ -60,16 +56,7 @@ export class MfSource implements CandidateSource {
       queries.set(known ? this.model.userVector(user) : this.model.foldIn(histories[b]!), b * (dim + 1));
       queries[b * (dim + 1) + dim] = 1;
     }
-    const hits =
-      this.index.backend === "flat"
-        ? this.index.search(queries, k, { exclude: excludes })
-        : Array.from(
-            { length: n },
-            (_, b) =>
-              this.index.search(queries.subarray(b * (dim + 1), (b + 1) * (dim + 1)), k, {
-                exclude: excludes[b]!,
-              })[0]!,
-          );
+    const hits = searchEach(this.index, queries, k, excludes);
     return hits.map((h) => ({ items: h.keys, scores: h.scores }));
   }
 }

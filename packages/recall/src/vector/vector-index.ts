@@ -64,3 +64,21 @@ export function excludedFor(exclude: Exclude | undefined, q: number): ReadonlySe
     ? (exclude as readonly (ReadonlySet<number> | undefined)[])[q]
     : (exclude as ReadonlySet<number>);
 }
+
+/**
+ * A block of queries, each answered exactly as its own search would be: one batched search on a flat
+ * index (its scan reads the rows once per four queries); one search per query elsewhere (a usearch batch
+ * over-fetches by the largest exclusion set in it, which can change an approximate answer).
+ */
+export function searchEach(
+  index: VectorIndex,
+  queries: Float32Array,
+  k: number,
+  excludes: readonly ReadonlySet<number>[],
+): SearchHits[] {
+  if (index.backend === "flat") return index.search(queries, k, { exclude: excludes });
+  const dim = index.dim;
+  return excludes.map(
+    (exclude, q) => index.search(queries.subarray(q * dim, (q + 1) * dim), k, { exclude })[0]!,
+  );
+}

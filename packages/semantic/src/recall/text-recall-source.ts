@@ -4,6 +4,7 @@ import {
   FlatIndex,
   type Proposals,
   type SearchHits,
+  searchEach,
   type VectorIndex,
 } from "@tandem/recall";
 import { l2Normalize } from "../encoder/text-encoder.js";
@@ -145,11 +146,7 @@ export class TextRecallSource implements CandidateSource {
       : this.meanOf(history);
   }
 
-  /**
-   * Each non-zero profile's hits, undefined for a missing or zero profile: one batched search on a flat
-   * index; one per profile elsewhere (a usearch batch over-fetches by the largest exclusion set in it,
-   * which can change an approximate answer).
-   */
+  /** Each non-zero profile's hits (one searchEach), undefined for a missing or zero profile. */
   private profileHits(
     profiles: readonly (Float32Array | null)[],
     k: number,
@@ -159,17 +156,18 @@ export class TextRecallSource implements CandidateSource {
     if (this.index.size === 0) return out;
     const asked = profiles.flatMap((p, b) => (p?.some((x) => x !== 0) ? [b] : []));
     if (asked.length === 0) return out;
-    if (this.index.backend !== "flat") {
-      for (const b of asked) out[b] = this.index.search(profiles[b]!, k, { exclude: excludes[b]! })[0];
-      return out;
-    }
     const dim = this.index.dim;
     const queries = new Float32Array(asked.length * dim);
     asked.forEach((b, i) => {
       queries.set(profiles[b]!, i * dim);
     });
-    const exclude = asked.map((b) => excludes[b]!);
-    this.index.search(queries, k, { exclude }).forEach((h, i) => {
+    const hits = searchEach(
+      this.index,
+      queries,
+      k,
+      asked.map((b) => excludes[b]!),
+    );
+    hits.forEach((h, i) => {
       out[asked[i]!] = h;
     });
     return out;
