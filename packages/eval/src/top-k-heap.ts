@@ -67,6 +67,11 @@ export class TopKHeap {
     }
   }
 
+  /** The score an entry must at least reach to be kept: −Infinity until k entries are held. */
+  get floor(): number {
+    return this.size < this.k ? Number.NEGATIVE_INFINITY : this.vals[0]!;
+  }
+
   /** Empties the heap into best-first arrays. */
   drain(): { keys: Int32Array; scores: Float32Array } {
     const n = this.size;

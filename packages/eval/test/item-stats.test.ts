@@ -3,6 +3,7 @@ import { type UserItemRow, type UserItems, userItemsFromRows } from "@tandem/dat
 import { describe, expect, it } from "vitest";
 import {
   cosineNeighbors,
+  cosineNeighborsThreaded,
   type NeighborLists,
   SparseScores,
   sharedCosineNeighbors,
@@ -77,6 +78,19 @@ describe("sparse item-item statistics", () => {
       const ui = randomHistories(seed);
       for (const k of [5, 20])
         expectSameAsDense(cosineNeighbors(ui, { neighbors: k }), denseReference(ui, "cosine"), k);
+    }
+  });
+
+  it("cosine neighbours on worker threads are the single-thread lists, binary and weighted", async () => {
+    const ui = randomHistories(8);
+    for (const row of ui.values.keys()) ui.values[row] = 1 + (row % 5);
+    // Each build starts its workers (about a second from TypeScript sources): two builds cover both paths.
+    for (const [weighting, threads] of [
+      ["none", 3],
+      ["log", 2],
+    ] as const) {
+      const one = cosineNeighbors(ui, { neighbors: 7, weighting });
+      expect(await cosineNeighborsThreaded(ui, { neighbors: 7, weighting }, threads, 0)).toEqual(one);
     }
   });
 

@@ -1,5 +1,7 @@
 import type { UserItems } from "@tandem/data";
-import { type CosineOptions, cosineNeighbors } from "./cosine-neighbors.js";
+import { cosineNeighbors } from "./cosine-neighbors.js";
+import type { CosineOptions } from "./cosine-rows.js";
+import { cosineNeighborsThreaded } from "./cosine-threads.js";
 import { type NeighborLists, truncateNeighbors } from "./neighbor-lists.js";
 import { type TransitionOptions, transitionNeighbors } from "./transition-neighbors.js";
 
@@ -24,12 +26,35 @@ function remember(ui: UserItems, entry: Entry): NeighborLists {
  * they go when the history does.
  */
 export function sharedCosineNeighbors(ui: UserItems, options: CosineOptions): NeighborLists {
-  const kind = `cosine:${options.historyCap ?? 0}:${options.weighting ?? "none"}`;
+  const kind = cosineKind(options);
   return (
     cached(ui, kind, options.neighbors) ??
     remember(ui, { kind, neighbors: options.neighbors, lists: cosineNeighbors(ui, options) })
   );
 }
+
+/**
+ * `sharedCosineNeighbors` built on worker threads (0 = one per core) when not cached yet: an async caller
+ * (a stage fit) builds them here first, and the synchronous consumers then find them in the cache.
+ */
+export async function sharedCosineNeighborsThreaded(
+  ui: UserItems,
+  options: CosineOptions,
+  threads: number,
+): Promise<NeighborLists> {
+  const kind = cosineKind(options);
+  return (
+    cached(ui, kind, options.neighbors) ??
+    remember(ui, {
+      kind,
+      neighbors: options.neighbors,
+      lists: await cosineNeighborsThreaded(ui, options, threads),
+    })
+  );
+}
+
+const cosineKind = (options: CosineOptions) =>
+  `cosine:${options.historyCap ?? 0}:${options.weighting ?? "none"}`;
 
 export function sharedTransitionNeighbors(ui: UserItems, options: TransitionOptions): NeighborLists {
   const kind = `next:${options.window}`;

@@ -1,5 +1,6 @@
+import { shared } from "@tandem/core";
 import { type RowProblem, solveRowsCg, splitRows } from "./als-rows.js";
-import { AlsThreadPool, shared } from "./als-thread-pool.js";
+import { AlsThreadPool } from "./als-thread-pool.js";
 import { AlsWasmArena, wasmKernelFits } from "./als-wasm-kernel.js";
 import { type Csr, transpose } from "./csr.js";
 import { exactRowSolve, gramian } from "./linalg.js";

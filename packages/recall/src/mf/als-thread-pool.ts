@@ -41,14 +41,6 @@ export interface AlsTask {
   to: number;
 }
 
-/** A typed array's copy on a SharedArrayBuffer. */
-export function shared<T extends Int32Array | Float32Array | Float64Array>(a: T): T {
-  const ctor = a.constructor as { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number };
-  const out = new ctor(new SharedArrayBuffer(a.length * ctor.BYTES_PER_ELEMENT));
-  out.set(a as never);
-  return out;
-}
-
 /**
  * ALS row solves on worker threads over shared factors: each half-sweep sends one row range per thread
  * and waits for all. Workers are unreferenced while idle, so a forgotten pool never keeps a process alive.

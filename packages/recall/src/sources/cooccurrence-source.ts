@@ -1,5 +1,12 @@
 import type { UserItems, ValueWeighting } from "@tandem/data";
-import { type NeighborLists, SparseScores, sharedCosineNeighbors, spreadNeighbors } from "@tandem/eval";
+import {
+  type CosineOptions,
+  type NeighborLists,
+  SparseScores,
+  sharedCosineNeighbors,
+  sharedCosineNeighborsThreaded,
+  spreadNeighbors,
+} from "@tandem/eval";
 import type { CandidateSource, Proposals } from "./candidate.js";
 
 /**
@@ -20,8 +27,19 @@ export class CooccurrenceSource implements CandidateSource {
     weighting: ValueWeighting = "none",
     lists?: NeighborLists,
   ) {
-    this.lists = lists ?? sharedCosineNeighbors(history, { neighbors, historyCap, weighting });
+    this.lists = lists ?? sharedCosineNeighbors(history, listOptions(neighbors, historyCap, weighting));
     this.scores = new SparseScores(history.numItems);
+  }
+
+  /** Builds the lists a source with these settings reads on worker threads, so its constructor finds them built. */
+  static async prebuild(
+    history: UserItems,
+    neighbors: number,
+    historyCap: number,
+    weighting: ValueWeighting,
+    threads: number,
+  ): Promise<void> {
+    await sharedCosineNeighborsThreaded(history, listOptions(neighbors, historyCap, weighting), threads);
   }
 
   propose(_user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals {
@@ -30,3 +48,9 @@ export class CooccurrenceSource implements CandidateSource {
     return { items: keys, scores };
   }
 }
+
+const listOptions = (neighbors: number, historyCap: number, weighting: ValueWeighting): CosineOptions => ({
+  neighbors,
+  historyCap,
+  weighting,
+});

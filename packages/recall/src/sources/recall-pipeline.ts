@@ -72,6 +72,24 @@ export class RecallPipeline {
     };
   }
 
+  /**
+   * Builds the item-item statistics a pipeline with these settings reads, on `config.statsThreads`
+   * worker threads, before it is constructed (the constructor then finds them; same lists either way).
+   */
+  static async prebuildStatistics(
+    history: UserItems,
+    config: RecallConfig["sources"],
+    weighting: ValueWeighting = "none",
+  ): Promise<void> {
+    await CooccurrenceSource.prebuild(
+      history,
+      config.neighbors,
+      config.pairHistoryCap,
+      weighting,
+      config.statsThreads,
+    );
+  }
+
   /** The built parts, to rebuild this pipeline elsewhere without recomputing them. */
   parts(): RecallParts {
     return { next: this.next.lists, cooc: this.cooc.lists, mfIndex: this.mf.index };

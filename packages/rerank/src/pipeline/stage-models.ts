@@ -76,17 +76,17 @@ export async function fitStages(
     enabled: ctx.progress ?? false,
     intervalMs: 0,
   });
-  const timed = <T>(part: string, build: () => T): T => {
+  const timed = async <T>(part: string, build: () => T | Promise<T>): Promise<T> => {
     const started = performance.now();
-    const built = build();
+    const built = await build();
     bar.tick(1, `${part}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return built;
   };
-  const profiles = timed("user profiles", () =>
+  const profiles = await timed("user profiles", () =>
     buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays, dayUnit(dataset.time)),
   );
   const { textAnn, exactMaxItems } = config.recall.sources;
-  const text = timed(`text index (${textAnn}, ${history.numItems} items)`, () =>
+  const text = await timed(`text index (${textAnn}, ${history.numItems} items)`, () =>
     TextRecallSource.build(
       encoder.dim,
       Int32Array.from({ length: history.numItems }, (_, i) => i),
@@ -103,13 +103,13 @@ export async function fitStages(
       })
     : null;
   const extra = seq ? [text, new SeqStateSource(seq)] : [text];
-  const recall = timed(
-    "recall sources (item-item statistics, MF index)",
-    () => new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting),
-  );
-  const stats = timed("item stats", () => itemStatsOf(history, 90, dataset.time));
+  const recall = await timed("recall sources (item-item statistics, MF index)", async () => {
+    await RecallPipeline.prebuildStatistics(history, config.recall.sources, config.recall.valueWeighting);
+    return new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting);
+  });
+  const stats = await timed("item stats", () => itemStatsOf(history, 90, dataset.time));
   const textMf = config.rerank.textMf
-    ? timed("text → MF map", () => fitTextMf(history, mf, itemText, encoder.dim, ctx.seed))
+    ? await timed("text → MF map", () => fitTextMf(history, mf, itemText, encoder.dim, ctx.seed))
     : null;
   return {
     history,

@@ -1,5 +1,5 @@
 import { join } from "node:path";
-import { IdMap, InvalidArgumentError, type RecallConfig } from "@tandem/core";
+import { IdMap, InvalidArgumentError, type RecallConfig, shared } from "@tandem/core";
 import type { UserItems, ValueWeighting } from "@tandem/data";
 import type { NeighborLists } from "@tandem/eval";
 import {
@@ -7,7 +7,6 @@ import {
   type MfModelParts,
   RecallPipeline,
   savedIndexBackend,
-  shared,
   type VectorBackendName,
   type VectorIndex,
 } from "@tandem/recall";
