@@ -15,8 +15,15 @@ describe("mf-als", () => {
     const fit = await model.fit({ history: split.train, validation: split.validation, dataset, seed: 1 });
     expect(fit.curve!.length).toBeGreaterThan(0);
     expect(fit.curve!.every((p) => p.metric === "ndcg@10")).toBe(true);
-    const best = Math.max(...fit.curve!.map((p) => p.value));
-    const bestEpoch = fit.curve!.find((p) => p.value === best)!.step;
+    // The best epoch: the latest to beat the best before it by recall.minGain (relative).
+    const minGain = testConfig().recall.minGain;
+    let best = Number.NEGATIVE_INFINITY;
+    let bestEpoch = 0;
+    for (const p of fit.curve!)
+      if (p.value > best * (1 + (best > 0 ? minGain : 0))) {
+        best = p.value;
+        bestEpoch = p.step;
+      }
     expect(fit.tuned).toEqual({ epochs: bestEpoch });
     // The kept model is the best epoch's, not the last one's.
     const ndcg = evaluate(model, split.train, split.validation, { ks: [10] }).metrics["ndcg@10"]!;
@@ -25,6 +32,21 @@ describe("mf-als", () => {
     await pop.fit({ history: split.train, dataset, seed: 1 });
     const popNdcg = evaluate(pop, split.train, split.validation, { ks: [10] }).metrics["ndcg@10"]!;
     expect(ndcg).toBeGreaterThan(popNdcg);
+  });
+
+  it("counts an epoch as a gain only above recall.minGain, and stops after patience without one", async () => {
+    const config = testConfig().recall;
+    // No epoch can beat the first by 1000%: epoch 1 is kept, and patience epochs later it stops.
+    const model = alsRecommender({
+      ...config,
+      minGain: 10,
+      patience: 2,
+      als: { ...config.als, maxEpochs: 10 },
+    });
+    const fit = await model.fit({ history: split.train, validation: split.validation, dataset, seed: 1 });
+    expect(fit.tuned).toEqual({ epochs: 1 });
+    expect(fit.curve!.map((p) => p.step)).toEqual([1, 2, 3]);
+    expect(fit.curve![2]!.value).toBeGreaterThan(fit.curve![0]!.value); // a plain gain, not enough of one
   });
 
   it("is reproducible for a seed and trains exactly the tuned epochs on refit", async () => {

@@ -218,6 +218,13 @@ export const recallConfigSchema = z
       .min(0)
       .default(3)
       .describe("Early stopping: epochs without validation NDCG@10 gain."),
+    minGain: z
+      .number()
+      .min(0)
+      .default(0.005)
+      .describe(
+        "MF early stopping: an epoch is a gain only when validation NDCG@10 beats the best so far by this share (0.005 = 0.5%). On a plateau the sampled NDCG moves by noise-sized steps that kept 25M-interaction fits running to the epoch cap; every fit after tuning trains the chosen count again.",
+      ),
     valueWeighting: z
       .enum(["none", "linear", "log"])
       .default("none")

@@ -93,6 +93,7 @@ export function alsRecommender(given: RecallConfig, tuned?: Record<string, numbe
     dim: c.factors,
     maxEpochs: c.maxEpochs,
     patience: config.patience,
+    minGain: config.minGain,
     validationUsers: config.validationUsers,
     ...(typeof epochs === "number" ? { epochs } : {}),
     hyperparameters: {

@@ -166,6 +166,7 @@ export function bprRecommender(config: RecallConfig, tuned?: Record<string, numb
     dim: c.factors,
     maxEpochs: c.maxEpochs,
     patience: config.patience,
+    minGain: config.minGain,
     validationUsers: config.validationUsers,
     ...(typeof epochs === "number" ? { epochs } : {}),
     hyperparameters: { ...c },

@@ -22,6 +22,8 @@ export interface MfRecommenderOptions {
   dim: number;
   maxEpochs: number;
   patience: number;
+  /** Relative NDCG@10 gain over the best epoch that counts as one (recall.minGain). Default 0. */
+  minGain?: number;
   /** Fixed epoch count (the refit after tuning): train exactly this many, no early stopping. */
   epochs?: number;
   /** Validation users scored per epoch (a seeded sample above this). */
@@ -33,7 +35,7 @@ export interface MfRecommenderOptions {
 
 /**
  * Shared fit loop for the MF models: epoch, score validation NDCG@10 with the harness's own `evaluate`,
- * keep the best factors, stop after `patience` epochs without gain, and report the best epoch count as
+ * keep the best factors, stop after `patience` epochs without a gain of at least `minGain`, and report the best epoch count as
  * `tuned.epochs` so the refit on train + validation trains exactly that long.
  */
 export class MfRecommender implements Recommender {
@@ -102,7 +104,7 @@ export class MfRecommender implements Recommender {
         const ndcg = evaluate(this, history, validation, { ks: [10] }).metrics["ndcg@10"] ?? 0;
         curve.push({ step: epoch, metric: "ndcg@10", value: ndcg });
         progress.tick(1, `val ndcg@10 ${ndcg.toFixed(4)} (best ${Math.max(ndcg, bestScore).toFixed(4)})`);
-        if (ndcg > bestScore) {
+        if (ndcg > bestScore * (1 + (bestScore > 0 ? (o.minGain ?? 0) : 0))) {
           bestScore = ndcg;
           bestEpoch = epoch;
           best?.dispose();
