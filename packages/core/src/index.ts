@@ -2,6 +2,7 @@ export * from "./config/index.js";
 export * from "./errors.js";
 export * from "./id-map.js";
 export * from "./progress.js";
+export * from "./range-workers.js";
 export * from "./rng.js";
 export * from "./shared-array.js";
 export * from "./spawn-worker.js";

@@ -11,6 +11,7 @@ export * from "./eval/cold-start.js";
 export * from "./eval/semantic-models.js";
 export * from "./eval/semantic-recommender.js";
 export * from "./profile/build-profiles.js";
+export * from "./profile/profile-threads.js";
 export * from "./profile/user-profile.js";
 export * from "./projection/index.js";
 export * from "./recall/text-recall-source.js";

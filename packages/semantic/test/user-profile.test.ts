@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from "@tandem/core";
 import { userItemsFromRows } from "@tandem/data";
 import { describe, expect, it } from "vitest";
-import { buildProfiles, l2Normalize, UserProfile } from "../src/index.js";
+import { buildProfiles, buildProfilesThreaded, l2Normalize, UserProfile } from "../src/index.js";
 import { maxAbsDiff } from "./helpers.js";
 
 const DAY = 86_400;
@@ -81,6 +81,23 @@ describe("UserProfile", () => {
     );
     expect(maxAbsDiff(profiles.subarray(0, dim), expected)).toBeLessThan(1e-5);
     expect(Array.from(profiles.subarray(dim)).every((x) => x === 0)).toBe(true);
+  });
+
+  it("builds the same profiles on worker threads as on one", async () => {
+    const numItems = 40;
+    const items = Float32Array.from(randomVectors(numItems, dim, 11).flatMap((v) => Array.from(v)));
+    const rows = Array.from({ length: 600 }, (_, k) => ({
+      user: (k * 7) % 53, // user 53 and above stay empty
+      item: (k * 13) % numItems,
+      time: k * 3_600,
+      value: 1,
+    }));
+    const history = userItemsFromRows(60, numItems, rows);
+    const one = buildProfiles(history, items, dim, 2);
+    const threaded = await buildProfilesThreaded(history, items, dim, 2, DAY, 2, 0);
+    expect(threaded.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(Array.from(threaded)).toEqual(Array.from(one));
+    expect(Array.from(one.subarray(53 * dim)).every((x) => x === 0)).toBe(true);
   });
 
   it("rejects a non-positive half-life and wrong-sized vectors", () => {

@@ -166,14 +166,6 @@ const sourcesSchema = z
       .describe(
         "Co-occurrence pairs come from each user's latest N items only (0 = all). Its cost is Σ min(|history|, N)²: a cap bounds the few very long histories that dominate it at size.",
       ),
-    statsThreads: z
-      .number()
-      .int()
-      .min(0)
-      .default(0)
-      .describe(
-        "Worker threads building the co-occurrence lists in a stage fit (0 = one per core; 1 = on the calling thread; small histories always use one). Same lists at any count.",
-      ),
     mfModel: z.enum(["als", "bpr"]).default("als").describe("MF model behind the MF source."),
     ann: z
       .enum(["auto", "flat", "usearch"])

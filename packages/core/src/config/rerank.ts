@@ -71,6 +71,14 @@ export const rerankConfigSchema = z
       .describe(
         "Users (a seeded sample) whose held-out items train the fusion; a 13-weight model needs thousands, not millions, and each example costs one candidate build.",
       ),
+    stageThreads: z
+      .number()
+      .int()
+      .min(0)
+      .default(0)
+      .describe(
+        "Worker threads for a stage fit's item-item lists and user profiles (0 = one per core; 1 = on the calling thread; small inputs always use one). Same results at any count.",
+      ),
     seq: z
       .boolean()
       .default(false)

@@ -1,5 +1,4 @@
-import { availableParallelism } from "node:os";
-import { ArtifactError, shared, spawnWorker } from "@tandem/core";
+import { type RangeWork, resolveThreads, runRangeWorkers, shared, threadRanges } from "@tandem/core";
 import type { UserItems } from "@tandem/data";
 import { joinRowBlocks } from "./cosine-neighbors.js";
 import {
@@ -14,16 +13,10 @@ import type { NeighborLists } from "./neighbor-lists.js";
 
 /** Below this many pairs one thread is quicker than starting workers (~0.5 s of work). */
 const MIN_PAIRS_FOR_THREADS = 50_000_000;
-/** Row ranges per thread: small enough that the last one to finish leaves little idle time. */
-const CHUNKS_PER_THREAD = 16;
 
-/** What a cosine worker gets: the inputs on SharedArrayBuffers, the row ranges, a shared cursor. */
-export interface CosineWorkerData {
+/** What a cosine worker gets: the inputs on SharedArrayBuffers (plus the range cursor). */
+export interface CosineWorkerData extends RangeWork {
   inputs: CosineInputs;
-  /** Flat [from0, to0, from1, to1, ...]. */
-  ranges: Int32Array;
-  /** ranges taken so far (Atomics.add): whichever worker is free takes the next. */
-  cursor: Int32Array;
 }
 
 /**
@@ -42,57 +35,19 @@ export async function cosineNeighborsThreaded(
   const costs = new Float64Array(n);
   let total = 0;
   for (let i = 0; i < n; i++) total += costs[i] = cosineRowCost(inputs, i);
-  const count = Math.min(threads === 0 ? availableParallelism() : threads, n);
+  const count = resolveThreads(threads, n);
   if (count <= 1 || total < minPairs) return joinRowBlocks(n, [cosineRows(inputs, 0, n)]);
-  const ranges = costRanges(costs, total, count * CHUNKS_PER_THREAD);
-  const data: CosineWorkerData = {
-    inputs: shareInputs(inputs),
-    ranges: shared(ranges),
-    cursor: new Int32Array(new SharedArrayBuffer(4)),
-  };
   const entry = new URL(`./cosine-worker${import.meta.url.slice(-3)}`, import.meta.url);
   const blocks: CosineRowBlock[] = [];
-  const workers = Array.from({ length: count }, () => spawnWorker(entry, data));
-  try {
-    await Promise.all(
-      workers.map(
-        (worker) =>
-          new Promise<void>((resolve, reject) => {
-            worker.on("message", (msg: CosineRowBlock | { done: true }) => {
-              if ("done" in msg) resolve();
-              else blocks.push(msg);
-            });
-            worker.on("error", (e) =>
-              reject(new ArtifactError(`cosine worker failed: ${e.message}`, { cause: e })),
-            );
-            worker.on("exit", (code) => {
-              if (code !== 0) reject(new ArtifactError(`cosine worker exited with code ${code}`));
-            });
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(workers.map((w) => w.terminate()));
-  }
+  await runRangeWorkers<CosineRowBlock>(
+    entry,
+    { inputs: shareInputs(inputs) },
+    threadRanges(costs, total, count),
+    count,
+    (block) => blocks.push(block),
+    "cosine",
+  );
   return joinRowBlocks(n, blocks);
-}
-
-/** Contiguous row ranges, each about `total / parts` pairs (a single heavy row is a range of its own). */
-function costRanges(costs: Float64Array, total: number, parts: number): Int32Array {
-  const out: number[] = [];
-  const target = total / parts;
-  let from = 0;
-  let acc = 0;
-  for (let i = 0; i < costs.length; i++) {
-    acc += costs[i]!;
-    if (acc >= target) {
-      out.push(from, i + 1);
-      from = i + 1;
-      acc = 0;
-    }
-  }
-  if (from < costs.length) out.push(from, costs.length);
-  return Int32Array.from(out);
 }
 
 function shareInputs(inp: CosineInputs): CosineInputs {

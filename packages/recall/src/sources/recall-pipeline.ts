@@ -73,21 +73,16 @@ export class RecallPipeline {
   }
 
   /**
-   * Builds the item-item statistics a pipeline with these settings reads, on `config.statsThreads`
-   * worker threads, before it is constructed (the constructor then finds them; same lists either way).
+   * Builds the item-item statistics a pipeline with these settings reads, on `threads` worker threads
+   * (0 = one per core), before it is constructed (the constructor then finds them; same lists either way).
    */
   static async prebuildStatistics(
     history: UserItems,
     config: RecallConfig["sources"],
     weighting: ValueWeighting = "none",
+    threads = 0,
   ): Promise<void> {
-    await CooccurrenceSource.prebuild(
-      history,
-      config.neighbors,
-      config.pairHistoryCap,
-      weighting,
-      config.statsThreads,
-    );
+    await CooccurrenceSource.prebuild(history, config.neighbors, config.pairHistoryCap, weighting, threads);
   }
 
   /** The built parts, to rebuild this pipeline elsewhere without recomputing them. */

@@ -11,7 +11,7 @@ import {
   type VectorIndex,
 } from "@tandem/recall";
 import {
-  buildProfiles,
+  buildProfilesThreaded,
   datasetItemVectors,
   ItemTextTemplate,
   type TextEncoder,
@@ -89,8 +89,16 @@ export async function fitStages(
     bar.tick(1, `${part}: ${((performance.now() - started) / 1000).toFixed(1)} s`);
     return built;
   };
+  const threads = config.rerank.stageThreads;
   const profiles = await timed("user profiles", () =>
-    buildProfiles(history, itemText, encoder.dim, config.semantic.halfLifeDays, dayUnit(dataset.time)),
+    buildProfilesThreaded(
+      history,
+      itemText,
+      encoder.dim,
+      config.semantic.halfLifeDays,
+      dayUnit(dataset.time),
+      threads,
+    ),
   );
   const { textAnn, exactMaxItems } = config.recall.sources;
   const text = await timed(`text index (${textAnn}, ${history.numItems} items)`, () => {
@@ -115,7 +123,8 @@ export async function fitStages(
     : null;
   const extra = seq ? [text, new SeqStateSource(seq)] : [text];
   const recall = await timed("recall sources (item-item statistics, MF index)", async () => {
-    await RecallPipeline.prebuildStatistics(history, config.recall.sources, config.recall.valueWeighting);
+    const { sources, valueWeighting } = config.recall;
+    await RecallPipeline.prebuildStatistics(history, sources, valueWeighting, threads);
     return new RecallPipeline(history, mf, config.recall.sources, extra, config.recall.valueWeighting);
   });
   const stats = await timed("item stats", () => itemStatsOf(history, 90, dataset.time));

@@ -3,6 +3,18 @@ import type { UserItems } from "@tandem/data";
 
 const DAY = 86_400;
 
+/** What one user range of profiles reads; `out` is numUsers × dim, row-major. */
+export interface ProfileInputs {
+  indptr: Int32Array;
+  items: Int32Array;
+  times: Float64Array;
+  itemVectors: Float32Array;
+  dim: number;
+  /** Half-life in the history's time unit. */
+  halfLife: number;
+  out: Float32Array;
+}
+
 /**
  * Unit profiles for every user of `history` (numUsers × dim, row-major) from item embeddings
  * (numItems × dim): the direction of Σ 2^(-(tLast - t) / halfLife) v, as UserProfile builds one event at a
@@ -16,22 +28,41 @@ export function buildProfiles(
   halfLifeDays: number,
   day = DAY,
 ): Float32Array {
+  const inputs = profileInputs(history, itemVectors, dim, halfLifeDays, day);
+  profileRows(inputs, 0, history.numUsers);
+  return inputs.out;
+}
+
+/** Checked inputs with a zeroed output, on ordinary or shared buffers. */
+export function profileInputs(
+  history: UserItems,
+  itemVectors: Float32Array,
+  dim: number,
+  halfLifeDays: number,
+  day = DAY,
+  out: Float32Array = new Float32Array(history.numUsers * dim),
+): ProfileInputs {
   if (!(halfLifeDays > 0)) throw new InvalidArgumentError(`halfLifeDays must be > 0, got ${halfLifeDays}`);
-  const halfLife = halfLifeDays * day;
-  const out = new Float32Array(history.numUsers * dim);
+  const { indptr, items, times } = history;
+  return { indptr, items, times, itemVectors, dim, halfLife: halfLifeDays * day, out };
+}
+
+/** Writes the profiles of users [from, to) into `inp.out`. */
+export function profileRows(inp: ProfileInputs, from: number, to: number): void {
+  const { indptr, items, times, itemVectors, dim, halfLife, out } = inp;
   const sum = new Float32Array(dim);
-  for (let u = 0; u < history.numUsers; u++) {
-    const start = history.indptr[u]!;
-    const end = history.indptr[u + 1]!;
+  for (let u = from; u < to; u++) {
+    const start = indptr[u]!;
+    const end = indptr[u + 1]!;
     if (end === start) continue;
     // Weights relative to the newest event in one pass each: UserProfile's incremental rescaling would
     // cost a second pass over the vector per event (at 25M events, most of the stage fit's profile time).
     let newest = Number.NEGATIVE_INFINITY;
-    for (let p = start; p < end; p++) newest = Math.max(newest, history.times[p]!);
+    for (let p = start; p < end; p++) newest = Math.max(newest, times[p]!);
     sum.fill(0);
     for (let p = start; p < end; p++) {
-      const w = 2 ** (-(newest - history.times[p]!) / halfLife);
-      const base = history.items[p]! * dim;
+      const w = 2 ** (-(newest - times[p]!) / halfLife);
+      const base = items[p]! * dim;
       for (let d = 0; d < dim; d++) sum[d]! += w * itemVectors[base + d]!;
     }
     let norm = 0;
@@ -39,5 +70,4 @@ export function buildProfiles(
     const inv = norm > 0 ? 1 / Math.sqrt(norm) : 0;
     for (let d = 0; d < dim; d++) out[u * dim + d] = sum[d]! * inv;
   }
-  return out;
 }
