@@ -98,6 +98,25 @@ export function vectorConformance(backend: VectorBackend): void {
       for (const h of shared) for (const key of h.keys) expect(skipA.has(key)).toBe(false);
     });
 
+    it("answers with k hits when the exclusions far outnumber k (a long history)", () => {
+      const index = backend.create(dim);
+      index.add(keys, vectors);
+      const q = queries.subarray(0, dim);
+      const rng = new Rng(5);
+      // Half the catalogue excluded: scattered keys (the nearest few still mostly allowed), then also the
+      // 300 nearest (every one of the nearest excluded), the two cases a long history gives.
+      const scattered = new Set<number>();
+      while (scattered.size < 1000) scattered.add(Math.floor(rng.next() * n));
+      const nearest = new Set([...scattered, ...index.search(q, 300)[0]!.keys]);
+      for (const skip of [scattered, nearest]) {
+        const hits = index.search(q, 10, { exclude: skip })[0]!;
+        expect(hits.keys).toHaveLength(10);
+        for (const key of hits.keys) expect(skip.has(key)).toBe(false);
+        const truth = bruteForce(vectors, dim, q, 10, skip).map((t) => t[1]);
+        expect(overlap(hits.keys, truth)).toBeGreaterThanOrEqual(Math.floor(10 * minRecall));
+      }
+    });
+
     it("adds, replaces and removes keys", () => {
       const index = backend.create(dim);
       index.add(keys.subarray(0, 100), vectors.subarray(0, 100 * dim));

@@ -55,6 +55,38 @@ describe("ANN quality", () => {
   });
 });
 
+describe("usearch with f16 storage", () => {
+  it("keeps recall@10 ≥ 0.9 with scores near the true inner products, and keeps f16 through save/load", () => {
+    const dim = 64;
+    const n = 5000;
+    const vectors = randomVectors(n, dim, 21);
+    const keys = Int32Array.from({ length: n }, (_, i) => i);
+    const f16 = usearchBackend.create(dim, { quantization: "f16" });
+    f16.add(keys, vectors);
+    const queries = randomVectors(100, dim, 22);
+    const hits = f16.search(queries, 10);
+    let found = 0;
+    let worst = 0;
+    hits.forEach((h, q) => {
+      const query = queries.subarray(q * dim, (q + 1) * dim);
+      const truth = new Set(bruteForce(vectors, dim, query, 10).map((t) => t[1]));
+      h.keys.forEach((key, r) => {
+        if (truth.has(key)) found++;
+        let s = 0;
+        for (let j = 0; j < dim; j++) s += vectors[key * dim + j]! * query[j]!;
+        worst = Math.max(worst, Math.abs(h.scores[r]! - s) / Math.max(1, Math.abs(s)));
+      });
+    });
+    expect(found / 1000).toBeGreaterThanOrEqual(0.9);
+    expect(worst).toBeLessThan(0.01);
+    const path = join(mkdtempSync(join(tmpdir(), "tandem-vec-f16-")), "index.bin");
+    f16.save(path);
+    expect(JSON.parse(readFileSync(`${path}.json`, "utf8")).quantization).toBe("f16");
+    const loaded = UsearchIndex.load(path);
+    expect(Array.from(loaded.search(queries, 10)[3]!.keys)).toEqual(Array.from(hits[3]!.keys));
+  });
+});
+
 describe("corrupt vector index files", () => {
   const dir = mkdtempSync(join(tmpdir(), "tandem-vec-bad-"));
   it("flat: truncated file and bad magic are ArtifactErrors", () => {

