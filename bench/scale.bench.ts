@@ -118,7 +118,7 @@ async function main(): Promise<void> {
       "![time per stage vs interactions, log-log](bench/results/scale.svg)",
       "",
       "Slope of log time vs log interactions ≈ 1 means linear growth. Stages of `tandem nightly` not listed",
-      "here (embedding, precompute, publish) have not been measured at these sizes yet.",
+      'here (embedding, precompute, publish): the whole nightly at the three shapes, in "Scale: the whole `tandem nightly` at the three shapes".',
     ].join("\n"),
   );
 }
