@@ -53,4 +53,33 @@ describe("tandem compare", () => {
     expect(missing.status).not.toBe(0);
     expect(missing.stderr).toContain('for model "tandem"');
   });
+
+  it("reads a nightly's evaluation.json (protocol string, per-user arrays as index-keyed objects), and refuses runs with no user in common", () => {
+    const asObject = (v: number[]) => Object.fromEntries(v.map((x, i) => [String(i), x]));
+    const nightly = (name: string, ndcg: number[], first: number) => {
+      const file = join(dir, `${name}.json`);
+      const users = ndcg.map((_, i) => first + i);
+      const result = {
+        model: "tandem",
+        test: {
+          users: users.length,
+          metrics: { "ndcg@10": ndcg.reduce((s, x) => s + x, 0) / ndcg.length },
+          userIndexes: asObject(users),
+          perUser: { "ndcg@10": asObject(ndcg) },
+        },
+      };
+      writeFileSync(file, JSON.stringify({ protocol: "loo", results: [result], consumedPopularity: 1 }));
+      return file;
+    };
+    const na = nightly("na", a, 0);
+    const r = tandem("compare", "--a", na, "--b", nightly("nb", b, 0));
+    expect(r.status, r.stderr).toBe(0);
+    const t = pairedTest(a, b, { resamples: 2000, seed: 42 });
+    const row = r.stdout.split("\n").find((l) => l.startsWith("| ndcg@10"))!;
+    expect(row).toContain(`+${t.difference.toFixed(4)} [${t.lo.toFixed(4)}, ${t.hi.toFixed(4)}]`);
+    expect(row).toMatch(/\| 200 +\|$/);
+    const disjoint = tandem("compare", "--a", na, "--b", nightly("nc", b, 1000));
+    expect(disjoint.status).not.toBe(0);
+    expect(disjoint.stderr).toContain("nothing to pair");
+  });
 });

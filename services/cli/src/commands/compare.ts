@@ -9,6 +9,7 @@ export const compareHelp = `tandem compare --a <file[:model]> --b <file[:model]>
   Pairs the per-user metric vectors of two runs on the users both were judged on (paired bootstrap CI of
   a − b, two-sided sign-flip p; 2,000 resamples, seed 42), e.g. a default against a --set variant.
   Both files must come from the same protocol and dataset (same split); otherwise nothing is paired.
+  A nightly run's runs/<id>/evaluation.json is read too (two nightlies on the same data pair).
   --a <file[:model]>     first run (model: its first result unless named)
   --b <file[:model]>     second run
   --metric <m,...>       metrics (default every metric both files hold per user, recall and ndcg)`;
@@ -22,12 +23,35 @@ function load(spec: string, flag: string): { file: EvalFile; result: EvalFileRes
   } catch (error) {
     throw new InvalidArgumentError(`${flag}: cannot read ${path}: ${(error as Error).message}`);
   }
+  file = asEvalFile(file);
   const result = model === undefined ? file.results?.[0] : file.results?.find((r) => r.model === model);
   if (!result?.test?.perUser)
     throw new InvalidArgumentError(
       `${flag}: ${path} has no per-user vectors${model ? ` for model "${model}"` : ""} (write it with tandem eval --json)`,
     );
   return { file, result, name: `${path}:${result.model}` };
+}
+
+/**
+ * A nightly's evaluation.json holds the same results with the protocol as a bare string and the per-user
+ * typed arrays as JSON objects keyed by index: read as an eval file.
+ */
+function asEvalFile(file: EvalFile): EvalFile {
+  const protocol = file.protocol as EvalFile["protocol"] | string | undefined;
+  if (typeof protocol !== "string") return file;
+  const list = (v: unknown): number[] => (Array.isArray(v) ? v : Object.values(v as object));
+  return {
+    ...file,
+    protocol: { description: protocol } as EvalFile["protocol"],
+    results: (file.results ?? []).map((r) => ({
+      ...r,
+      test: {
+        ...r.test,
+        userIndexes: list(r.test.userIndexes),
+        perUser: Object.fromEntries(Object.entries(r.test.perUser ?? {}).map(([m, v]) => [m, list(v)])),
+      },
+    })),
+  };
 }
 
 export async function compareCommand(argv: string[]): Promise<void> {
@@ -51,6 +75,8 @@ export async function compareCommand(argv: string[]): Promise<void> {
   if (missing.length > 0) throw new InvalidArgumentError(`not in both files: ${missing.join(", ")}`);
   const rows = metrics.map((m) => {
     const t = pairedResults(a.result, b.result, m);
+    if (t.users === 0)
+      throw new InvalidArgumentError(`no user was judged in both runs (${m}): nothing to pair`);
     return [
       m,
       a.result.test.metrics[m]!.toFixed(4),
