@@ -20,11 +20,8 @@ export function resolveThreads(threads: number, units: number): number {
   return Math.max(1, Math.min(threads === 0 ? availableParallelism() : threads, units));
 }
 
-/**
- * Contiguous ranges of about `total / parts` cost each (a single heavy row is a range of its own), for
- * `count` threads: CHUNKS_PER_THREAD per thread unless `parts` says otherwise.
- */
-export function costRanges(costs: Float64Array, total: number, parts: number): Int32Array {
+/** Contiguous ranges of about `total / parts` cost each (a single heavy row is a range of its own). */
+function costRanges(costs: Float64Array, total: number, parts: number): Int32Array {
   const out: number[] = [];
   const target = total / parts;
   let from = 0;
@@ -41,7 +38,7 @@ export function costRanges(costs: Float64Array, total: number, parts: number): I
   return Int32Array.from(out);
 }
 
-/** Ranges for `count` threads over rows of these costs. */
+/** Ranges for `count` threads over rows of these costs (`total` their sum), CHUNKS_PER_THREAD each. */
 export function threadRanges(costs: Float64Array, total: number, count: number): Int32Array {
   return costRanges(costs, total, count * CHUNKS_PER_THREAD);
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { InvalidArgumentError, markdownTable } from "@tandem/core";
+import { asVector } from "@tandem/eval";
 import { parseFlags } from "../args.js";
 import { pValue } from "../eval-summary.js";
 import { pairedResults, signedDifference } from "../results/paired-results.js";
@@ -39,7 +40,7 @@ function load(spec: string, flag: string): { file: EvalFile; result: EvalFileRes
 function asEvalFile(file: EvalFile): EvalFile {
   const protocol = file.protocol as EvalFile["protocol"] | string | undefined;
   if (typeof protocol !== "string") return file;
-  const list = (v: unknown): number[] => (Array.isArray(v) ? v : Object.values(v as object));
+  const list = (v: unknown) => Array.from(asVector(v as Record<string, number>));
   return {
     ...file,
     protocol: { description: protocol } as EvalFile["protocol"],
