@@ -11,6 +11,7 @@ import wabtInit from "wabt";
 export const WASM_KERNELS = [
   "packages/recall/src/mf/wasm/als-cg.wat",
   "packages/recall/src/vector/wasm/flat-scan.wat",
+  "packages/recall/src/vector/wasm/gather-dots.wat",
 ];
 
 const FEATURES = { simd: true, threads: true, bulk_memory: true };

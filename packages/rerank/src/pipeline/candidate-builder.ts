@@ -1,31 +1,8 @@
-import type { Candidate } from "@tandem/recall";
+import { type Candidate, GatherDots } from "@tandem/recall";
 import type { CandidateFeatures } from "../candidate-features.js";
 import { FEATURE_INDEX as F, FEATURES } from "../features.js";
 import { seqState } from "./seq-stage.js";
 import type { StageModels } from "./stage-models.js";
-
-/**
- * a·x and b·x in one pass over x (each the same running sum `dot` takes): the item's 512 text floats
- * are read once for both text features.
- */
-const dot2 = (
-  a: Float32Array,
-  b: Float32Array,
-  x: Float32Array,
-  xo: number,
-  n: number,
-  out: Float64Array,
-) => {
-  let sa = 0;
-  let sb = 0;
-  for (let d = 0; d < n; d++) {
-    const v = x[xo + d]!;
-    sa += a[d]! * v;
-    sb += b[d]! * v;
-  }
-  out[0] = sa;
-  out[1] = sb;
-};
 
 /** How many recent items make the "last items" text vector. */
 export const LAST_ITEMS = 3;
@@ -35,6 +12,18 @@ const dot = (a: Float32Array, ao: number, b: Float32Array, bo: number, n: number
   for (let d = 0; d < n; d++) s += a[ao + d]! * b[bo + d]!;
   return s;
 };
+
+/** [a · row(i), b · row(i)] per item i of `rows` (n floats per row), interleaved. */
+function pairsOf(rows: Float32Array, n: number, a: Float32Array, b: Float32Array, items: Int32Array) {
+  const kernel = GatherDots.over(rows, n);
+  if (kernel) return kernel.pairs(a, b, items);
+  const out = new Float32Array(2 * items.length);
+  items.forEach((i, r) => {
+    out[2 * r] = dot(a, 0, rows, i * n, n);
+    out[2 * r + 1] = dot(b, 0, rows, i * n, n);
+  });
+  return out;
+}
 
 /** Unit mean of the embeddings of the last `LAST_ITEMS` items of a time-ordered history. */
 export function lastItemsVector(stage: StageModels, history: Int32Array): Float32Array {
@@ -91,18 +80,22 @@ export function buildCandidates(
   const t = stage.textDim;
   const { textMf, seq } = stage;
   const userSeq = vectors.seq;
-  const pair = new Float64Array(2);
-  candidates.forEach((c, r) => {
-    const i = c.item;
+  const items = Int32Array.from(candidates, (c) => c.item);
+  // The dot products through the SIMD kernel (one pass over each item row for both text features);
+  // the JavaScript loops only where WebAssembly could not hold a matrix's copy.
+  const text = pairsOf(stage.itemText, t, vectors.textProfile, vectors.textLast, items);
+  const mfDots = pairsOf(mf.parts.itemFactors, k, vectors.mf, vectors.mf, items);
+  const textMfDots = textMf && pairsOf(textMf, k, vectors.mf, vectors.mf, items);
+  const seqDots = seq && userSeq && pairsOf(seq.items, seq.dim, userSeq, userSeq, items);
+  for (let r = 0; r < candidates.length; r++) {
+    const i = items[r]!;
     const row = r * dim;
-    const s = c.sources;
-    values[row + F.mf] =
-      dot(vectors.mf, 0, mf.parts.itemFactors, i * k, k) + (bpr ? mf.parts.itemBias[i]! : 0);
-    dot2(vectors.textProfile, vectors.textLast, stage.itemText, i * t, t, pair);
-    values[row + F.textProfile] = pair[0]!;
-    values[row + F.textLast] = pair[1]!;
-    if (textMf) values[row + F.textMf] = dot(vectors.mf, 0, textMf, i * k, k);
-    if (seq && userSeq) values[row + F.seq] = dot(userSeq, 0, seq.items, i * seq.dim, seq.dim);
+    const s = candidates[r]!.sources;
+    values[row + F.mf] = mfDots[2 * r]! + (bpr ? mf.parts.itemBias[i]! : 0);
+    values[row + F.textProfile] = text[2 * r]!;
+    values[row + F.textLast] = text[2 * r + 1]!;
+    if (textMfDots) values[row + F.textMf] = textMfDots[2 * r]!;
+    if (seqDots) values[row + F.seq] = seqDots[2 * r]!;
     values[row + F.cooc] = s.cooc ?? 0;
     values[row + F.next] = s.next ?? 0;
     values[row + F.logPop] = stage.stats.logPop[i]!;
@@ -114,9 +107,9 @@ export function buildCandidates(
     values[row + F.fromNext] = s.next !== undefined ? 1 : 0;
     values[row + F.fromText] = s.text !== undefined ? 1 : 0;
     values[row + F.fromSeq] = s.seq !== undefined ? 1 : 0;
-  });
+  }
   return {
-    features: { names: FEATURES, items: Int32Array.from(candidates, (c) => c.item), values },
+    features: { names: FEATURES, items, values },
     candidates,
     vectors,
   };
