@@ -13,34 +13,39 @@ export interface SourceList {
  * so the head of the merged list holds each source's best items.
  */
 export function mergeCandidates(lists: readonly SourceList[]): Candidate[] {
+  // Plain loops over the typed arrays: this runs once per user per version, ~500 proposals each.
   const byItem = new Map<number, Candidate>();
   for (const { name, proposals } of lists) {
-    proposals.items.forEach((item, r) => {
+    const { items, scores } = proposals;
+    for (let r = 0; r < items.length; r++) {
+      const item = items[r]!;
       let c = byItem.get(item);
-      if (!c) {
+      if (c === undefined) {
         c = { item, sources: {} };
         byItem.set(item, c);
       }
-      c.sources[name] = proposals.scores[r]!;
-    });
+      c.sources[name] = scores[r]!;
+    }
   }
   const out: Candidate[] = [];
-  const seen = new Set<number>();
-  const taken = lists.map(() => 0);
-  const cursor = lists.map(() => 0);
+  const taken = new Int32Array(lists.length);
+  const cursor = new Int32Array(lists.length);
   const maxQuota = Math.max(0, ...lists.map((l) => l.quota));
   // Step t lets source s take items up to floor((t + 1) · quota_s / maxQuota): proportional interleave.
+  // A placed item leaves byItem, so a later proposal of it is skipped.
   for (let t = 0; t < maxQuota; t++) {
-    lists.forEach((l, s) => {
-      const allowed = Math.floor(((t + 1) * l.quota) / maxQuota);
-      while (taken[s]! < allowed && cursor[s]! < l.proposals.items.length) {
-        const item = l.proposals.items[cursor[s]!++]!;
-        if (seen.has(item)) continue;
-        seen.add(item);
+    for (let s = 0; s < lists.length; s++) {
+      const { quota, proposals } = lists[s]!;
+      const allowed = Math.floor(((t + 1) * quota) / maxQuota);
+      while (taken[s]! < allowed && cursor[s]! < proposals.items.length) {
+        const item = proposals.items[cursor[s]!++]!;
+        const c = byItem.get(item);
+        if (c === undefined) continue;
+        byItem.delete(item);
         taken[s]!++;
-        out.push(byItem.get(item)!);
+        out.push(c);
       }
-    });
+    }
   }
   return out;
 }
