@@ -143,4 +143,29 @@ describe("sparse item-item statistics", () => {
     expect(s.touched.length).toBe(0);
     expect(s.get(7)).toBe(0);
   });
+
+  it("dropping items before takeTop leaves them out exactly as a skip test does", () => {
+    const fill = (s: SparseScores) => {
+      for (let r = 0; r < 400; r++) s.add((r * 37) % 211, ((r * 13) % 7) - 1);
+    };
+    const excluded = new Set([0, 37, 74, 5, 999, 210]);
+    const a = new SparseScores(1000);
+    fill(a);
+    const skipped = a.takeTop(20, (i) => excluded.has(i));
+    const b = new SparseScores(1000);
+    fill(b);
+    b.drop(excluded);
+    const dropped = b.takeTop(20);
+    expect(Array.from(dropped.keys)).toEqual(Array.from(skipped.keys));
+    expect(Array.from(dropped.scores)).toEqual(Array.from(skipped.scores));
+    expect(Array.from(dropped.keys).some((i) => excluded.has(i))).toBe(false);
+    expect(b.touched.length).toBe(0);
+    // Nothing dropped lingers: the same adds after it give the unfiltered top, excluded items included.
+    fill(b);
+    const again = new SparseScores(1000);
+    fill(again);
+    const unfiltered = Array.from(again.takeTop(20).keys);
+    expect(Array.from(b.takeTop(20).keys)).toEqual(unfiltered);
+    expect(unfiltered.some((i) => excluded.has(i))).toBe(true);
+  });
 });

@@ -36,6 +36,14 @@ export class SparseScores {
     this.value[item] = v;
   }
 
+  /**
+   * Zeroes these items' scores so the next takeTop leaves them out (it keeps positive entries only): one
+   * write per excluded item instead of a Set lookup per touched one, which is many more.
+   */
+  drop(items: Iterable<number>): void {
+    for (const i of items) if (i >= 0 && i < this.size) this.value[i] = 0;
+  }
+
   /** The k best positive touched entries (ties to the lower item), skipping `skip`; then clears. */
   takeTop(k: number, skip?: (item: number) => boolean): { keys: Int32Array; scores: Float32Array } {
     const heap = new TopKHeap(k);

@@ -44,7 +44,8 @@ export class CooccurrenceSource implements CandidateSource {
 
   propose(_user: number, history: Int32Array, k: number, exclude: ReadonlySet<number>): Proposals {
     for (const i of history) spreadNeighbors(this.lists, i, 1, this.scores);
-    const { keys, scores } = this.scores.takeTop(k, (j) => exclude.has(j));
+    this.scores.drop(exclude);
+    const { keys, scores } = this.scores.takeTop(k);
     return { items: keys, scores };
   }
 }

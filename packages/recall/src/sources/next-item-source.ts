@@ -30,7 +30,8 @@ export class NextItemSource implements CandidateSource {
       const age = history.length - 1 - p;
       spreadNeighbors(this.lists, history[p]!, 1 / (1 + age), this.scores);
     }
-    const { keys, scores } = this.scores.takeTop(k, (j) => exclude.has(j));
+    this.scores.drop(exclude);
+    const { keys, scores } = this.scores.takeTop(k);
     return { items: keys, scores };
   }
 }
