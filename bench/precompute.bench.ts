@@ -41,7 +41,9 @@ async function measure(run: string, out: string): Promise<void> {
   const dir = join(root, "scratch", "bench-data", name);
   if (!existsSync(join(dir, "synth.json")))
     await writeSynthetic({ shape: parseShape(name), out: dir, seed: 1 });
-  const config = benchConfig(dir, ann);
+  // TANDEM_BENCH_CACHE: another embedding cache (e.g. the one a nightly on a `tandem synth` ML-25M left).
+  const cache = process.env["TANDEM_BENCH_CACHE"];
+  const config = benchConfig(dir, ann, cache && join(process.cwd(), cache));
   await initTf({ log: false });
   const dataset = await loadDataset(dir, config.data);
   const encoder = await createCachedEncoder(config.semantic);
