@@ -21,16 +21,11 @@ const { stage } = await benchStages("auto");
 const mf = stage.mf;
 const dim = mf.dim + 1;
 const items = biasedItemVectors(mf);
+const keys = Int32Array.from({ length: mf.numItems }, (_, i) => i);
 const flat = new FlatIndex(dim, mf.numItems);
-flat.add(
-  Int32Array.from({ length: mf.numItems }, (_, i) => i),
-  items,
-);
+flat.add(keys, items);
 const ann = new UsearchIndex(dim);
-ann.add(
-  Int32Array.from({ length: mf.numItems }, (_, i) => i),
-  items,
-);
+ann.add(keys, items);
 // `filtered` is private: the one native search, called here with each fetch size.
 const filtered = (ann as unknown as { filtered: Filtered }).filtered.bind(ann);
 const queries = Array.from({ length: users }, (_, u) => {

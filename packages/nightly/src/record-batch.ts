@@ -82,8 +82,8 @@ export interface RecordBatch {
 
 /**
  * Users recalled together (a multiple of the flat scan's four queries per pass). 64, not 8: each source
- * then runs 64 searches in a row while its index is still in cache; at 59,047 items a usearch search cost
- * 2.4× less (MF 0.39 → 0.16 ms, text 0.61 → 0.37 ms; bench/results/precompute-profile.md). 256 gains nothing more.
+ * then runs 64 searches in a row while its index is likely still in cache; at 59,047 items a usearch search
+ * cost 1.7–2.4× less (MF 0.39 → 0.16 ms, text 0.61 → 0.37 ms; bench/results/precompute-profile.md). 256 gains nothing more.
  */
 const RECALL_BLOCK = 64;
 
